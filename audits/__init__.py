@@ -1,0 +1,1 @@
+"""Internal audits: programme, audits, checklists, findings (ISO 9001 9.2)."""

@@ -1,0 +1,1 @@
+"""The Wagtail site and controlled process documents (ISO 9001 7.5)."""

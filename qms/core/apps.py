@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "qms.core"
+    label = "core"
+    verbose_name = _("QMS core")
+
+    def ready(self):
+        from . import roles
+
+        # Permissions exist only after every app has migrated, so the role
+        # groups (created by a data migration) get theirs on post_migrate.
+        post_migrate.connect(roles.sync_role_permissions, dispatch_uid="qms.core.sync_role_permissions")

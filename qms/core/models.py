@@ -1,0 +1,139 @@
+"""The organisation (ISO 9001 4.3, 4.4, 5.3): units, people, and the clause catalogue.
+
+Units form a tree (a department with its divisions); each person belongs to a
+unit and may have a manager, who receives escalations. The clause catalogue
+is what documents, nonconformities and audit checklists refer to.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class OrganisationUnit(models.Model):
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, help_text=_("Short code used in references, e.g. VP or QLVH.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    manager = models.ForeignKey(
+        "core.User",
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_units",
+        help_text=_("Receives escalations of overdue items of this unit."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    def descendants_and_self(self):
+        """This unit and every unit below it (a few levels at most, so a loop is enough)."""
+        ids, frontier = {self.pk}, [self.pk]
+        while frontier:
+            frontier = list(OrganisationUnit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            frontier = [pk for pk in frontier if pk not in ids]
+            ids.update(frontier)
+        return OrganisationUnit.objects.filter(pk__in=ids)
+
+
+class User(AbstractUser):
+    class DigestFrequency(models.TextChoices):
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+
+    unit = models.ForeignKey(
+        OrganisationUnit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    manager = models.ForeignKey(
+        "self", verbose_name=_("manager"), null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        default="vi",
+        choices=[("vi", "Tiếng Việt"), ("en", "English")],
+        help_text=_("Language of e-mails and reminders sent to this person."),
+    )
+    digest_frequency = models.CharField(
+        _("reminder digest"),
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.DAILY,
+        help_text=_("How often to receive reminders of items not yet overdue. Overdue items are always sent."),
+    )
+    is_demo = models.BooleanField(
+        _("demo account"), default=False, help_text=_("Demo accounts can log in only while DEBUG is on.")
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def in_group(self, name):
+        """Group membership, cached per request object (roles are read on every page)."""
+        if not hasattr(self, "_group_names"):
+            self._group_names = set(self.groups.values_list("name", flat=True))
+        return self.is_superuser or name in self._group_names
+
+
+class IsoClause(models.Model):
+    number = models.CharField(_("clause"), max_length=12, unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_vi = models.CharField(_("title (Vietnamese)"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent clause"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sort_key = models.CharField(max_length=40, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["sort_key"]
+        verbose_name = _("ISO 9001 clause")
+        verbose_name_plural = _("ISO 9001 clauses")
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.sort_key = self.make_sort_key(self.number)
+        super().save(*args, **kwargs)
+
+    @property
+    def title(self):
+        return self.title_vi if (get_language() or "vi").startswith("vi") else self.title_en
+
+    @property
+    def depth(self):
+        return self.number.count(".") + 1
+
+    @staticmethod
+    def make_sort_key(number):
+        return ".".join(part.zfill(3) for part in number.split("."))

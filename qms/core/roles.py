@@ -1,0 +1,84 @@
+"""Roles are Django groups (DESIGN.md section 2); this module is their one definition.
+
+The groups themselves are created by a data migration. Which model permissions
+each role holds is declared here for the core and registered by higher apps at
+ready time (`register_permissions`), then applied on every post_migrate, since
+permissions only exist once all apps have migrated. Per-object rules (a process
+owner, an auditor's own unit) live in each app's permission policy, not here.
+"""
+
+from django.db import DEFAULT_DB_ALIAS
+
+STAFF = "Staff"
+QUALITY_OFFICERS = "Quality officers"
+APPROVERS = "Approvers"
+AUDITORS = "Auditors"
+ALL_ROLES = (STAFF, QUALITY_OFFICERS, APPROVERS, AUDITORS)
+
+# Roles that work in the Wagtail admin; staff only use the site.
+ADMIN_ROLES = (QUALITY_OFFICERS, APPROVERS, AUDITORS)
+
+# role -> set of "app_label.codename"
+_PERMISSIONS: dict[str, set[str]] = {role: set() for role in ALL_ROLES}
+
+
+def register_permissions(role, *perms):
+    """Give a role model permissions ("app_label.codename"); call from AppConfig.ready()."""
+    _PERMISSIONS[role].update(perms)
+
+
+register_permissions(QUALITY_OFFICERS, "wagtailadmin.access_admin")
+register_permissions(APPROVERS, "wagtailadmin.access_admin")
+register_permissions(AUDITORS, "wagtailadmin.access_admin")
+for _model in ("organisationunit", "user"):
+    register_permissions(QUALITY_OFFICERS, f"core.add_{_model}", f"core.change_{_model}", f"core.view_{_model}")
+register_permissions(QUALITY_OFFICERS, "core.view_isoclause")
+register_permissions(AUDITORS, "core.view_organisationunit", "core.view_isoclause")
+
+
+def role_permissions():
+    return {role: frozenset(perms) for role, perms in _PERMISSIONS.items()}
+
+
+def sync_role_permissions(sender=None, using=DEFAULT_DB_ALIAS, **kwargs):
+    """Make each role group hold exactly the declared permissions (idempotent)."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    # post_migrate fires once per app; permissions are complete only after the
+    # last app's, which also runs after auth's own create_permissions handler.
+    with_models = [config.label for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is not None and sender.label != with_models[-1]:
+        return
+    for role, perms in _PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        wanted = []
+        for perm in sorted(perms):
+            app_label, codename = perm.split(".", 1)
+            found = Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename).first()
+            if found is not None:
+                wanted.append(found)
+        group.permissions.set(wanted)
+
+
+def roles_of(user):
+    if not user.is_authenticated:
+        return set()
+    return {role for role in ALL_ROLES if user.in_group(role)}
+
+
+def is_quality_officer(user):
+    return user.is_authenticated and user.in_group(QUALITY_OFFICERS)
+
+
+def is_approver(user):
+    return user.is_authenticated and user.in_group(APPROVERS)
+
+
+def is_auditor(user):
+    return user.is_authenticated and user.in_group(AUDITORS)
+
+
+def lands_in_admin(user):
+    """Quality officers and auditors land on the admin; staff and approvers on the site."""
+    return user.is_authenticated and (user.is_superuser or is_quality_officer(user) or is_auditor(user))

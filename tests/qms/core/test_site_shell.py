@@ -1,0 +1,46 @@
+import json
+
+import pytest
+from django.test import override_settings
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    body = json.loads(response.content)
+    assert response.status_code == 200, body
+    assert body["database"]["ok"] and body["broker"]["ok"]
+
+
+@override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0", CELERY_BROKER_TRANSPORT_OPTIONS={})
+def test_healthz_reports_broker_down(client):
+    response = client.get("/healthz")
+    body = json.loads(response.content)
+    assert response.status_code == 503
+    assert body["database"]["ok"] is True
+    assert body["broker"]["ok"] is False
+
+
+def test_home_page_for_anonymous_and_staff(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Hệ thống quản lý chất lượng" in response.content.decode()
+    client.force_login(factories.make_staff())
+    assert client.get("/").status_code == 200
+
+
+def test_language_switch(client):
+    response = client.get("/")
+    assert "Đăng nhập" in response.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/")
+    assert ">Log in<" in response.content.decode()
+
+
+def test_admin_offers_vietnamese():
+    from wagtail.admin.localization import get_available_admin_languages
+
+    assert ("vi", "Tiếng Việt") in get_available_admin_languages()
