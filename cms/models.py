@@ -19,6 +19,13 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def get_context(self, request, *args, **kwargs):
+        from qms.core.site import home_panels
+
+        context = super().get_context(request, *args, **kwargs)
+        context["panels"] = home_panels(request)
+        return context
+
 
 class ProcessDocumentPage(Page):
     """A controlled process document, e.g. QT-07 (ISO 9001 7.5.2, 7.5.3)."""

@@ -44,3 +44,18 @@ def test_admin_offers_vietnamese():
     from wagtail.admin.localization import get_available_admin_languages
 
     assert ("vi", "Tiếng Việt") in get_available_admin_languages()
+
+
+def test_apps_plug_links_and_home_panels_into_the_site(client, monkeypatch):
+    from qms.core import site
+
+    monkeypatch.setattr(site, "_NAV", [])
+    monkeypatch.setattr(site, "_PANELS", [])
+    site.register_nav("Health", "healthz", visible=lambda user: user.is_authenticated)
+    site.register_home_panel("hello", lambda request: "<section id='hello-panel'>hi</section>")
+    site.register_home_panel("hidden", lambda request: "")
+    html = client.get("/").content.decode()
+    assert "id='hello-panel'" in html
+    assert 'href="/healthz"' not in html
+    client.force_login(factories.make_staff())
+    assert 'href="/healthz"' in client.get("/").content.decode()
