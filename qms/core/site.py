@@ -24,7 +24,7 @@ class NavItem:
 @dataclass(frozen=True)
 class HomePanel:
     name: str
-    render: Callable  # render(request) -> HTML string, or "" to hide the panel
+    render: Callable  # render(request) -> safe HTML (render_to_string), or "" to hide the panel
     order: int = 100
 
 

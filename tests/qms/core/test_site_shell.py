@@ -47,12 +47,14 @@ def test_admin_offers_vietnamese():
 
 
 def test_apps_plug_links_and_home_panels_into_the_site(client, monkeypatch):
+    from django.utils.html import format_html
+
     from qms.core import site
 
     monkeypatch.setattr(site, "_NAV", [])
     monkeypatch.setattr(site, "_PANELS", [])
     site.register_nav("Health", "healthz", visible=lambda user: user.is_authenticated)
-    site.register_home_panel("hello", lambda request: "<section id='hello-panel'>hi</section>")
+    site.register_home_panel("hello", lambda request: format_html("<section id='hello-panel'>{}</section>", "hi"))
     site.register_home_panel("hidden", lambda request: "")
     html = client.get("/").content.decode()
     assert "id='hello-panel'" in html
