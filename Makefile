@@ -50,10 +50,11 @@ lint: setup-test
 
 # Rebuild the Vietnamese catalogues after changing strings: one per app, plus
 # locale/ for the project-wide templates and settings.
-APPS := qms/core qms/reminders qms/spreadsheets qms/nonconformities cms audits
+APPS := qms/core qms/reminders qms/spreadsheets qms/nonconformities cms cms/acknowledgements audits
 messages: setup
 	@for dir in $(APPS); do \
-	  (cd $$dir && mkdir -p locale && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l vi --no-obsolete --no-location) || exit 1; done
+	  extra=""; [ $$dir = cms ] && extra="--ignore=acknowledgements"; \
+	  (cd $$dir && mkdir -p locale && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l vi --no-obsolete --no-location $$extra) || exit 1; done
 	mkdir -p locale && $(PY) manage.py makemessages -l vi --no-obsolete --no-location \
 	  --ignore=.venv --ignore=var --ignore=tests --ignore=bench $(addprefix --ignore=,$(APPS))
 	$(PY) manage.py compilemessages --ignore=.venv

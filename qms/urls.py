@@ -19,6 +19,7 @@ urlpatterns = [
     # Each app's own site views (pages outside the Wagtail tree).
     path("", include("qms.core.urls")),
     path("", include("cms.urls")),
+    path("", include("cms.acknowledgements.urls")),
     path("", include("qms.nonconformities.urls")),
     path("", include("audits.urls")),
 ]

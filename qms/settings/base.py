@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "qms.reminders",
     "qms.spreadsheets",
     "cms",
+    "cms.acknowledgements",
     "qms.nonconformities",
     "audits",
     # Wagtail.
