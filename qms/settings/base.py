@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.sites",
-    "wagtail.users",
+    "qms.core.users_app.QmsUsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -198,3 +198,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- cms ---
+# The approval of the "Document approval" workflow publishes; nobody holds page
+# publish permission (ISO 9001 7.5.2 c). See cms/workflow.py.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.workflow.publish_approved_document"
+
+# --- reminders ---
+# The daily sweep's local time (TIME_ZONE), used when its django-celery-beat
+# schedule is first created; afterwards edit it in the admin (Settings -> Periodic tasks).
+QMS_REMINDERS_SWEEP_TIME = env.get("REMINDERS_SWEEP_TIME", "07:00")
+# Weekly digests (for items not yet overdue) go out on this weekday: 0 = Monday.
+QMS_REMINDERS_WEEKLY_DAY = env.get_int("REMINDERS_WEEKLY_DAY", 0)
+# Back-off of a failed digest: doubling from the base, capped under Redis's one-hour visibility timeout.
+QMS_REMINDERS_RETRY_BASE_SECONDS = env.get_int("REMINDERS_RETRY_BASE_SECONDS", 60)
+QMS_REMINDERS_RETRY_MAX_SECONDS = env.get_int("REMINDERS_RETRY_MAX_SECONDS", 3000)
