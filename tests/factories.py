@@ -48,3 +48,39 @@ def make_approver(unit=None, **extra):
 
 def make_auditor(unit=None, **extra):
     return make_user(roles.AUDITORS, roles.STAFF, unit=unit, **extra)
+
+
+# --- nonconformities ---
+def make_nonconformity(*, unit=None, reported_by=None, severity="minor", source="staff_report", owner=None, **extra):
+    """A reported nonconformity, created through its service like every other path."""
+    from qms.nonconformities.services import nonconformity_report
+
+    unit = unit or make_unit()
+    return nonconformity_report(
+        title=extra.pop("title", "Hồ sơ trả chậm"),
+        description=extra.pop("description", "Hồ sơ được trả chậm hai ngày so với quy định."),
+        source=source,
+        severity=severity,
+        unit=unit,
+        reported_by=reported_by or make_staff(unit=unit),
+        owner=owner,
+        **extra,
+    )
+
+
+def make_action(nc, *, owner=None, user=None, due_date=None, kind="corrective", description="Sửa quy trình"):
+    """A planned action on `nc` (which must be under investigation or acted on), through the service."""
+    import datetime
+
+    from django.utils import timezone
+
+    from qms.nonconformities.services import action_create
+
+    return action_create(
+        nonconformity=nc,
+        kind=kind,
+        description=description,
+        owner=owner or make_staff(unit=nc.unit),
+        due_date=due_date or timezone.localdate() + datetime.timedelta(days=14),
+        user=user or make_officer(),
+    )

@@ -1,3 +1,5 @@
+"""Nonconformities and corrective actions (ISO 9001 8.7, 10.2)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,18 @@ class NonconformitiesConfig(AppConfig):
     name = "qms.nonconformities"
     label = "nonconformities"
     verbose_name = _("Nonconformities and corrective actions")
+
+    def ready(self):
+        from qms.core import roles
+
+        models = ("nonconformity", "correctiveaction", "evidencefile", "verification")
+        # Nobody gets delete: quality records are never deleted (ISO 9001 7.5.3).
+        for model in models:
+            roles.register_permissions(
+                roles.QUALITY_OFFICERS,
+                f"nonconformities.add_{model}",
+                f"nonconformities.change_{model}",
+                f"nonconformities.view_{model}",
+            )
+            roles.register_permissions(roles.APPROVERS, f"nonconformities.view_{model}")
+            roles.register_permissions(roles.AUDITORS, f"nonconformities.view_{model}")

@@ -1,0 +1,411 @@
+"""Every change to a nonconformity or a corrective action (ISO 9001 10.2.1, 10.2.2, 8.7).
+
+The rules live here once; the site, the admin, the audit app, imports and the
+demo seeder all call these functions. Each one is atomic, locks the row it
+changes (`select_for_update`), checks the version the caller's form was loaded
+with (a stale copy gets `ConflictError`), checks who may do it and whether the
+record's state allows it (`TransitionNotAllowed`, leaving the record exactly as
+it was), and writes a django-simple-history entry with the acting user and the
+reason for the change.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import policy
+from .models import CorrectiveAction, EvidenceFile, Nonconformity, ReferenceCounter, Verification
+
+S = Nonconformity.Status
+A = CorrectiveAction.Status
+
+
+class NonconformityError(Exception):
+    """A change that the rules refuse; `message` is for the person who tried it."""
+
+    default_message = gettext_lazy("This change is not allowed.")
+
+    def __init__(self, message=None):
+        self.message = str(message or self.default_message)
+        super().__init__(self.message)
+
+
+class TransitionNotAllowed(NonconformityError):
+    default_message = gettext_lazy("This status change is not allowed.")
+
+
+class NotPermitted(NonconformityError):
+    default_message = gettext_lazy("You are not allowed to do this.")
+
+
+class ConflictError(NonconformityError):
+    default_message = gettext_lazy(
+        "Someone else changed this record after you opened it. Reload it, check their change and try again."
+    )
+
+
+class InvalidInput(NonconformityError):
+    default_message = gettext_lazy("Some information is missing or wrong.")
+
+
+# Allowed status changes (ISO 9001 10.2.1): the map of the workflow.
+TRANSITIONS = {
+    S.REPORTED: {S.INVESTIGATING, S.REJECTED},
+    S.INVESTIGATING: {S.ACTION_PLANNED, S.REJECTED},
+    S.ACTION_PLANNED: {S.IN_PROGRESS, S.INVESTIGATING},
+    S.IN_PROGRESS: {S.AWAITING_VERIFICATION, S.ACTION_PLANNED},
+    S.AWAITING_VERIFICATION: {S.CLOSED, S.IN_PROGRESS},  # back: another action is needed
+    S.CLOSED: {S.INVESTIGATING},  # reopening, with a reason
+    S.REJECTED: set(),
+}
+
+# Transitions whose reason the person must write (the others get a default reason).
+REASON_REQUIRED = {(S.INVESTIGATING, S.REJECTED), (S.REPORTED, S.REJECTED), (S.CLOSED, S.INVESTIGATING)}
+
+# Changes to these fields must say why (the trail an auditor reads).
+FIELDS_NEEDING_REASON = {"severity", "root_cause", "root_cause_method", "root_cause_answers"}
+EDITABLE_FIELDS = {
+    "title",
+    "description",
+    "source",
+    "severity",
+    "unit",
+    "owner",
+    "containment",
+    "containment_done_on",
+    "root_cause_method",
+    "root_cause_answers",
+    "root_cause",
+}
+ACTIONS_OPEN_FOR_PLANNING = {S.INVESTIGATING, S.ACTION_PLANNED, S.IN_PROGRESS}
+
+
+def transition_label(source, target):
+    if source == S.CLOSED and target == S.INVESTIGATING:
+        return _("Reopen")
+    return {
+        S.INVESTIGATING: _("Start investigation"),
+        S.ACTION_PLANNED: _("Confirm action plan"),
+        S.IN_PROGRESS: _("Start actions") if source == S.ACTION_PLANNED else _("Back to actions in progress"),
+        S.AWAITING_VERIFICATION: _("Submit for verification"),
+        S.CLOSED: _("Close"),
+        S.REJECTED: _("Reject (not a nonconformity)"),
+    }.get(target, str(Nonconformity.Status(target).label))
+
+
+def _save(obj, user, reason):
+    obj._history_user = user
+    obj._change_reason = str(reason)[:100] if reason else ""
+    obj.version += 1
+    obj.save()
+
+
+def _lock_nc(nc, version=None):
+    locked = Nonconformity.objects.select_for_update().get(pk=nc.pk)
+    if version is not None and int(version) != locked.version:
+        raise ConflictError()
+    return locked
+
+
+def _lock_action(action, version=None):
+    locked = CorrectiveAction.objects.select_for_update().select_related("nonconformity").get(pk=action.pk)
+    if version is not None and int(version) != locked.version:
+        raise ConflictError()
+    return locked
+
+
+def _clean(text):
+    return (text or "").strip()
+
+
+def reference_next(year):
+    """The next reference of `year` (NC-2026-0001...): the year's counter row is locked, so never twice."""
+    counter, _created = ReferenceCounter.objects.get_or_create(year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"NC-{year}-{counter.last_number:04d}"
+
+
+@transaction.atomic
+def nonconformity_report(
+    *,
+    title,
+    description,
+    source,
+    severity,
+    unit,
+    reported_by,
+    documents=(),
+    clauses=(),
+    owner=None,
+    reason="",
+    reported_at=None,
+) -> Nonconformity:
+    """Raise a nonconformity (ISO 9001 10.2.1): from the site, a complaint, an audit finding, an import."""
+    if not _clean(title) or not _clean(description):
+        raise InvalidInput(_("A nonconformity needs a title and a description."))
+    if source not in Nonconformity.Source.values:
+        raise InvalidInput(_("Unknown source of the nonconformity."))
+    if severity not in Nonconformity.Severity.values:
+        raise InvalidInput(_("Unknown severity."))
+    if unit is None:
+        raise InvalidInput(_("Choose the unit where the nonconformity happened."))
+    reported_at = reported_at or timezone.now()
+    nc = Nonconformity(
+        reference=reference_next(timezone.localtime(reported_at).year),
+        title=_clean(title),
+        description=_clean(description),
+        source=source,
+        severity=severity,
+        unit=unit,
+        reported_by=reported_by,
+        reported_at=reported_at,
+        owner=owner,
+        status=S.REPORTED,
+        status_changed_at=reported_at,
+    )
+    nc._history_user = reported_by
+    nc._change_reason = str(reason or _("Reported"))[:100]
+    nc.save()
+    # The M2M history rows carry the same user and reason.
+    if documents:
+        nc.documents.set(documents)
+    if clauses:
+        nc.clauses.set(clauses)
+    return nc
+
+
+@transaction.atomic
+def nonconformity_update(*, nonconformity, user, version=None, reason="", **changes) -> Nonconformity:
+    """Edit the details, containment or root cause analysis; severity and root cause changes need a reason."""
+    unknown = set(changes) - EDITABLE_FIELDS - {"documents", "clauses"}
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    nc = _lock_nc(nonconformity, version)
+    if not policy.manages(user, nc):
+        raise NotPermitted()
+    if not nc.is_open:
+        raise TransitionNotAllowed(_("A closed or rejected nonconformity cannot be edited; reopen it first."))
+    changed = [field for field, value in changes.items() if field in EDITABLE_FIELDS and getattr(nc, field) != value]
+    if set(changed) & FIELDS_NEEDING_REASON and not _clean(reason):
+        raise InvalidInput(_("Say why the severity or the root cause changes."))
+    if "title" in changes and not _clean(changes["title"]):
+        raise InvalidInput(_("A nonconformity needs a title and a description."))
+    for field in changed:
+        setattr(nc, field, changes[field])
+    m2m = {name: list(changes[name]) for name in ("documents", "clauses") if name in changes}
+    if changed or m2m:
+        _save(nc, user, reason or _("Edited: %(fields)s") % {"fields": ", ".join(changed + list(m2m))})
+        for name, values in m2m.items():
+            getattr(nc, name).set(values)
+    return nc
+
+
+def allowed_transitions(nc):
+    return sorted(TRANSITIONS.get(nc.status, set()), key=list(S.values).index)
+
+
+def _transition_blocker(nc, target):
+    """Why `nc` cannot move to `target` now (a user-readable message), or None."""
+    if target not in TRANSITIONS.get(nc.status, set()):
+        return _("A nonconformity cannot go from “%(from)s” to “%(to)s”.") % {
+            "from": nc.get_status_display(),
+            "to": S(target).label,
+        }
+    actions = list(nc.actions.all())
+    if target == S.ACTION_PLANNED:
+        if not actions:
+            return _("Plan at least one action first.")
+        # ISO 9001 10.2.1 b): the causes are determined before acting on them.
+        if not _clean(nc.root_cause):
+            return _("Record the root cause first.")
+    if target == S.IN_PROGRESS and not actions:
+        return _("Plan at least one action first.")
+    if target == S.AWAITING_VERIFICATION and (not actions or any(a.is_open for a in actions)):
+        return _("Every action must be completed before verification.")
+    if target == S.CLOSED:
+        # ISO 9001 10.2.1 d), e): only when every action is done and found effective.
+        if not actions or any(a.status != A.VERIFIED for a in actions):
+            return _("It cannot close while any action is open or not verified as effective.")
+    return None
+
+
+def can_transition(user, nc, target):
+    """For showing buttons: allowed by role and by the record's state."""
+    return policy.can_transition(user, nc, target) and _transition_blocker(nc, target) is None
+
+
+@transaction.atomic
+def nonconformity_transition(*, nonconformity, target, user, reason="", version=None) -> Nonconformity:
+    """Move a nonconformity along its workflow; refused moves leave it exactly as it was."""
+    nc = _lock_nc(nonconformity, version)
+    if not policy.can_transition(user, nc, target):
+        if target == S.CLOSED and nc.severity == Nonconformity.Severity.MAJOR:
+            raise NotPermitted(_("Closing a major nonconformity needs an approver."))
+        raise NotPermitted()
+    blocker = _transition_blocker(nc, target)
+    if blocker:
+        raise TransitionNotAllowed(blocker)
+    if (nc.status, target) in REASON_REQUIRED and not _clean(reason):
+        raise InvalidInput(_("Give a reason for this change."))
+    return _apply_transition(nc, target, user, reason)
+
+
+def _apply_transition(nc, target, user, reason):
+    now = timezone.now()
+    source = nc.status
+    nc.status = target
+    nc.status_changed_at = now
+    if target == S.CLOSED:
+        nc.closed_at, nc.closed_by = now, user
+    elif source == S.CLOSED:
+        nc.closed_at, nc.closed_by = None, None
+    if target == S.REJECTED:
+        nc.rejection_reason = _clean(reason)
+    default = _("Status: %(from)s → %(to)s") % {"from": S(source).label, "to": S(target).label}
+    _save(nc, user, _clean(reason) or default)
+    return nc
+
+
+def _follow_actions(nc, user, reason):
+    """Move the nonconformity along when its actions move (the owner never has to click twice)."""
+    actions = list(nc.actions.all())
+    if nc.status == S.ACTION_PLANNED and any(a.status != A.PLANNED for a in actions):
+        _apply_transition(nc, S.IN_PROGRESS, user, reason)
+    if nc.status == S.IN_PROGRESS and actions and not any(a.is_open for a in actions):
+        _apply_transition(nc, S.AWAITING_VERIFICATION, user, reason)
+    if nc.status == S.AWAITING_VERIFICATION and any(a.is_open for a in actions):
+        _apply_transition(nc, S.IN_PROGRESS, user, reason)
+
+
+@transaction.atomic
+def action_create(*, nonconformity, kind, description, owner, due_date, user, reason="") -> CorrectiveAction:
+    """Plan an action (ISO 9001 10.2.1 c)) while the nonconformity is being investigated or acted on."""
+    nc = _lock_nc(nonconformity)
+    if not policy.can_manage_actions(user, nc):
+        raise NotPermitted()
+    if nc.status not in ACTIONS_OPEN_FOR_PLANNING:
+        raise TransitionNotAllowed(
+            _("Actions can be planned only while the nonconformity is investigated or its actions are under way.")
+        )
+    if kind not in CorrectiveAction.Kind.values:
+        raise InvalidInput(_("Unknown kind of action."))
+    if not _clean(description) or owner is None or not isinstance(due_date, datetime.date):
+        raise InvalidInput(_("An action needs a description, an owner and a due date."))
+    action = CorrectiveAction(
+        nonconformity=nc, kind=kind, description=_clean(description), owner=owner, due_date=due_date
+    )
+    action._history_user = user
+    action._change_reason = str(reason or _("Action planned"))[:100]
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_update(*, action, user, version=None, reason="", **changes) -> CorrectiveAction:
+    """Change an open action; moving its due date needs a reason."""
+    allowed = {"kind", "description", "owner", "due_date"}
+    if set(changes) - allowed:
+        raise InvalidInput(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(changes)})
+    action = _lock_action(action, version)
+    if not policy.can_manage_actions(user, action.nonconformity):
+        raise NotPermitted()
+    if not action.is_open:
+        raise TransitionNotAllowed(_("A completed action cannot be changed."))
+    changed = [field for field, value in changes.items() if getattr(action, field) != value]
+    if "due_date" in changed and not _clean(reason):
+        raise InvalidInput(_("Say why the due date moves."))
+    if "description" in changed and not _clean(changes["description"]):
+        raise InvalidInput(_("An action needs a description, an owner and a due date."))
+    for field in changed:
+        setattr(action, field, changes[field])
+    if changed:
+        _save(action, user, reason or _("Edited: %(fields)s") % {"fields": ", ".join(changed)})
+    return action
+
+
+@transaction.atomic
+def action_start(*, action, user, version=None, reason="") -> CorrectiveAction:
+    action = _lock_action(action, version)
+    if not policy.can_work_on_action(user, action):
+        raise NotPermitted()
+    if action.status != A.PLANNED:
+        raise TransitionNotAllowed(_("Only a planned action can be started."))
+    nc = _lock_nc(action.nonconformity)
+    if nc.status not in (S.ACTION_PLANNED, S.IN_PROGRESS):
+        raise TransitionNotAllowed(_("The action plan of this nonconformity is not confirmed yet."))
+    action.status, action.status_changed_at = A.IN_PROGRESS, timezone.now()
+    _save(action, user, reason or _("Action started"))
+    _follow_actions(nc, user, _("Action started"))
+    return action
+
+
+@transaction.atomic
+def action_complete(*, action, user, evidence, files=(), version=None, reason="") -> CorrectiveAction:
+    """Record that an action is done, with evidence (text and files); it then awaits verification."""
+    action = _lock_action(action, version)
+    if not policy.can_work_on_action(user, action):
+        raise NotPermitted()
+    if not action.is_open:
+        raise TransitionNotAllowed(_("This action is already completed."))
+    nc = _lock_nc(action.nonconformity)
+    if nc.status not in (S.ACTION_PLANNED, S.IN_PROGRESS):
+        raise TransitionNotAllowed(_("The action plan of this nonconformity is not confirmed yet."))
+    if not _clean(evidence):
+        raise InvalidInput(_("Describe the evidence that the action was done."))
+    now = timezone.now()
+    action.status, action.status_changed_at = A.COMPLETED, now
+    action.evidence = _clean(evidence)
+    action.completed_at, action.completed_by = now, user
+    _save(action, user, reason or _("Completed with evidence"))
+    for upload in files:
+        evidence_attach(action=action, upload=upload, user=user)
+    _follow_actions(nc, user, _("Every action completed"))
+    return action
+
+
+def evidence_attach(*, action, upload, user) -> EvidenceFile:
+    """Attach a file (called inside `action_complete`'s transaction)."""
+    record = EvidenceFile(
+        action=action,
+        file=upload,
+        name=getattr(upload, "name", "file")[:255],
+        size=getattr(upload, "size", 0) or 0,
+        content_type=(getattr(upload, "content_type", "") or "")[:100],
+        uploaded_by=user,
+    )
+    record._history_user = user
+    record._change_reason = _("Evidence attached")
+    record.save()
+    return record
+
+
+@transaction.atomic
+def action_verify(*, action, user, effective, comment="", version=None) -> Verification:
+    """Review the effectiveness of a completed action (ISO 9001 10.2.1 d)), never by its own owner."""
+    action = _lock_action(action, version)
+    if action.owner_id == user.pk:
+        raise NotPermitted(_("The owner of an action cannot verify its effectiveness; someone else must."))
+    if not policy.can_verify(user, action):
+        raise NotPermitted()
+    if action.status != A.COMPLETED:
+        raise TransitionNotAllowed(_("Only a completed action can be verified."))
+    if not effective and not _clean(comment):
+        raise InvalidInput(_("Say why the action was not effective."))
+    nc = _lock_nc(action.nonconformity)
+    verification = Verification(action=action, verified_by=user, effective=bool(effective), comment=_clean(comment))
+    verification._history_user = user
+    verification._change_reason = _("Verified effective") if effective else _("Verified not effective")
+    verification.save()
+    action.status = A.VERIFIED if effective else A.IN_PROGRESS
+    action.status_changed_at = timezone.now()
+    _save(action, user, verification._change_reason)
+    if not effective:
+        _follow_actions(nc, user, _("An action was not effective"))
+    return verification
