@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("cms.acknowledgements.urls")),
     path("", include("qms.nonconformities.urls")),
     path("", include("audits.urls")),
+    path("", include("qms.reminders.urls")),
 ]
 
 if settings.DEBUG:

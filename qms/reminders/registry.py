@@ -1,0 +1,92 @@
+"""The provider registry: each app tells the reminder engine what can fall due (DESIGN.md section 4).
+
+A provider is a function registered for one kind of item:
+
+    @register("document_review", label=_("Document reviews"), days_before=(30, 7, 1))
+    def document_reviews(*, until, user=None):
+        ...yield DueItem(...)
+
+It yields every open item due on or before `until` (overdue ones included), in
+bulk and streamed (`.iterator()`, `select_related`/`values`, never one query per
+item); with `user`, only the items that person is a recipient of (for the
+"due for you" panels). Providers live in `<app>/reminders.py` and are found by
+`autodiscover_modules("reminders")` when the reminders app is ready, so no other
+app's apps.py needs to know about reminders.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One item that falls due, as the engine needs it."""
+
+    content_type_id: int
+    object_id: int
+    recipient_ids: tuple[int, ...]
+    due_date: datetime.date
+    title: str
+    url: str = ""  # a path (/admin/...); digests prefix WAGTAILADMIN_BASE_URL
+    unit_id: int | None = None  # whose manager receives the escalation
+
+
+@dataclass(frozen=True)
+class Provider:
+    kind: str
+    label: object  # lazy translation, plural ("Document reviews")
+    items: Callable[..., Iterable[DueItem]]
+    days_before: tuple[int, ...] = (30, 7, 1)
+    overdue_every_days: int = 7
+    escalation_grace_days: int = 14
+    order: int = 100
+
+
+_PROVIDERS: dict[str, Provider] = {}
+
+
+def register(kind, *, label, days_before=(30, 7, 1), overdue_every_days=7, escalation_grace_days=14, order=100):
+    """Decorator: register `fn(*, until, user=None) -> Iterable[DueItem]` for `kind`.
+
+    The lead times given here are the defaults used until a quality officer saves
+    a LeadTime row for the kind (the migration creates rows for the kinds we ship).
+    """
+
+    def decorator(fn):
+        _PROVIDERS[kind] = Provider(
+            kind=kind,
+            label=label,
+            items=fn,
+            days_before=tuple(days_before),
+            overdue_every_days=overdue_every_days,
+            escalation_grace_days=escalation_grace_days,
+            order=order,
+        )
+        return fn
+
+    return decorator
+
+
+def unregister(kind):
+    _PROVIDERS.pop(kind, None)
+
+
+def providers():
+    return sorted(_PROVIDERS.values(), key=lambda provider: (provider.order, provider.kind))
+
+
+def get(kind):
+    return _PROVIDERS.get(kind)
+
+
+def kind_label(kind):
+    provider = _PROVIDERS.get(kind)
+    return provider.label if provider else kind
+
+
+def content_type_id(model):
+    """The content type of a provider's model (cached by Django after the first call)."""
+    return ContentType.objects.get_for_model(model, for_concrete_model=False).pk

@@ -1,0 +1,76 @@
+"""The daily sweep's django-celery-beat schedule, created once and then owned by the admin.
+
+It is created on post_migrate only when missing, so a quality officer's change in
+the admin (time, enabled) is never overwritten. The time comes from the setting
+QMS_REMINDERS_SWEEP_TIME ("HH:MM", local time in TIME_ZONE).
+"""
+
+import json
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
+
+from .tasks import SWEEP_TASK
+
+DAILY_TASK_NAME = "Reminders: daily sweep"
+DEMO_TASK_NAME = "Reminders: demo sweep at start"
+
+
+def sweep_time():
+    value = getattr(settings, "QMS_REMINDERS_SWEEP_TIME", "07:00")
+    hour, minute = (int(part) for part in value.split(":", 1))
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise ValueError(value)
+    return hour, minute
+
+
+def ensure_daily_sweep(using=DEFAULT_DB_ALIAS):
+    """Create the daily PeriodicTask if it does not exist yet (idempotent)."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    if PeriodicTask.objects.using(using).filter(name=DAILY_TASK_NAME).exists():
+        return None
+    hour, minute = sweep_time()
+    crontab, _created = CrontabSchedule.objects.using(using).get_or_create(
+        minute=str(minute),
+        hour=str(hour),
+        day_of_week="*",
+        day_of_month="*",
+        month_of_year="*",
+        timezone=settings.TIME_ZONE,
+    )
+    return PeriodicTask.objects.using(using).create(
+        name=DAILY_TASK_NAME,
+        task=SWEEP_TASK,
+        crontab=crontab,
+        kwargs=json.dumps({}),
+        description="Daily reminder sweep (issue 6). Edit the time here; the ledger prevents duplicates.",
+    )
+
+
+def on_post_migrate(sender=None, using=DEFAULT_DB_ALIAS, **kwargs):
+    # Beat's tables exist only once django_celery_beat has migrated.
+    if sender is None or sender.label != "django_celery_beat":
+        return
+    ensure_daily_sweep(using=using)
+
+
+def schedule_demo_sweep():
+    """`make run`: a one-off sweep that beat fires as soon as it starts (the demo has overdue items)."""
+    from django.utils import timezone
+    from django_celery_beat.models import ClockedSchedule, PeriodicTask
+
+    clocked = ClockedSchedule.objects.create(clocked_time=timezone.now())
+    task, _created = PeriodicTask.objects.update_or_create(
+        name=DEMO_TASK_NAME,
+        defaults={
+            "task": SWEEP_TASK,
+            "clocked": clocked,
+            "one_off": True,
+            "enabled": True,
+            "kwargs": json.dumps({}),
+            "description": "Created by seed_demo so that `make run` shows reminders in var/mail/ within a minute.",
+        },
+    )
+    ClockedSchedule.objects.filter(periodictask__isnull=True).delete()
+    return task
