@@ -1,0 +1,23 @@
+"""The figure groups, in the order they run. Each group builds its own data and returns its lines."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bench.figures import imports, nonconformities, reminders, spreadsheets, web
+from bench.report import Spec
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    specs: tuple[Spec, ...]
+    run: Callable
+
+
+GROUPS = [
+    Group("web", web.SPECS, web.run),
+    Group("nc", nonconformities.SPECS, nonconformities.run),
+    Group("sweep", reminders.SPECS, reminders.run),
+    Group("xlsx", spreadsheets.SPECS, spreadsheets.run),
+    Group("import", imports.SPECS, imports.run),
+]

@@ -1,0 +1,141 @@
+"""The document page against a hello view: same gunicorn, same middleware, same load generator.
+
+ISO 9001 7.5.3.1 a): documented information is available where and when it is needed; staff read
+the current process document many times a day, so its page must cost little more than the stack.
+"""
+
+import statistics
+
+from django.db import connection
+
+from bench import loadgen
+from bench.figures import common
+from bench.report import ProductMissing, Spec, line, require, unavailable
+from bench.server import Gunicorn
+
+RPS = Spec("doc_page_vs_hello_rps", "ratio", ">= 0.5")
+P95 = Spec("doc_page_p95_ms", "ms", "report")
+QUERIES = Spec("doc_page_queries", "queries", "equal for 1 and 30 versions, <= 15")
+SPECS = (RPS, P95, QUERIES)
+
+HELLO = "/bench/hello"
+
+
+def run(context):
+    from qms.core import roles
+
+    sizes = context.sizes
+    reader = common.make_person(roles.STAFF, username="bench-reader")
+    cookie = common.session_cookie(reader)
+    try:
+        documents = build_documents(sizes)
+    except ProductMissing as missing:
+        documents, why = None, str(missing)
+    queries = None
+    if documents is not None:
+        queries = measure_queries(reader, documents)
+    # SQLite: no connection of the harness may hold a lock while gunicorn's workers read.
+    connection.close()
+    headers = {"Cookie": cookie}
+    with Gunicorn(workers=sizes.workers, log_path=context.run_dir / "gunicorn.log") as server:
+        if documents is None:
+            hello = _load(server, HELLO, headers, sizes)
+            return [unavailable(spec, why, detail={"hello_rps": round(hello.rps, 1)}) for spec in SPECS]
+        page_path = documents["30"]["path"]
+        status, body = server.get(page_path, headers)
+        if status != 200 or documents["30"]["identifier"].encode() not in body:
+            raise RuntimeError(f"the document page answered {status} without its identifier; see the gunicorn log")
+        _load(server, HELLO, headers, sizes, warm_up=True)
+        _load(server, page_path, headers, sizes, warm_up=True)
+        hello_runs, page_runs = [], []
+        # Alternate the two so that a burst of load from elsewhere hits both alike.
+        for _round in range(sizes.load_rounds):
+            hello_runs.append(_load(server, HELLO, headers, sizes))
+            page_runs.append(_load(server, page_path, headers, sizes))
+    hello_rps = max(run.rps for run in hello_runs)
+    page_rps = max(run.rps for run in page_runs)
+    latencies = [ms for run in page_runs for ms in run.latencies_ms]
+    p95 = _percentile(latencies, 95)
+    errors = sum(run.errors for run in hello_runs + page_runs)
+    detail = {
+        "doc_rps": round(page_rps, 1),
+        "hello_rps": round(hello_rps, 1),
+        "clients": sizes.clients,
+        "workers": sizes.workers,
+        "requests": sum(run.ok for run in page_runs),
+        "errors": errors,
+    }
+    ratio = page_rps / hello_rps if hello_rps else None
+    lines = [
+        line(RPS, _round(ratio, 3), met=ratio is not None and ratio >= 0.5, detail=detail),
+        line(
+            P95,
+            _round(p95, 1),
+            detail={
+                "clients": sizes.clients,
+                "p50_ms": _round(_percentile(latencies, 50), 1),
+                "hello_p95_ms": _round(_percentile([ms for run in hello_runs for ms in run.latencies_ms], 95), 1),
+            },
+        ),
+    ]
+    one, thirty = queries["1"], queries["30"]
+    lines.append(
+        line(
+            QUERIES,
+            {"versions_1": one["cold"], "versions_30": thirty["cold"]},
+            met=one["cold"] == thirty["cold"] and thirty["cold"] <= 15,
+            note="first view after the cache was emptied; 'detail' has a second view",
+            detail={"warm_versions_1": one["warm"], "warm_versions_30": thirty["warm"]},
+        )
+    )
+    return lines
+
+
+def _load(server, path, headers, sizes, warm_up=False):
+    if warm_up:
+        return loadgen.run(server.host, server.port, path, headers=headers, clients=4, max_requests=40, max_seconds=10)
+    result = loadgen.run(
+        server.host,
+        server.port,
+        path,
+        headers=headers,
+        clients=sizes.clients,
+        max_requests=sizes.load_max_requests,
+        max_seconds=sizes.load_seconds,
+    )
+    if result.ok == 0:
+        raise RuntimeError(f"no successful request on {path}: statuses {result.statuses}")
+    return result
+
+
+def _percentile(values, q):
+    if not values:
+        return None
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def _round(value, digits):
+    return None if value is None else round(value, digits)
+
+
+def measure_queries(reader, documents):
+    from django.core.cache import cache
+
+    client = common.client_for(reader)
+    counts = {}
+    for key, document in documents.items():
+        cache.clear()
+        cold, response = common.count_queries(lambda path=document["path"]: client.get(path))
+        if response.status_code != 200:
+            raise RuntimeError(f"{document['path']} answered {response.status_code} to a staff member")
+        warm, _response = common.count_queries(lambda path=document["path"]: client.get(path))
+        counts[key] = {"cold": cold, "warm": warm}
+    return counts
+
+
+def build_documents(sizes):
+    """Two current documents, with 1 and with 30 versions, 10 forms and 20 steps each."""
+    require("cms.services")
+    raise ProductMissing("the harness does not build documents yet")

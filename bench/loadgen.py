@@ -1,0 +1,98 @@
+"""A small, bounded HTTP load generator: keep-alive connections in threads, loopback only.
+
+Each client thread holds one ``http.client`` connection (re-opened when the server closes it, as
+gunicorn's sync workers do after every response) and sends GET requests until either the request
+budget or the time budget is spent, whichever comes first. Used for the product page and for the
+hello baseline alike, so that its own cost cancels out in the ratio.
+"""
+
+import http.client
+import threading
+import time
+from dataclasses import dataclass, field
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+@dataclass
+class LoadResult:
+    ok: int
+    errors: int
+    elapsed_s: float
+    latencies_ms: list[float] = field(repr=False)
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def rps(self) -> float:
+        return self.ok / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def percentile_ms(self, q: float) -> float | None:
+        if not self.latencies_ms:
+            return None
+        ordered = sorted(self.latencies_ms)
+        # Nearest-rank percentile.
+        rank = max(1, int(-(-q * len(ordered) // 100)))
+        return ordered[min(rank, len(ordered)) - 1]
+
+
+def run(host, port, path, *, clients, max_requests, max_seconds, headers=None, expect_status=200) -> LoadResult:
+    if host not in LOOPBACK:
+        raise ValueError(f"the load generator only targets loopback, not {host!r}")
+    headers = dict(headers or {})
+    lock = threading.Lock()
+    issued = 0
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    errors = 0
+    start_gate = threading.Barrier(clients + 1)
+    deadline = 0.0
+
+    def claim():
+        nonlocal issued
+        with lock:
+            if issued >= max_requests or time.perf_counter() >= deadline:
+                return False
+            issued += 1
+            return True
+
+    def client():
+        nonlocal errors
+        conn = http.client.HTTPConnection(host, port, timeout=30)
+        start_gate.wait()
+        mine: list[float] = []
+        my_status: dict[int, int] = {}
+        my_errors = 0
+        while claim():
+            began = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                my_errors += 1
+                continue
+            elapsed = (time.perf_counter() - began) * 1000
+            my_status[status] = my_status.get(status, 0) + 1
+            if status == expect_status:
+                mine.append(elapsed)
+            else:
+                my_errors += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors += my_errors
+            for status, count in my_status.items():
+                statuses[status] = statuses.get(status, 0) + count
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    began = time.perf_counter()
+    deadline = began + max_seconds
+    start_gate.wait()
+    for thread in threads:
+        thread.join(max_seconds + 60)
+    elapsed = time.perf_counter() - began
+    return LoadResult(ok=len(latencies), errors=errors, elapsed_s=elapsed, latencies_ms=latencies, statuses=statuses)

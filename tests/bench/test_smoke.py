@@ -1,0 +1,49 @@
+"""`python -m bench --smoke` runs end to end and prints well-formed figure lines.
+
+It asserts nothing about speed (a few hundred items on a shared machine prove nothing); it keeps
+the harness from rotting as the product changes. The run uses its own throwaway SQLite database.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED = {
+    "doc_page_vs_hello_rps",
+    "doc_page_p95_ms",
+    "doc_page_queries",
+    "nc_admin_list_queries",
+    "sweep_s_100k",
+    "sweep_growth",
+    "sweep_queries",
+    "xlsx_export_ratio",
+    "xlsx_export_peak_mib",
+    "import_10k_dry_run_s",
+}
+
+
+@pytest.mark.bench
+def test_smoke_run_prints_every_figure_as_a_json_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    output = tmp_path / "results.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--output", str(output)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    lines = [json.loads(text) for text in result.stdout.splitlines() if text.strip()]
+    for figure in lines:
+        assert {"figure", "value", "unit", "goal"} <= figure.keys(), figure
+        # A figure is a measurement or says why there is none; never a number made up.
+        assert figure["value"] is not None or figure.get("note"), figure
+    assert {figure["figure"] for figure in lines} == EXPECTED
+    assert json.loads(output.read_text()) == lines
