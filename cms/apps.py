@@ -1,3 +1,5 @@
+"""The Wagtail site and controlled process documents (ISO 9001 7.5)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,22 @@ class CmsConfig(AppConfig):
     name = "cms"
     label = "cms"
     verbose_name = _("Controlled documents")
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        from qms.core import demo, roles, site
+
+        from . import handlers
+        from .models import ProcessDocumentPage
+
+        page_published.connect(
+            handlers.on_page_published, sender=ProcessDocumentPage, dispatch_uid="cms.version_on_publish"
+        )
+        for role in (roles.QUALITY_OFFICERS, roles.AUDITORS, roles.APPROVERS):
+            register_role = roles.register_permissions
+            register_role(role, "cms.view_documentversion", "cms.view_documentreview")
+        site.register_nav(_("Documents"), "cms:documents", order=10)
+        from .demo import seed
+
+        demo.register(10, "cms", seed)

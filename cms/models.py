@@ -1,11 +1,22 @@
-"""The Wagtail site: the home page and the controlled process documents (ISO 9001 7.5)."""
+"""The Wagtail site: the home page and the controlled process documents (ISO 9001 7.5).
+
+Page tree: HomePage -> DocumentIndexPage (one per organisation unit) -> ProcessDocumentPage.
+A document's content lives in Wagtail revisions; each publication is recorded as an
+immutable `DocumentVersion` (7.5.2 c review and approval, 7.5.3.2 c control of changes),
+each periodic review as an immutable `DocumentReview`.
+"""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
 
 
 class HomePage(Page):
@@ -15,6 +26,7 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     max_count = 1
+    subpage_types = ["cms.DocumentIndexPage"]
 
     class Meta:
         verbose_name = _("home page")
@@ -27,8 +39,76 @@ class HomePage(Page):
         return context
 
 
-class ProcessDocumentPage(Page):
+class DocumentIndexPage(Page):
+    """The documents of one organisation unit; per-unit edit rights hang on this page."""
+
+    unit = models.OneToOneField(
+        "core.OrganisationUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="document_index",
+    )
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("unit"), FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.ProcessDocumentPage"]
+
+    class Meta:
+        verbose_name = _("document index")
+        verbose_name_plural = _("document indexes")
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["documents"] = selectors.current_documents(user=request.user).child_of(self)
+        return context
+
+
+class StepBlock(blocks.StructBlock):
+    step = blocks.TextBlock(label=_("step"))
+    responsible = blocks.CharBlock(label=_("responsible"), max_length=200)
+    time_limit = blocks.CharBlock(label=_("time limit"), max_length=100, required=False)
+    output = blocks.CharBlock(label=_("output"), max_length=300, required=False)
+
+    class Meta:
+        icon = "list-ol"
+        label = _("step")
+        template = "cms/blocks/step.html"
+
+
+class RecordBlock(blocks.StructBlock):
+    record = blocks.CharBlock(label=_("record"), max_length=300)
+    keeper = blocks.CharBlock(label=_("kept by"), max_length=200)
+    location = blocks.CharBlock(label=_("where"), max_length=200, required=False)
+    retention = blocks.CharBlock(label=_("retention"), max_length=100)
+
+    class Meta:
+        icon = "folder-open-inverse"
+        label = _("record to keep")
+
+
+class DocumentPageForm(WagtailAdminPageForm):
+    """Admin edit form: a revision cannot be submitted for review without a change summary (7.5.3.2 c)."""
+
+    SUBMIT_ACTIONS = ("action-submit", "action-restart-workflow", "action-publish")
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(name in self.data for name in self.SUBMIT_ACTIONS):
+            from .selectors import change_summary_problem
+
+            problem = change_summary_problem(self.instance, cleaned.get("change_summary", ""))
+            if problem:
+                self.add_error("change_summary", problem)
+        return cleaned
+
+
+class ProcessDocumentPage(RoutablePageMixin, Page):
     """A controlled process document, e.g. QT-07 (ISO 9001 7.5.2, 7.5.3)."""
+
+    base_form_class = DocumentPageForm
 
     identifier = models.CharField(
         _("identifier"), max_length=30, unique=True, help_text=_("Unique document code, e.g. QT-07.")
@@ -44,8 +124,77 @@ class ProcessDocumentPage(Page):
         on_delete=models.SET_NULL,
         related_name="owned_documents",
     )
+    clauses = ParentalManyToManyField(
+        "core.IsoClause", verbose_name=_("ISO 9001 clauses"), blank=True, related_name="documents"
+    )
+    purpose = RichTextField(_("purpose"), blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    scope = RichTextField(_("scope"), blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    references = RichTextField(
+        _("legal and normative references"), blank=True, features=["bold", "italic", "ol", "ul", "link"]
+    )
+    definitions = RichTextField(_("definitions"), blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    steps = StreamField([("step", StepBlock())], verbose_name=_("steps"), blank=True)
+    records = StreamField([("record", RecordBlock())], verbose_name=_("records to keep"), blank=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review interval (months)"), default=12, help_text=_("How often the document must be reviewed.")
+    )
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Anonymous visitors may read a public document.")
+    )
+    change_summary = models.TextField(
+        _("change summary"),
+        blank=True,
+        help_text=_("What changes in this revision and why. Required to submit it for review."),
+    )
+    # State of the document as a whole, kept out of revisions (see with_content_json):
+    # set by services only (cms.services).
+    next_review_date = models.DateField(_("next review date"), null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
 
-    content_panels = Page.content_panels + [FieldPanel("identifier"), FieldPanel("unit"), FieldPanel("process_owner")]
+    STATE_FIELDS = ("next_review_date", "withdrawn_at", "withdrawn_by", "withdrawn_reason")
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("identifier"),
+                FieldPanel("unit"),
+                FieldPanel("process_owner"),
+                FieldPanel("clauses"),
+                FieldPanel("review_interval_months"),
+                FieldPanel("is_public"),
+            ],
+            heading=_("Identification"),
+        ),
+        FieldPanel("purpose"),
+        FieldPanel("scope"),
+        FieldPanel("references"),
+        FieldPanel("definitions"),
+        FieldPanel("steps"),
+        InlinePanel("forms", label=_("forms")),
+        FieldPanel("records"),
+        FieldPanel("change_summary"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("identifier"),
+        index.AutocompleteField("identifier"),
+        index.SearchField("purpose"),
+        index.SearchField("scope"),
+        index.FilterField("is_public"),
+        index.FilterField("withdrawn_at"),
+        index.FilterField("unit"),
+    ]
+    parent_page_types = ["cms.DocumentIndexPage"]
+    subpage_types: list = []
 
     class Meta:
         verbose_name = _("process document")
@@ -53,3 +202,189 @@ class ProcessDocumentPage(Page):
 
     def __str__(self):
         return f"{self.identifier} {self.title}"
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
+
+    def with_content_json(self, content):
+        """Keep the document-wide state (review date, withdrawal) when a revision is restored or published."""
+        obj = super().with_content_json(content)
+        for name in self.STATE_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        return obj
+
+    # Site views: the current version is Page.serve (through cms.views.pages.serve_document);
+    # superseded versions, comparison and print are sub-routes of the page.
+    def serve(self, request, *args, **kwargs):
+        from .views import pages
+
+        denied = pages.deny_reader(request, self)
+        if denied is not None:
+            return denied
+        return super().serve(request, *args, **kwargs)
+
+    @path("")
+    def current(self, request):
+        from .views import pages
+
+        return pages.serve_current(request, self)
+
+    @path("print/")
+    def print_current(self, request):
+        from .views import pages
+
+        return pages.serve_current(request, self, printing=True)
+
+    @path("v/<int:number>/")
+    def version(self, request, number):
+        from .views import pages
+
+        return pages.serve_version(request, self, number)
+
+    @path("v/<int:number>/print/")
+    def print_version(self, request, number):
+        from .views import pages
+
+        return pages.serve_version(request, self, number, printing=True)
+
+    @path("compare/<int:a>/<int:b>/")
+    def compare(self, request, a, b):
+        from .views import pages
+
+        return pages.compare_versions(request, self, a, b)
+
+
+class DocumentForm(Orderable):
+    """A form used by the procedure (ISO 9001 7.5.3: forms are documented information too)."""
+
+    page = ParentalKey(ProcessDocumentPage, on_delete=models.CASCADE, related_name="forms")
+    code = models.CharField(_("form code"), max_length=30, help_text=_("e.g. BM-07-01"))
+    title = models.CharField(_("title"), max_length=255)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("file"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("code"), FieldPanel("title"), FieldPanel("document")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("form")
+        verbose_name_plural = _("forms")
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class DocumentVersion(models.Model):
+    """An effective version of a document: immutable evidence of its review and approval (7.5.2 c, 7.5.3.2 c).
+
+    Created only by `cms.services.document_version_record` when a revision is
+    published; the only later write is the one-time supersede link.
+    """
+
+    page = models.ForeignKey(
+        ProcessDocumentPage, verbose_name=_("document"), on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", verbose_name=_("Wagtail revision"), on_delete=models.PROTECT, related_name="+"
+    )
+    effective_date = models.DateField(_("effective date"))
+    change_summary = models.TextField(_("change summary"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, help_text=_("e.g. registered from the paper register.")
+    )
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+    superseded_by = models.OneToOneField(
+        "self",
+        verbose_name=_("superseded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+    )
+
+    class Meta:
+        ordering = ["page", "-number"]
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        constraints = [models.UniqueConstraint(fields=["page", "number"], name="cms_version_unique_number")]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return _("%(identifier)s revision %(number)s") % {"identifier": self.page.identifier, "number": self.number}
+
+    @property
+    def is_current(self):
+        return self.superseded_at is None
+
+    def get_url(self):
+        return f"{self.page.url}v/{self.number}/"
+
+
+class DocumentReview(models.Model):
+    """A periodic review of a document (ISO 9001 7.5.2 c: documents are reviewed for suitability)."""
+
+    class Outcome(models.TextChoices):
+        STILL_VALID = "valid", _("Still valid")
+        NEEDS_REVISION = "revise", _("Needs revision")
+        WITHDRAW = "withdraw", _("Withdraw")
+
+    page = models.ForeignKey(
+        ProcessDocumentPage, verbose_name=_("document"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    version = models.ForeignKey(
+        DocumentVersion,
+        verbose_name=_("reviewed version"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"))
+    next_review_date = models.DateField(_("next review date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["page", "-reviewed_at"]
+        verbose_name = _("document review")
+        verbose_name_plural = _("document reviews")
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.page.identifier} {self.get_outcome_display()} {self.reviewed_at:%Y-%m-%d}"

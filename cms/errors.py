@@ -1,0 +1,17 @@
+"""Domain errors of controlled documents: each carries a message a person can read (ISO 9001 7.5)."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentError(Exception):
+    """A forbidden change to a controlled document; `message` is shown to the person."""
+
+    default_message = _("This change to the document is not allowed.")
+
+    def __init__(self, message=None):
+        self.message = message or self.default_message
+        super().__init__(str(self.message))
+
+
+class DocumentPermissionError(DocumentError):
+    default_message = _("You may not do this on this document.")

@@ -1,0 +1,138 @@
+"""Reads of controlled documents reused by views, exports and other apps (ISO 9001 7.5.3: availability).
+
+"Current" means live (published) and not withdrawn; anonymous readers see only public ones.
+Superseded versions are never current: the live page always shows the latest effective version.
+"""
+
+import datetime
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qms.core import roles
+
+from .models import DocumentVersion, ProcessDocumentPage
+
+
+def current_documents(*, user):
+    """Documents a reader may list as current: live, not withdrawn, public only for anonymous readers."""
+    queryset = ProcessDocumentPage.objects.live().filter(withdrawn_at__isnull=True)
+    if not user.is_authenticated:
+        queryset = queryset.filter(is_public=True)
+    return queryset.order_by("identifier")
+
+
+def search_documents(*, user, query):
+    """Wagtail search over the current documents the reader may see."""
+    queryset = current_documents(user=user)
+    if not query:
+        return queryset
+    return queryset.search(query, operator="and")
+
+
+def document_versions(page):
+    """The amendment history, newest first, with the people it names (one query)."""
+    return (
+        DocumentVersion.objects.filter(page=page)
+        .select_related("reviewed_by", "approved_by", "superseded_by")
+        .order_by("-number")
+    )
+
+
+def current_version(page):
+    return DocumentVersion.objects.filter(page=page, superseded_at__isnull=True).order_by("-number").first()
+
+
+def next_version_number(page):
+    last = DocumentVersion.objects.filter(page=page).order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1
+
+
+def can_read(user, page):
+    """Public documents for everyone; internal ones for logged-in people."""
+    return page.is_public or user.is_authenticated
+
+
+def can_manage_documents(user):
+    """Quality officers manage every document (withdraw, review any)."""
+    return user.is_authenticated and (user.is_superuser or roles.is_quality_officer(user))
+
+
+def is_process_owner_of(user, page):
+    """Process owners edit the documents of their unit (per object, not a group): owner of any document there."""
+    if not user.is_authenticated:
+        return False
+    return ProcessDocumentPage.objects.filter(unit_id=page.unit_id, process_owner=user).exists()
+
+
+def can_review(user, page):
+    return can_manage_documents(user) or is_process_owner_of(user, page)
+
+
+def can_see_register(user):
+    """The master list: officers, approvers and auditors (auditors read everything, DESIGN.md section 2)."""
+    return user.is_authenticated and (
+        user.is_superuser or roles.is_quality_officer(user) or roles.is_approver(user) or roles.is_auditor(user)
+    )
+
+
+def register_documents(*, status=None, unit=None, clause=None, review_due=None, today=None):
+    """Rows of the master list (danh mục tài liệu) with their current version, filterable.
+
+    status: "current", "withdrawn", "draft" (never published) or None for all.
+    review_due: "overdue" or "soon" (within 30 days).
+    """
+    today = today or timezone.localdate()
+    queryset = (
+        ProcessDocumentPage.objects.select_related("unit", "process_owner")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=DocumentVersion.objects.filter(superseded_at__isnull=True),
+                to_attr="current_versions",
+            )
+        )
+        .order_by("identifier")
+    )
+    if status == "current":
+        queryset = queryset.filter(live=True, withdrawn_at__isnull=True)
+    elif status == "withdrawn":
+        queryset = queryset.filter(withdrawn_at__isnull=False)
+    elif status == "draft":
+        queryset = queryset.filter(live=False, withdrawn_at__isnull=True)
+    if unit:
+        queryset = queryset.filter(unit=unit)
+    if clause:
+        queryset = queryset.filter(clauses=clause)
+    if review_due == "overdue":
+        queryset = queryset.filter(withdrawn_at__isnull=True, next_review_date__lt=today)
+    elif review_due == "soon":
+        queryset = queryset.filter(
+            withdrawn_at__isnull=True,
+            next_review_date__gte=today,
+            next_review_date__lte=today + datetime.timedelta(days=30),
+        )
+    return queryset.distinct()
+
+
+def document_status(page):
+    if page.withdrawn_at:
+        return _("Withdrawn")
+    if not page.live:
+        return _("Draft")
+    return _("Current")
+
+
+def change_summary_problem(page, summary):
+    """Why a change summary cannot go with a submission, or None."""
+    summary = (summary or "").strip()
+    if not summary:
+        return _("Describe what changes in this revision before submitting it for review.")
+    if page.pk:
+        current = current_version(page)
+        if current is not None and current.change_summary.strip() == summary:
+            return _("This is the change summary of revision %(number)s; describe what changes in this one.") % {
+                "number": current.number
+            }
+    return None

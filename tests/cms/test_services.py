@@ -1,0 +1,116 @@
+"""Effective versions, withdrawal and reviews through the services (ISO 9001 7.5.2, 7.5.3)."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from cms import services
+from cms.errors import DocumentError, DocumentPermissionError
+from cms.models import DocumentReview, DocumentVersion
+from tests import factories
+from tests.cms.builders import make_document
+
+pytestmark = pytest.mark.django_db
+
+
+def test_document_create_records_the_given_version():
+    unit = factories.make_unit()
+    owner = factories.make_staff(unit=unit)
+    page = make_document("QT-07", unit=unit, owner=owner, revision_number=3, effective_date=datetime.date(2025, 3, 1))
+    version = page.versions.get()
+    assert (version.number, version.effective_date) == (3, datetime.date(2025, 3, 1))
+    assert page.next_review_date == datetime.date(2026, 3, 1)
+    assert page.live and page.get_parent().specific.unit == unit
+    assert owner.groups.filter(name=services.owners_group_name(unit)).exists()
+
+
+def test_identifier_is_unique_case_insensitively():
+    make_document("QT-01")
+    with pytest.raises(DocumentError):
+        make_document("qt-01")
+
+
+def test_workflow_approval_publishes_a_new_version_and_supersedes_the_previous():
+    unit = factories.make_unit()
+    officer = factories.make_officer(unit=unit)
+    approver = factories.make_approver()
+    page = make_document(unit=unit, user=officer)
+    services.document_submit(page=page, user=officer, change_summary="Shorter time limit", changes={"title": "New"})
+    page.refresh_from_db()
+    assert page.title != "New"  # still under review: staff read the effective version
+    services.document_task_approve(page=page, user=officer)
+    with pytest.raises(DocumentPermissionError):
+        services.document_task_approve(page=page, user=officer)  # officers do not approve
+    services.document_task_approve(page=page, user=approver)
+    page.refresh_from_db()
+    assert page.title == "New"
+    first, second = page.versions.order_by("number")
+    assert second.number == 2 and second.change_summary == "Shorter time limit"
+    assert (second.reviewed_by, second.approved_by) == (officer, approver)
+    assert second.reviewed_at and second.approved_at and second.effective_date == timezone.localdate()
+    assert first.superseded_by == second and first.superseded_at is not None
+    assert second.superseded_at is None
+
+
+def test_submit_needs_a_new_change_summary():
+    unit = factories.make_unit()
+    officer = factories.make_officer(unit=unit)
+    page = make_document(unit=unit, user=officer, reason="First issue")
+    with pytest.raises(DocumentError):
+        services.document_submit(page=page, user=officer, change_summary=" ")
+    with pytest.raises(DocumentError):
+        services.document_submit(page=page, user=officer, change_summary="First issue")
+
+
+def test_withdraw_keeps_the_document_and_marks_it():
+    officer = factories.make_officer()
+    page = make_document(user=officer)
+    staff = factories.make_staff()
+    with pytest.raises(DocumentPermissionError):
+        services.document_withdraw(page=page, user=staff, reason="old")
+    services.document_withdraw(page=page, user=officer, reason="Replaced by QT-09")
+    page.refresh_from_db()
+    assert page.live and page.withdrawn_at and page.withdrawn_reason == "Replaced by QT-09"
+    with pytest.raises(DocumentError):
+        services.document_withdraw(page=page, user=officer, reason="again")
+
+
+def test_review_still_valid_sets_the_next_date_and_keeps_history():
+    unit = factories.make_unit()
+    owner = factories.make_staff(unit=unit)
+    page = make_document(unit=unit, owner=owner, effective_date=datetime.date(2024, 1, 10))
+    assert page.next_review_date == datetime.date(2025, 1, 10)
+    services.document_review_record(page=page, outcome=DocumentReview.Outcome.STILL_VALID, comment="", user=owner)
+    page.refresh_from_db()
+    assert page.next_review_date == timezone.localdate().replace(year=timezone.localdate().year + 1)
+    services.document_review_record(
+        page=page, outcome=DocumentReview.Outcome.NEEDS_REVISION, comment="Decree 144 changed", user=owner
+    )
+    assert page.reviews.count() == 2
+    with pytest.raises(DocumentPermissionError):  # only officers withdraw
+        services.document_review_record(page=page, outcome=DocumentReview.Outcome.WITHDRAW, comment="x", user=owner)
+    with pytest.raises(DocumentPermissionError):
+        services.document_review_record(
+            page=page, outcome=DocumentReview.Outcome.STILL_VALID, comment="", user=factories.make_staff()
+        )
+
+
+def test_review_withdraw_by_officer_withdraws():
+    officer = factories.make_officer()
+    page = make_document(user=officer)
+    services.document_review_record(page=page, outcome="withdraw", comment="Procedure abolished", user=officer)
+    page.refresh_from_db()
+    assert page.withdrawn_at is not None and page.next_review_date is None
+
+
+def test_register_fields_update_without_a_new_version():
+    officer = factories.make_officer()
+    page = make_document(user=officer, effective_date=datetime.date(2025, 1, 1))
+    services.document_update_register_fields(
+        page=page, user=officer, reason="register", review_interval_months=24, is_public=True
+    )
+    page.refresh_from_db()
+    assert page.is_public and page.review_interval_months == 24
+    assert page.next_review_date == datetime.date(2027, 1, 1)
+    assert DocumentVersion.objects.filter(page=page).count() == 1
