@@ -1,0 +1,46 @@
+"""ISO 9001 9.2.2 c: an auditor cannot audit their own unit."""
+
+import pytest
+
+from audits import services
+from audits.models import Audit
+from tests import factories as f
+from tests.audits import builders as b
+
+
+def test_lead_auditor_of_the_audited_unit_is_refused(programme, officer, audited_unit):
+    own = f.make_auditor(unit=audited_unit, first_name="An", last_name="Nguyễn")
+    with pytest.raises(services.AuditError) as error:
+        b.make_audit(programme=programme, lead=own, units=[audited_unit], user=officer)
+    assert "9.2.2" in error.value.message
+    assert "An" in error.value.message and audited_unit.name in error.value.message
+    assert not Audit.objects.exists()
+
+
+def test_team_member_of_the_audited_unit_is_refused(programme, officer, auditor, audited_unit):
+    member = f.make_auditor(unit=audited_unit)
+    with pytest.raises(services.AuditError):
+        b.make_audit(programme=programme, lead=auditor, team=[member], units=[audited_unit], user=officer)
+
+
+def test_auditing_a_document_of_ones_own_unit_is_auditing_that_unit(programme, officer, audited_unit):
+    document = b.make_process_document(unit=audited_unit)
+    own = f.make_auditor(unit=audited_unit)
+    with pytest.raises(services.AuditError):
+        b.make_audit(programme=programme, lead=own, documents=[document], user=officer)
+
+
+def test_adding_the_unit_later_is_checked_too(audit, officer):
+    other_unit = f.make_unit()
+    member = f.make_auditor(unit=other_unit)
+    services.audit_update(audit=audit, team=[member], user=officer)
+    with pytest.raises(services.AuditError):
+        services.audit_update(audit=audit, units=[*audit.scope_units.all(), other_unit], user=officer)
+    audit.refresh_from_db()
+    assert other_unit not in audit.scope_units.all()
+    assert list(audit.team.all()) == [member]
+
+
+def test_an_auditor_from_another_unit_is_accepted(audit, auditor, audited_unit):
+    assert audit.lead_auditor == auditor
+    assert auditor.unit != audited_unit
