@@ -1,0 +1,224 @@
+"""Forms of the site views: they only collect input; the services decide (ISO 9001 10.2)."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from qms.core import roles
+from qms.core.models import OrganisationUnit
+
+from .models import CorrectiveAction, Nonconformity
+
+STAFF_SOURCES = (Nonconformity.Source.STAFF_REPORT, Nonconformity.Source.COMPLAINT)
+WHY_COUNT = 5
+# The classic categories of a cause and effect (Ishikawa) diagram.
+FISHBONE = (
+    ("people", _("People")),
+    ("methods", _("Methods")),
+    ("machines", _("Equipment")),
+    ("materials", _("Materials")),
+    ("measurement", _("Measurement")),
+    ("environment", _("Environment")),
+)
+MAX_EVIDENCE_BYTES = getattr(settings, "WAGTAILDOCS_MAX_UPLOAD_SIZE", 20 * 1024 * 1024)
+
+
+def people():
+    return get_user_model().objects.filter(is_active=True).order_by("last_name", "first_name", "username")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} ({obj.unit.code})" if obj.unit_id else str(obj)
+
+
+class ReportForm(forms.Form):
+    title = forms.CharField(label=_("What went wrong, in a few words"), max_length=255)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), help_text=_("What happened, where, when.")
+    )
+    source = forms.ChoiceField(label=_("Source"))
+    severity = forms.ChoiceField(
+        label=_("Severity"),
+        choices=Nonconformity.Severity.choices,
+        initial=Nonconformity.Severity.MINOR,
+        help_text=_("Major: the process failed or a requirement is not met at all. The quality officer confirms."),
+    )
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrganisationUnit.objects.filter(is_active=True))
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Process documents"), queryset=None, required=False, widget=forms.MultipleHiddenInput
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cms.models import ProcessDocumentPage
+
+        self.fields["documents"].queryset = ProcessDocumentPage.objects.all()
+        everything = roles.is_quality_officer(user) or roles.is_auditor(user) or user.is_superuser
+        self.fields["source"].choices = [
+            (value, label) for value, label in Nonconformity.Source.choices if everything or value in STAFF_SOURCES
+        ]
+        self.fields["source"].initial = Nonconformity.Source.STAFF_REPORT
+
+
+class TransitionForm(forms.Form):
+    target = forms.ChoiceField(choices=Nonconformity.Status.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class NonconformityEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=255)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    source = forms.ChoiceField(label=_("Source"), choices=Nonconformity.Source.choices)
+    severity = forms.ChoiceField(label=_("Severity"), choices=Nonconformity.Severity.choices)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrganisationUnit.objects.filter(is_active=True))
+    owner = PersonChoiceField(label=_("Owner"), queryset=None, required=False)
+    containment = forms.CharField(
+        label=_("Containment (immediate correction)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    containment_done_on = forms.DateField(
+        label=_("Containment done on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    root_cause_method = forms.ChoiceField(
+        label=_("Root cause method"), required=False, choices=[("", "—")] + Nonconformity.RootCauseMethod.choices
+    )
+    root_cause = forms.CharField(
+        label=_("Root cause (conclusion)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        help_text=_("Required when the severity or the root cause changes."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, nonconformity, **kwargs):
+        initial = {
+            field: getattr(nonconformity, field)
+            for field in (
+                "title",
+                "description",
+                "source",
+                "severity",
+                "unit",
+                "owner",
+                "containment",
+                "containment_done_on",
+                "root_cause_method",
+                "root_cause",
+                "version",
+            )
+        }
+        answers = nonconformity.root_cause_answers or {}
+        for index, answer in enumerate((answers.get("whys") or [])[:WHY_COUNT]):
+            initial[f"why_{index + 1}"] = answer
+        for key, _label in FISHBONE:
+            initial[f"cause_{key}"] = (answers.get("causes") or {}).get(key, "")
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["owner"].queryset = people()
+        for index in range(1, WHY_COUNT + 1):
+            self.fields[f"why_{index}"] = forms.CharField(
+                label=_("Why? (%(n)s)") % {"n": index}, required=False, max_length=500
+            )
+        for key, label in FISHBONE:
+            self.fields[f"cause_{key}"] = forms.CharField(label=label, required=False, max_length=1000)
+
+    def main_fields(self):
+        return [
+            field
+            for field in self.visible_fields()
+            if not field.name.startswith(("why_", "cause_")) and field.name not in ("root_cause", "reason")
+        ]
+
+    def why_fields(self):
+        return [self[f"why_{index}"] for index in range(1, WHY_COUNT + 1)]
+
+    def cause_fields(self):
+        return [self[f"cause_{key}"] for key, _label in FISHBONE]
+
+    def changes(self):
+        data = dict(self.cleaned_data)
+        method = data.get("root_cause_method") or ""
+        whys = [data.pop(f"why_{index}", "").strip() for index in range(1, WHY_COUNT + 1)]
+        causes = {key: data.pop(f"cause_{key}", "").strip() for key, _label in FISHBONE}
+        if method == Nonconformity.RootCauseMethod.FIVE_WHYS:
+            answers = {"whys": [why for why in whys if why]}
+        elif method == Nonconformity.RootCauseMethod.CAUSE_AND_EFFECT:
+            answers = {"causes": {key: value for key, value in causes.items() if value}}
+        else:
+            answers = {}
+        data["root_cause_answers"] = answers
+        data.pop("reason", None)
+        data.pop("version", None)
+        return data
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CorrectiveAction.Kind.choices, initial="corrective")
+    description = forms.CharField(label=_("What will be done"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner = PersonChoiceField(label=_("Owner"), queryset=None)
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people()
+
+
+class ActionEditForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Reason for the change"), required=False, help_text=_("Required when the due date moves.")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class CompleteForm(forms.Form):
+    evidence = forms.CharField(
+        label=_("Evidence of completion"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was done, and where the records are."),
+    )
+    files = MultipleFileField(label=_("Files"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        for upload in files:
+            if upload.size > MAX_EVIDENCE_BYTES:
+                raise forms.ValidationError(
+                    _("%(name)s is larger than %(mb)s MB.") % {"name": upload.name, "mb": MAX_EVIDENCE_BYTES // 2**20}
+                )
+        return files
+
+
+class VerifyForm(forms.Form):
+    effective = forms.TypedChoiceField(
+        label=_("Was the action effective?"),
+        choices=[("yes", _("Yes, effective")), ("no", _("No, not effective"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the action was not effective."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

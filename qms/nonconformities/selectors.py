@@ -1,0 +1,75 @@
+"""Reads reused by the site, the admin, the dashboard and the reminders (ISO 9001 9.1.3, 10.2.2)."""
+
+import datetime
+
+from django.utils import timezone
+
+from . import policy
+from .models import CorrectiveAction, Nonconformity
+
+S = Nonconformity.Status
+A = CorrectiveAction.Status
+
+
+def nonconformities_visible_to(user):
+    qs = Nonconformity.objects.select_related("unit", "owner", "reported_by")
+    if not user.is_authenticated:
+        return qs.none()
+    q = policy.visibility_filter(user)
+    return qs if q is None else qs.filter(q).distinct()
+
+
+def actions_of(user, *, open_only=True):
+    qs = CorrectiveAction.objects.filter(owner=user).select_related("nonconformity", "nonconformity__unit")
+    if open_only:
+        qs = qs.filter(status__in=CorrectiveAction.OPEN_STATUSES)
+    return qs.order_by("due_date", "pk")
+
+
+def actions_overdue(today=None):
+    today = today or timezone.localdate()
+    return CorrectiveAction.objects.filter(status__in=CorrectiveAction.OPEN_STATUSES, due_date__lt=today)
+
+
+def actions_due_by(day):
+    return CorrectiveAction.objects.filter(status__in=CorrectiveAction.OPEN_STATUSES, due_date__lte=day)
+
+
+def actions_awaiting_verification():
+    return CorrectiveAction.objects.filter(status=A.COMPLETED)
+
+
+def nonconformities_stuck(days, now=None):
+    """Open nonconformities whose status has not moved for `days` days."""
+    now = now or timezone.now()
+    return Nonconformity.objects.filter(
+        status__in=Nonconformity.OPEN_STATUSES, status_changed_at__lt=now - datetime.timedelta(days=days)
+    )
+
+
+AGE_BUCKETS = ((0, 30), (30, 60), (60, 90), (90, None))
+
+
+def open_by_age_and_unit(now=None):
+    """Rows of (unit, [count per age bucket], total) for the quality officers' dashboard."""
+    now = now or timezone.now()
+    rows = {}
+    for nc in Nonconformity.objects.filter(status__in=Nonconformity.OPEN_STATUSES).select_related("unit"):
+        age = (now - nc.reported_at).days
+        index = next(i for i, (low, high) in enumerate(AGE_BUCKETS) if age >= low and (high is None or age < high))
+        row = rows.setdefault(nc.unit, [0] * len(AGE_BUCKETS))
+        row[index] += 1
+    return [(unit, counts, sum(counts)) for unit, counts in sorted(rows.items(), key=lambda item: item[0].code)]
+
+
+def average_days_to_close():
+    """(average days from report to closure, number of closed nonconformities); computed in Python, portably."""
+    spans = [
+        (closed - reported).total_seconds() / 86400
+        for reported, closed in Nonconformity.objects.filter(status=S.CLOSED, closed_at__isnull=False).values_list(
+            "reported_at", "closed_at"
+        )
+    ]
+    if not spans:
+        return None, 0
+    return round(sum(spans) / len(spans), 1), len(spans)

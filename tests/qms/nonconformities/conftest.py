@@ -1,0 +1,37 @@
+import pytest
+
+from tests import factories as f
+
+
+def make_document(unit, identifier="QT-07", title="Quy trình cấp phép biểu diễn"):
+    """A process document page under the tree root (the documents app may not be seeded in these tests)."""
+    from wagtail.models import Page
+
+    from cms.models import ProcessDocumentPage
+
+    root = Page.objects.get(depth=1)
+    return root.add_child(
+        instance=ProcessDocumentPage(title=title, slug=identifier.lower(), identifier=identifier, unit=unit)
+    )
+
+
+@pytest.fixture
+def cast(db):
+    """Everyone of the permission matrix around one nonconformity with one action."""
+    from qms.nonconformities import services
+
+    home, other = f.make_unit(code="HOME"), f.make_unit(code="OTHER")
+    people = {
+        "staff_same_unit": f.make_staff(unit=home),
+        "staff_other_unit": f.make_staff(unit=other),
+        "action_owner": f.make_staff(unit=other),
+        "nc_owner": f.make_staff(unit=other),
+        "officer": f.make_officer(unit=other),
+        "approver": f.make_approver(unit=other),
+        "auditor": f.make_auditor(unit=other),
+        "anonymous": None,
+    }
+    nc = f.make_nonconformity(unit=home, owner=people["nc_owner"], reported_by=f.make_staff(unit=home))
+    services.nonconformity_transition(nonconformity=nc, target="investigating", user=people["officer"])
+    action = f.make_action(nc, owner=people["action_owner"], user=people["officer"])
+    return {"people": people, "nc": nc, "action": action, "home": home, "other": other}
