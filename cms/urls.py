@@ -1,2 +1,8 @@
+from django.urls import path
+
+from .views import documents
+
 app_name = "cms"
-urlpatterns: list = []
+urlpatterns = [
+    path("procedures/", documents.document_list, name="documents"),
+]

@@ -1,10 +1,134 @@
-"""Admin registration for controlled documents (ISO 9001 7.5): log actions, viewsets, reports, menus."""
+"""Admin registration for controlled documents (ISO 9001 7.5): log actions, menus, the master list,
+read-only version and review records.
+"""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from . import selectors
+from .models import DocumentReview, DocumentVersion
+from .views import admin as admin_views
 
 
 @hooks.register("register_log_actions")
 def register_document_log_actions(actions):
     actions.register_action("cms.withdraw", _("Withdraw"), _("Withdrawn (obsolete)"))
-    actions.register_action("cms.review", _("Periodic review"), _("Periodic review recorded"))
+
+
+@hooks.register("register_admin_urls")
+def register_document_admin_urls():
+    return [
+        path("documents/register/", admin_views.MasterListView.as_view(), name="cms_register"),
+        path(
+            "documents/register/results/",
+            admin_views.MasterListView.as_view(results_only=True),
+            name="cms_register_results",
+        ),
+        path("documents/<int:page_id>/review/", admin_views.review_create, name="cms_review"),
+        path("documents/<int:page_id>/withdraw/", admin_views.withdraw, name="cms_withdraw"),
+    ]
+
+
+class RegisterMenuItem(MenuItem):
+    def is_shown(self, request):
+        return selectors.can_see_register(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_master_list_menu_item():
+    return RegisterMenuItem(_("Master list of documents"), reverse("cms_register"), icon_name="doc-full", order=250)
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Version and review records are evidence: nobody adds, changes or deletes them in the admin,
+    not even a superuser (they are written only by cms.services)."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        actions = [action for action in actions if action not in ("add", "change", "delete")]
+        if not actions:
+            return super().users_with_any_permission(["view"]).none()
+        return super().users_with_any_permission(actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def instances_user_has_permission_for(self, user, action):
+        if action in ("add", "change", "delete"):
+            return self.model._default_manager.none()
+        return super().instances_user_has_permission_for(user, action)
+
+
+class DocumentVersionViewSet(ModelViewSet):
+    model = DocumentVersion
+    icon = "history"
+    menu_label = _("Effective versions")
+    inspect_view_enabled = True
+    list_display = ["page", "number", "effective_date", "approved_by", "superseded_at"]
+    list_filter = ["effective_date", "page__unit"]
+    search_fields = ["page__identifier", "page__title", "change_summary"]
+    inspect_view_fields = [
+        "page",
+        "number",
+        "revision",
+        "effective_date",
+        "change_summary",
+        "reviewed_by",
+        "reviewed_at",
+        "approved_by",
+        "approved_at",
+        "published_by",
+        "created_at",
+        "note",
+        "superseded_at",
+        "superseded_by",
+    ]
+    copy_view_enabled = False
+    # No form is ever shown: the permission policy refuses add and change to everyone.
+    form_fields: list = []
+
+    @property
+    def permission_policy(self):
+        return ReadOnlyPermissionPolicy(self.model)
+
+
+class DocumentReviewViewSet(ModelViewSet):
+    model = DocumentReview
+    icon = "tasks"
+    menu_label = _("Periodic reviews")
+    inspect_view_enabled = True
+    list_display = ["page", "outcome", "reviewed_by", "reviewed_at", "next_review_date"]
+    list_filter = ["outcome", "reviewed_at"]
+    search_fields = ["page__identifier", "comment"]
+    inspect_view_fields = ["page", "version", "outcome", "comment", "reviewed_by", "reviewed_at", "next_review_date"]
+    copy_view_enabled = False
+    # No form is ever shown: the permission policy refuses add and change to everyone.
+    form_fields: list = []
+
+    @property
+    def permission_policy(self):
+        return ReadOnlyPermissionPolicy(self.model)
+
+
+class DocumentRecordsGroup(ViewSetGroup):
+    menu_label = _("Document records")
+    menu_icon = "doc-full-inverse"
+    menu_order = 260
+    items = (DocumentVersionViewSet("cms_versions"), DocumentReviewViewSet("cms_reviews"))
+
+
+@hooks.register("register_admin_viewset")
+def register_document_records():
+    return DocumentRecordsGroup()

@@ -1,1 +1,159 @@
-"""Reading controlled documents on the site (ISO 9001 7.5.3.1 a: available where and when needed)."""
+"""Reading controlled documents on the site (ISO 9001 7.5.3.1 a: available where and when needed).
+
+Staff land on the current effective version (the live page). Superseded versions
+render the Wagtail revision their DocumentVersion points at, under a banner; only
+published versions are reachable, never drafts. The rendered document body is
+cached by revision, language and reader class, so a page with 30 versions costs
+what a page with one does.
+"""
+
+import importlib.util
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from .. import selectors
+from ..models import DocumentVersion
+
+BODY_CACHE_SECONDS = 24 * 3600
+
+
+def acknowledgements_available():
+    """The acknowledgement box appears once cms.acknowledgements ships its template tag library."""
+    try:
+        return importlib.util.find_spec("cms.acknowledgements.templatetags.acknowledgement_tags") is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def deny_reader(request, page):
+    """Internal documents need a log-in; anonymous readers are sent to it (7.5.3.1 b: protected)."""
+    if selectors.can_read(request.user, page):
+        return None
+    return redirect_to_login(request.get_full_path())
+
+
+def _viewer_class(user):
+    return "staff" if user.is_authenticated else "public"
+
+
+def _body(request, page, shown, versions, *, version=None):
+    """The document itself and its amendment history: the same for every reader of one class."""
+    context = {
+        "page": page,
+        "shown": shown,
+        "version": version,
+        "versions": versions,
+        "forms": list(shown.forms.all()) if version else list(shown.forms.select_related("document")),
+        "clauses": list(shown.clauses.all()),
+        "request": request,
+    }
+    return render_to_string("cms/includes/document_body.html", context)
+
+
+def _cached_body(request, page, versions):
+    if getattr(request, "is_preview", False):
+        return _body(request, page, page, versions)
+    key = ":".join(
+        str(part)
+        for part in (
+            "cms:doc",
+            page.pk,
+            page.live_revision_id,
+            versions[0].pk if versions else 0,
+            get_language(),
+            _viewer_class(request.user),
+            page.next_review_date,
+            page.withdrawn_at and page.withdrawn_at.timestamp(),
+        )
+    )
+    body = cache.get(key)
+    if body is None:
+        body = _body(request, page, page, versions)
+        cache.set(key, body, BODY_CACHE_SECONDS)
+    return body
+
+
+def _context(request, page, printing):
+    return {
+        "page": page,
+        "self": page,
+        "printing": printing,
+        "printed_at": timezone.localtime(),
+        "acknowledgements": acknowledgements_available(),
+    }
+
+
+def serve_current(request, page, printing=False):
+    if getattr(request, "is_preview", False):
+        versions = list(selectors.document_versions(page))
+    else:
+        versions = list(selectors.document_versions(page))
+    current = next((v for v in versions if v.superseded_at is None), None)
+    context = _context(request, page, printing)
+    context.update(
+        {
+            "current_version": current,
+            "body": _cached_body(request, page, versions),
+        }
+    )
+    return TemplateResponse(request, "cms/process_document_page.html", context)
+
+
+def serve_version(request, page, number, printing=False):
+    version = (
+        DocumentVersion.objects.select_related("revision", "superseded_by", "reviewed_by", "approved_by")
+        .filter(page=page, number=number)
+        .first()
+    )
+    if version is None:
+        raise Http404
+    if version.superseded_at is None and not page.withdrawn_at:
+        return redirect(page.url + ("print/" if printing else ""))
+    shown = version.revision.as_object()
+    context = _context(request, page, printing)
+    context.update(
+        {
+            "current_version": version,
+            "superseded": version,
+            "body": _body(request, page, shown, [version], version=version),
+        }
+    )
+    return TemplateResponse(request, "cms/process_document_page.html", context)
+
+
+def _comparison(page, request, old, new):
+    """Wagtail's own revision comparison (wagtail.admin.compare), field by field."""
+    handler = type(page).get_edit_handler().get_bound_panel(instance=page, request=request, form=None)
+    result = []
+    for comparison_class in handler.get_comparison():
+        diff = comparison_class(old, new)
+        if diff.has_changed():
+            result.append(diff)
+    return result
+
+
+def compare_versions(request, page, a, b):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    versions = {
+        v.number: v for v in DocumentVersion.objects.select_related("revision").filter(page=page, number__in=[a, b])
+    }
+    if a not in versions or b not in versions:
+        raise Http404
+    old, new = sorted([versions[a], versions[b]], key=lambda v: v.number)
+    context = _context(request, page, False)
+    context.update(
+        {
+            "old": old,
+            "new": new,
+            "comparison": _comparison(page, request, old.revision.as_object(), new.revision.as_object()),
+        }
+    )
+    return TemplateResponse(request, "cms/compare.html", context)

@@ -1,0 +1,210 @@
+"""Admin views for controlled documents (ISO 9001 7.5.3): the master list, periodic review, withdrawal.
+
+The master list (danh mục tài liệu) is a Wagtail report with filters; its Excel
+export goes through qms.spreadsheets.export so it carries the register's header
+block (who exported what, when, with which filter).
+"""
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.reports import ReportView
+
+from qms.core.models import IsoClause, OrganisationUnit
+from qms.spreadsheets import export
+
+from .. import selectors, services
+from ..errors import DocumentError
+from ..models import DocumentReview, ProcessDocumentPage
+
+STATUS_CHOICES = [("current", _("Current")), ("withdrawn", _("Withdrawn")), ("draft", _("Draft"))]
+REVIEW_DUE_CHOICES = [("overdue", _("Overdue")), ("soon", _("Due within 30 days"))]
+
+
+class RegisterFilterSet(WagtailFilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), queryset=OrganisationUnit.objects.all(), method="filter_noop"
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=STATUS_CHOICES, method="filter_noop")
+    review_due = django_filters.ChoiceFilter(label=_("Review due"), choices=REVIEW_DUE_CHOICES, method="filter_noop")
+    clause = django_filters.ModelChoiceFilter(
+        label=_("ISO 9001 clause"), queryset=IsoClause.objects.all(), method="filter_noop"
+    )
+
+    class Meta:
+        model = ProcessDocumentPage
+        fields = []
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        return selectors.register_documents(
+            status=data.get("status") or None,
+            unit=data.get("unit"),
+            clause=data.get("clause"),
+            review_due=data.get("review_due") or None,
+        )
+
+    def describe(self):
+        if not self.is_bound or not self.form.is_valid():
+            return ""
+        parts = []
+        for name, field in self.form.fields.items():
+            value = self.form.cleaned_data.get(name)
+            if value:
+                shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
+                parts.append(f"{field.label}: {shown}")
+        return "; ".join(str(part) for part in parts)
+
+
+def _current(doc):
+    return doc.current_versions[0] if getattr(doc, "current_versions", None) else None
+
+
+EXPORT_COLUMNS = [
+    export.Column(_("Identifier"), lambda doc: doc.identifier),
+    export.Column(_("Title"), lambda doc: doc.title, width=50),
+    export.Column(_("Unit"), lambda doc: doc.unit.name, width=30),
+    export.Column(_("Process owner"), lambda doc: str(doc.process_owner) if doc.process_owner else None),
+    export.Column(_("Revision"), lambda doc: _current(doc).number if _current(doc) else None, kind="int"),
+    export.Column(
+        _("Effective date"), lambda doc: _current(doc).effective_date if _current(doc) else None, kind="date"
+    ),
+    export.Column(_("Next review date"), lambda doc: doc.next_review_date, kind="date"),
+    export.Column(_("Status"), lambda doc: selectors.document_status(doc)),
+]
+
+
+class RegisterColumn(Column):
+    def get_value(self, instance):
+        return self.accessor(instance)
+
+    def __init__(self, name, label, accessor, **kwargs):
+        super().__init__(name, label=label, **kwargs)
+        self.accessor = accessor
+
+
+class MasterListView(ReportView):
+    """Danh mục tài liệu: every document with its current revision and review date."""
+
+    page_title = _("Master list of documents")
+    header_icon = "doc-full"
+    index_url_name = "cms_register"
+    index_results_url_name = "cms_register_results"
+    filterset_class = RegisterFilterSet
+    model = ProcessDocumentPage
+    paginate_by = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not selectors.can_see_register(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return selectors.register_documents()
+
+    @property
+    def columns(self):
+        return [
+            RegisterColumn("identifier", _("Identifier"), lambda d: d.identifier),
+            RegisterColumn("title", _("Title"), lambda d: d.title),
+            RegisterColumn("unit", _("Unit"), lambda d: d.unit.code),
+            RegisterColumn("owner", _("Process owner"), lambda d: d.process_owner or ""),
+            RegisterColumn("revision", _("Revision"), lambda d: _current(d).number if _current(d) else ""),
+            RegisterColumn(
+                "effective", _("Effective date"), lambda d: _current(d).effective_date if _current(d) else ""
+            ),
+            DateColumn("next_review_date", label=_("Next review date")),
+            RegisterColumn("status", _("Status"), selectors.document_status),
+            RegisterColumn("actions", _("Review"), self._review_link),
+        ]
+
+    def _review_link(self, doc):
+        from django.utils.html import format_html
+
+        if doc.withdrawn_at or not doc.live or not selectors.can_review(self.request.user, doc):
+            return ""
+        return format_html('<a href="{}">{}</a>', reverse("cms_review", args=[doc.pk]), _("Record review"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["export_url"] = self.get_export_url("xlsx")
+        return context
+
+    def get_export_url(self, format):
+        params = self.request.GET.copy()
+        params["export"] = format
+        return f"{reverse(self.index_url_name)}?{params.urlencode()}"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            filterset = self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
+            rows = filterset.qs if filterset.is_valid() else self.get_queryset()
+            return export.xlsx_response(
+                title=_("Master list of documents"),
+                columns=EXPORT_COLUMNS,
+                rows=rows,
+                user=request.user,
+                filename=f"master-list-{timezone.localdate():%Y-%m-%d}.xlsx",
+                filters_description=filterset.describe() if filterset.is_valid() else "",
+            )
+        return super().get(request, *args, **kwargs)
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=DocumentReview.Outcome.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+def review_create(request, page_id):
+    """Record a periodic review of a document (owner or officer)."""
+    page = get_object_or_404(ProcessDocumentPage, pk=page_id)
+    if not selectors.can_review(request.user, page):
+        raise PermissionDenied
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_review_record(
+                page=page,
+                outcome=form.cleaned_data["outcome"],
+                comment=form.cleaned_data["comment"],
+                user=request.user,
+            )
+        except DocumentError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The review of %(identifier)s is recorded.") % {"identifier": page.identifier})
+            return redirect("cms_register")
+    reviews = page.reviews.select_related("reviewed_by", "version")
+    return TemplateResponse(request, "cms/admin/review_form.html", {"page": page, "form": form, "reviews": reviews})
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for withdrawal"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def withdraw(request, page_id):
+    """Withdraw an obsolete document (quality officers)."""
+    page = get_object_or_404(ProcessDocumentPage, pk=page_id)
+    if not selectors.can_manage_documents(request.user):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_withdraw(page=page, user=request.user, reason=form.cleaned_data["reason"])
+        except DocumentError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(identifier)s is withdrawn.") % {"identifier": page.identifier})
+            return redirect("cms_register")
+    return TemplateResponse(request, "cms/admin/withdraw_form.html", {"page": page, "form": form})

@@ -1,0 +1,129 @@
+"""Reading documents on the site: current, superseded, withdrawn, compare, print, list and search (ISO 9001 7.5.3)."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cms import services
+from cms.models import DocumentForm
+from tests import factories
+from tests.cms.builders import make_document, revise
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people():
+    unit = factories.make_unit()
+    return {
+        "unit": unit,
+        "officer": factories.make_officer(unit=unit),
+        "approver": factories.make_approver(),
+        "staff": factories.make_staff(unit=unit),
+    }
+
+
+def test_staff_read_the_current_version_with_its_history(client, people):
+    page = make_document("QT-07", unit=people["unit"], user=people["officer"], title="Cấp phép biểu diễn")
+    revise(
+        page,
+        officer=people["officer"],
+        approver=people["approver"],
+        summary="Rút ngắn thời hạn",
+        changes={"title": "Cấp giấy phép biểu diễn"},
+    )
+    client.force_login(people["staff"])
+    response = client.get(page.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Cấp giấy phép biểu diễn" in html and "Rút ngắn thời hạn" in html
+    assert f"{page.url}v/1/" in html  # link to the superseded revision
+    assert "superseded" not in html.split("amendments")[0].lower() or "banner" not in html
+
+
+def test_a_superseded_version_is_readable_with_a_banner(client, people):
+    page = make_document("QT-08", unit=people["unit"], user=people["officer"], title="Old title")
+    revise(
+        page,
+        officer=people["officer"],
+        approver=people["approver"],
+        summary="New title",
+        changes={"title": "New title"},
+    )
+    client.force_login(people["staff"])
+    response = client.get(f"{page.url}v/1/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Old title" in html and 'class="banner superseded"' in html
+    assert "revision 2" in html.lower() or "lần ban hành 2" in html.lower() or "2" in html
+    # The current version's own URL sends readers to the page itself.
+    assert client.get(f"{page.url}v/2/").status_code == 302
+    assert client.get(f"{page.url}v/9/").status_code == 404
+
+
+def test_compare_shows_the_change_summary_and_the_diff(client, people):
+    page = make_document("QT-09", unit=people["unit"], user=people["officer"], title="Alpha")
+    revise(page, officer=people["officer"], approver=people["approver"], summary="Renamed", changes={"title": "Beta"})
+    client.force_login(people["staff"])
+    response = client.get(f"{page.url}compare/1/2/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Renamed" in html and "Alpha" in html and "Beta" in html
+
+
+def test_print_layout_names_the_document_on_every_page(client, people):
+    page = make_document("QT-10", unit=people["unit"], user=people["officer"])
+    client.force_login(people["staff"])
+    html = client.get(f"{page.url}print/").content.decode()
+    assert "print-header" in html and "QT-10" in html and "print-footer" in html
+    assert str(people["staff"]) in html
+
+
+def test_anonymous_readers_see_public_documents_only(client, people):
+    public = make_document("TT-01", unit=people["unit"], user=people["officer"], is_public=True)
+    internal = make_document("QT-11", unit=people["unit"], user=people["officer"])
+    assert client.get(public.url).status_code == 200
+    response = client.get(internal.url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    listing = client.get("/procedures/").content.decode()
+    assert "TT-01" in listing and "QT-11" not in listing
+
+
+def test_withdrawn_documents_leave_the_list_and_search_but_stay_readable(client, people):
+    page = make_document("QT-12", unit=people["unit"], user=people["officer"], title="Quảng cáo rao vặt")
+    other = make_document("QT-13", unit=people["unit"], user=people["officer"], title="Quảng cáo băng rôn")
+    services.document_withdraw(page=page, user=people["officer"], reason="Bãi bỏ")
+    client.force_login(people["staff"])
+    listing = client.get("/procedures/").content.decode()
+    assert "QT-13" in listing and "QT-12" not in listing
+    found = client.get("/procedures/", {"q": "Quảng cáo"}).content.decode()
+    assert "QT-13" in found and "QT-12" not in found
+    html = client.get(page.url).content.decode()
+    assert 'class="banner withdrawn"' in html
+    assert other.pk
+
+
+def test_staff_page_queries_do_not_grow_with_versions_and_forms(client, people):
+    small = make_document("QT-20", unit=people["unit"], user=people["officer"])
+    big = make_document("QT-21", unit=people["unit"], user=people["officer"])
+    for n in range(10):
+        DocumentForm.objects.create(page=big, code=f"BM-{n}", title=f"Form {n}")
+    for n in range(2, 31):
+        services.document_publish_imported_revision(
+            page=big, user=people["officer"], reason="history", change_summary=f"Change {n}", effective_date=None
+        )
+    assert big.versions.count() == 30
+    client.force_login(people["staff"])
+    counts = []
+    for page in (small, big):
+        cache.clear()
+        client.get(page.url)  # warm the session and site caches alike
+        cache.clear()
+        with CaptureQueriesContext(connection) as cold:
+            assert client.get(page.url).status_code == 200
+        with CaptureQueriesContext(connection) as warm:
+            client.get(page.url)
+        counts.append((len(cold), len(warm)))
+    assert counts[0] == counts[1], counts
+    assert counts[1][1] <= 15, counts
