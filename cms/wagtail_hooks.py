@@ -9,6 +9,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from . import selectors
 from .models import DocumentReview, DocumentVersion
@@ -71,6 +72,10 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
         return super().instances_user_has_permission_for(user, action)
 
 
+register_permission_policy(DocumentVersion, ReadOnlyPermissionPolicy(DocumentVersion), exact_class=True)
+register_permission_policy(DocumentReview, ReadOnlyPermissionPolicy(DocumentReview), exact_class=True)
+
+
 class DocumentVersionViewSet(ModelViewSet):
     model = DocumentVersion
     icon = "history"
@@ -99,10 +104,6 @@ class DocumentVersionViewSet(ModelViewSet):
     # No form is ever shown: the permission policy refuses add and change to everyone.
     form_fields: list = []
 
-    @property
-    def permission_policy(self):
-        return ReadOnlyPermissionPolicy(self.model)
-
 
 class DocumentReviewViewSet(ModelViewSet):
     model = DocumentReview
@@ -116,10 +117,6 @@ class DocumentReviewViewSet(ModelViewSet):
     copy_view_enabled = False
     # No form is ever shown: the permission policy refuses add and change to everyone.
     form_fields: list = []
-
-    @property
-    def permission_policy(self):
-        return ReadOnlyPermissionPolicy(self.model)
 
 
 class DocumentRecordsGroup(ViewSetGroup):
