@@ -2,7 +2,7 @@
 
 A provider is a function registered for one kind of item:
 
-    @register("document_review", label=_("Document reviews"), days_before=(30, 7, 1))
+    @register(kinds.DOCUMENT_REVIEW, days_before=(30, 7, 1))  # label from qms.reminders.kinds
     def document_reviews(*, until, user=None):
         ...yield DueItem(...)
 
@@ -48,17 +48,19 @@ class Provider:
 _PROVIDERS: dict[str, Provider] = {}
 
 
-def register(kind, *, label, days_before=(30, 7, 1), overdue_every_days=7, escalation_grace_days=14, order=100):
+def register(kind, *, label=None, days_before=(30, 7, 1), overdue_every_days=7, escalation_grace_days=14, order=100):
     """Decorator: register `fn(*, until, user=None) -> Iterable[DueItem]` for `kind`.
 
     The lead times given here are the defaults used until a quality officer saves
     a LeadTime row for the kind (the migration creates rows for the kinds we ship).
     """
 
+    from .kinds import LABELS
+
     def decorator(fn):
         _PROVIDERS[kind] = Provider(
             kind=kind,
-            label=label,
+            label=label or LABELS.get(kind, kind),
             items=fn,
             days_before=tuple(days_before),
             overdue_every_days=overdue_every_days,

@@ -1,0 +1,112 @@
+"""Corrective actions coming due and overdue, actions awaiting verification, nonconformities stuck (ISO 9001 10.2).
+
+Registered with the reminder engine (qms.reminders.registry); found by autodiscovery.
+One query per kind, streamed; a due date is derived where the record has none:
+- an action awaiting verification is due VERIFY_WITHIN_DAYS after its completion;
+- a nonconformity is "stuck" STUCK_AFTER_DAYS after its status last changed.
+"""
+
+import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from qms.reminders import kinds
+from qms.reminders.registry import DueItem, content_type_id, register
+
+from .models import CorrectiveAction, Nonconformity
+
+VERIFY_WITHIN_DAYS = 14
+STUCK_AFTER_DAYS = 30
+
+
+def _start_of_day_after(day):
+    """The aware local midnight that ends `day` (for filtering datetimes by a local date)."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+
+
+@register(kinds.CORRECTIVE_ACTION, days_before=(14, 7, 1), escalation_grace_days=7, order=20)
+def corrective_actions(*, until, user=None):
+    actions = CorrectiveAction.objects.filter(status__in=CorrectiveAction.OPEN_STATUSES, due_date__lte=until)
+    if user is not None:
+        actions = actions.filter(owner=user)
+    ct = content_type_id(CorrectiveAction)
+    rows = actions.order_by("due_date", "pk").values_list(
+        "pk", "nonconformity__reference", "description", "due_date", "owner_id", "nonconformity__unit_id"
+    )
+    for pk, reference, description, due, owner_id, unit_id in rows.iterator(chunk_size=2000):
+        yield DueItem(
+            content_type_id=ct,
+            object_id=pk,
+            recipient_ids=(owner_id,),
+            due_date=due,
+            title=f"{reference}: {description[:120]}",
+            url=reverse("nonconformities:action", args=[pk]),
+            unit_id=unit_id,
+        )
+
+
+@register(kinds.ACTION_VERIFICATION, days_before=(7, 1), order=21)
+def actions_awaiting_verification(*, until, user=None):
+    """Verified by someone other than the action's owner (10.2.1 d): the nonconformity's owner, else the manager."""
+    completed_before = _start_of_day_after(until - datetime.timedelta(days=VERIFY_WITHIN_DAYS))
+    actions = CorrectiveAction.objects.filter(
+        status=CorrectiveAction.Status.COMPLETED, completed_at__isnull=False, completed_at__lt=completed_before
+    )
+    if user is not None:
+        actions = actions.filter(
+            (Q(nonconformity__owner=user) & ~Q(owner=user)) | (Q(nonconformity__unit__manager=user) & ~Q(owner=user))
+        )
+    ct = content_type_id(CorrectiveAction)
+    rows = actions.order_by("completed_at", "pk").values_list(
+        "pk",
+        "nonconformity__reference",
+        "description",
+        "completed_at",
+        "owner_id",
+        "nonconformity__owner_id",
+        "nonconformity__unit__manager_id",
+        "nonconformity__unit_id",
+    )
+    for pk, reference, description, completed_at, owner_id, nc_owner_id, manager_id, unit_id in rows.iterator(
+        chunk_size=2000
+    ):
+        verifiers = tuple(
+            dict.fromkeys(person for person in (nc_owner_id, manager_id) if person and person != owner_id)
+        )
+        yield DueItem(
+            content_type_id=ct,
+            object_id=pk,
+            recipient_ids=verifiers,
+            due_date=timezone.localtime(completed_at).date() + datetime.timedelta(days=VERIFY_WITHIN_DAYS),
+            title=f"{reference}: {description[:120]}",
+            url=reverse("nonconformities:action", args=[pk]),
+            unit_id=unit_id,
+        )
+
+
+@register(kinds.NONCONFORMITY_STUCK, days_before=(), order=22)
+def nonconformities_stuck(*, until, user=None):
+    changed_before = _start_of_day_after(until - datetime.timedelta(days=STUCK_AFTER_DAYS))
+    ncs = Nonconformity.objects.filter(status__in=Nonconformity.OPEN_STATUSES, status_changed_at__lt=changed_before)
+    if user is not None:
+        ncs = ncs.filter(Q(owner=user) | Q(owner__isnull=True, unit__manager=user))
+    ct = content_type_id(Nonconformity)
+    rows = ncs.order_by("status_changed_at", "pk").values_list(
+        "pk", "reference", "title", "status", "status_changed_at", "owner_id", "unit__manager_id", "unit_id"
+    )
+    labels = dict(Nonconformity.Status.choices)
+    for pk, reference, title, status, changed_at, owner_id, manager_id, unit_id in rows.iterator(chunk_size=2000):
+        recipient = owner_id or manager_id
+        if recipient is None:
+            continue
+        yield DueItem(
+            content_type_id=ct,
+            object_id=pk,
+            recipient_ids=(recipient,),
+            due_date=timezone.localtime(changed_at).date() + datetime.timedelta(days=STUCK_AFTER_DAYS),
+            title=f"{reference} {title} [{labels.get(status, status)}]",
+            url=reverse("nonconformities:detail", args=[pk]),
+            unit_id=unit_id,
+        )

@@ -1,0 +1,43 @@
+"""`manage.py send_reminders`: by hand, with --as-of and --dry-run."""
+
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from qms.reminders.models import Delivery
+from tests.factories import make_staff
+
+from .conftest import TODAY, days
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    out = StringIO()
+    call_command("send_reminders", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_dry_run_prints_who_would_get_what_and_sends_nothing(items):
+    owner = make_staff(username="mai", language="en")
+    items.add(owner, due=days(-1), title="Review QT-07")
+    output = run("--dry-run", "--as-of", TODAY.isoformat())
+    assert "mai@example.test" in output and "[en]" in output
+    assert "Review QT-07" in output and "overdue" in output
+    assert mail.outbox == [] and not Delivery.objects.exists()
+
+
+def test_as_of_sends_and_reports(items):
+    owner = make_staff()
+    items.add(owner, due=days(-1))
+    output = run("--as-of", TODAY.isoformat())
+    assert "1 digests sent" in output
+    assert len(mail.outbox) == 1
+    assert "0 digests sent" in run("--as-of", TODAY.isoformat())
+
+
+def test_a_bad_date_is_a_clear_error(items):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        run("--as-of", "31/12/2026")

@@ -1,0 +1,41 @@
+"""The daily sweep on django-celery-beat, and the demo's sweep at start."""
+
+import pytest
+from django.test import override_settings
+from django_celery_beat.models import PeriodicTask
+
+from qms.reminders import schedule
+from qms.reminders.tasks import SWEEP_TASK
+
+pytestmark = pytest.mark.django_db
+
+
+def test_migrate_created_the_daily_sweep_at_the_configured_local_time():
+    task = PeriodicTask.objects.get(name=schedule.DAILY_TASK_NAME)
+    assert task.task == SWEEP_TASK and task.enabled
+    assert (task.crontab.hour, task.crontab.minute) == ("7", "0")
+    assert str(task.crontab.timezone) == "Asia/Ho_Chi_Minh"
+
+
+@override_settings(QMS_REMINDERS_SWEEP_TIME="06:30")
+def test_an_admin_edit_is_never_overwritten():
+    task = PeriodicTask.objects.get(name=schedule.DAILY_TASK_NAME)
+    task.enabled = False
+    task.save()
+    assert schedule.ensure_daily_sweep() is None
+    task.refresh_from_db()
+    assert not task.enabled and task.crontab.hour == "7"
+    task.delete()
+    created = schedule.ensure_daily_sweep()
+    assert (created.crontab.hour, created.crontab.minute) == ("6", "30")
+    assert PeriodicTask.objects.filter(task=SWEEP_TASK, crontab__isnull=False).count() == 1
+
+
+def test_the_demo_sweep_is_a_one_off_that_beat_fires_at_once_and_can_be_reset():
+    first = schedule.schedule_demo_sweep()
+    first.enabled = False  # what beat does after running a one-off task
+    first.save()
+    again = schedule.schedule_demo_sweep()
+    assert again.pk == first.pk and again.enabled and again.one_off
+    assert again.clocked is not None and again.schedule.is_due(None).is_due
+    assert PeriodicTask.objects.filter(name=schedule.DEMO_TASK_NAME).count() == 1
