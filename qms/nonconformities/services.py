@@ -103,17 +103,26 @@ def _save(obj, user, reason):
     obj.save()
 
 
+def _check_version(locked, version):
+    if version is None:
+        return
+    try:
+        expected = int(version)
+    except (TypeError, ValueError):
+        raise InvalidInput() from None
+    if expected != locked.version:
+        raise ConflictError()
+
+
 def _lock_nc(nc, version=None):
     locked = Nonconformity.objects.select_for_update().get(pk=nc.pk)
-    if version is not None and int(version) != locked.version:
-        raise ConflictError()
+    _check_version(locked, version)
     return locked
 
 
 def _lock_action(action, version=None):
     locked = CorrectiveAction.objects.select_for_update().select_related("nonconformity").get(pk=action.pk)
-    if version is not None and int(version) != locked.version:
-        raise ConflictError()
+    _check_version(locked, version)
     return locked
 
 

@@ -1,0 +1,273 @@
+"""Wagtail admin views for the nonconformity register (ISO 9001 10.2): lists, inspect with the timeline,
+transitions, edits and the Excel register. Every write goes through `services`; nothing here deletes.
+"""
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views import generic
+from wagtail.admin.widgets import HeaderButton
+
+from . import policy, services
+from .history import timeline
+from .models import CorrectiveAction, Nonconformity
+from .register import register_filename, register_workbook
+
+S = Nonconformity.Status
+
+
+class OverdueFilterMixin:
+    def filter_overdue(self, queryset, name, value):
+        from django.utils import timezone
+
+        if value is None:
+            return queryset
+        overdue = {
+            "status__in": CorrectiveAction.OPEN_STATUSES,
+            "due_date__lt": timezone.localdate(),
+        }
+        if self.Meta.model is Nonconformity:
+            ids = CorrectiveAction.objects.filter(**overdue).values("nonconformity_id")
+            return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
+        return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
+
+
+class NonconformityFilterSet(OverdueFilterMixin, WagtailFilterSet):
+    overdue = django_filters.BooleanFilter(
+        label=gettext_lazy("Has overdue actions"), method="filter_overdue", widget=forms.NullBooleanSelect
+    )
+
+    class Meta:
+        model = Nonconformity
+        fields = ["status", "unit", "source", "severity", "owner"]
+
+
+class CorrectiveActionFilterSet(OverdueFilterMixin, WagtailFilterSet):
+    overdue = django_filters.BooleanFilter(
+        label=gettext_lazy("Overdue"), method="filter_overdue", widget=forms.NullBooleanSelect
+    )
+    unit = django_filters.ModelChoiceFilter(label=gettext_lazy("Unit"), field_name="nonconformity__unit", queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        from qms.core.models import OrganisationUnit
+
+        super().__init__(*args, **kwargs)
+        self.filters["unit"].queryset = OrganisationUnit.objects.all()
+
+    class Meta:
+        model = CorrectiveAction
+        fields = ["status", "kind", "owner"]
+
+
+def filters_description(filterset):
+    """Which filter produced an export, in words, for the register's header block."""
+    if filterset is None or not filterset.is_bound or not filterset.is_valid():
+        return ""
+    parts = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "", [], ()):
+            continue
+        label = filterset.form.fields[name].label or name
+        if hasattr(filterset.form.fields[name], "choices") and not hasattr(value, "pk"):
+            value = dict(filterset.form.fields[name].choices).get(value, value)
+        parts.append(f"{label}: {value}")
+    return "; ".join(parts)
+
+
+class NonconformityIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("unit", "owner")
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        query = self.request.GET.urlencode()
+        url = reverse("nonconformities_admin_register")
+        buttons.append(HeaderButton(_("Excel register"), url=f"{url}?{query}" if query else url, icon_name="download"))
+        return buttons
+
+
+def register_export(request):
+    """The register with the index's filters applied, through the shared spreadsheet layer."""
+    if not request.user.has_perm("nonconformities.view_nonconformity"):
+        raise PermissionDenied
+    filterset = NonconformityFilterSet(request.GET or None, queryset=Nonconformity.objects.all())
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else Nonconformity.objects.all()
+    query = request.GET.get("q", "").strip()
+    if query:
+        queryset = queryset.filter(title__icontains=query) | queryset.filter(reference__icontains=query)
+    book = register_workbook(
+        queryset.order_by("reference"), user=request.user, filters_description=filters_description(filterset)
+    )
+    return book.response(register_filename())
+
+
+class ReasonVersionMixin(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the change"),
+        required=False,
+        help_text=gettext_lazy("Required when the severity, the root cause or a due date changes."),
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+
+class NonconformityCreateForm(WagtailAdminModelForm):
+    class Meta:
+        model = Nonconformity
+        fields = ["title", "description", "source", "severity", "unit", "owner", "documents", "clauses"]
+
+
+class NonconformityEditForm(ReasonVersionMixin, WagtailAdminModelForm):
+    class Meta:
+        model = Nonconformity
+        fields = sorted(services.EDITABLE_FIELDS) + ["documents", "clauses"]
+
+
+class ActionCreateForm(WagtailAdminModelForm):
+    class Meta:
+        model = CorrectiveAction
+        fields = ["nonconformity", "kind", "description", "owner", "due_date"]
+
+
+class ActionEditForm(ReasonVersionMixin, WagtailAdminModelForm):
+    class Meta:
+        model = CorrectiveAction
+        fields = ["kind", "description", "owner", "due_date"]
+
+
+class ServiceFormMixin:
+    """Wagtail's create/edit views, saving through the services; a refusal becomes a form error."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except services.NonconformityError as error:
+            form.add_error(None, error.message)
+            self.produced_error_message = error.message
+            return self.form_invalid(form)
+
+
+class NonconformityCreateView(ServiceFormMixin, generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.nonconformity_report(
+            title=data["title"],
+            description=data["description"],
+            source=data["source"],
+            severity=data["severity"],
+            unit=data["unit"],
+            owner=data.get("owner"),
+            documents=data.get("documents") or (),
+            clauses=data.get("clauses") or (),
+            reported_by=self.request.user,
+            reason=_("Recorded in the admin"),
+        )
+
+
+class NonconformityEditView(ServiceFormMixin, generic.EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        changes = {name: data[name] for name in self.form.changed_data if name in services.EDITABLE_FIELDS}
+        for name in ("documents", "clauses"):
+            if name in self.form.changed_data:
+                changes[name] = data[name]
+        return services.nonconformity_update(
+            nonconformity=self.object,
+            user=self.request.user,
+            version=data.get("expected_version"),
+            reason=data.get("reason", ""),
+            **changes,
+        )
+
+
+class ActionCreateView(ServiceFormMixin, generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.action_create(
+            nonconformity=data["nonconformity"],
+            kind=data["kind"],
+            description=data["description"],
+            owner=data["owner"],
+            due_date=data["due_date"],
+            user=self.request.user,
+        )
+
+
+class ActionEditView(ServiceFormMixin, generic.EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        changes = {
+            name: data[name] for name in self.form.changed_data if name in ("kind", "description", "owner", "due_date")
+        }
+        return services.action_update(
+            action=self.object,
+            user=self.request.user,
+            version=data.get("expected_version"),
+            reason=data.get("reason", ""),
+            **changes,
+        )
+
+
+class NoDeleteView(generic.DeleteView):
+    """Quality records are never deleted through the product (ISO 9001 7.5.3.2); not even by a superuser."""
+
+    def dispatch(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+
+class TimelineInspectView(generic.InspectView):
+    template_name = "nonconformities/admin/inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["timeline"] = timeline(self.object)
+        context["site_url"] = self.object.get_absolute_url()
+        return context
+
+
+class NonconformityInspectView(TimelineInspectView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        nc = self.object
+        context["buttons"] = [
+            {"target": target, "label": services.transition_label(nc.status, target)}
+            for target in services.allowed_transitions(nc)
+            if services.can_transition(self.request.user, nc, target)
+        ]
+        context["transition_url"] = reverse("nonconformities_admin_transition", args=[nc.pk])
+        context["actions"] = nc.actions.select_related("owner")
+        return context
+
+
+@require_POST
+def transition(request, pk):
+    """A transition button of the inspect view; the service refuses what the person may not do."""
+    nc = get_object_or_404(Nonconformity, pk=pk)
+    if not policy.can_view(request.user, nc):
+        raise PermissionDenied
+    try:
+        services.nonconformity_transition(
+            nonconformity=nc,
+            target=request.POST.get("target", ""),
+            user=request.user,
+            reason=request.POST.get("reason", ""),
+            version=request.POST.get("version") or None,
+        )
+    except services.NonconformityError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect(reverse("nonconformities_admin:inspect", args=[pk]))

@@ -1,0 +1,108 @@
+"""Admin registration of the nonconformity register (ISO 9001 10.2, 9.1.3): viewsets, the Excel register,
+transition buttons and the quality officers' dashboard panel."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from qms.core import roles
+
+from . import admin_views, selectors
+from .models import CorrectiveAction, Nonconformity
+
+
+class NonconformityViewSet(ModelViewSet):
+    model = Nonconformity
+    name = "nonconformities_admin"
+    url_prefix = "nonconformities"
+    icon = "warning"
+    menu_label = _("Nonconformities")
+    list_display = ["reference", "title", "unit", "severity", "status", "owner", "reported_at"]
+    filterset_class = admin_views.NonconformityFilterSet
+    search_fields = ["reference", "title", "description"]
+    search_backend_name = None  # plain database search: references and titles, no index to keep
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    index_view_class = admin_views.NonconformityIndexView
+    add_view_class = admin_views.NonconformityCreateView
+    edit_view_class = admin_views.NonconformityEditView
+    delete_view_class = admin_views.NoDeleteView
+    inspect_view_class = admin_views.NonconformityInspectView
+    list_per_page = 50
+
+    def get_form_class(self, for_update=False):
+        return admin_views.NonconformityEditForm if for_update else admin_views.NonconformityCreateForm
+
+
+class CorrectiveActionViewSet(ModelViewSet):
+    model = CorrectiveAction
+    name = "corrective_actions_admin"
+    url_prefix = "corrective-actions"
+    icon = "tasks"
+    menu_label = _("Corrective actions")
+    list_display = ["nonconformity", "kind", "description", "owner", "due_date", "status"]
+    filterset_class = admin_views.CorrectiveActionFilterSet
+    search_fields = ["description", "nonconformity__reference", "nonconformity__title"]
+    search_backend_name = None
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_view_class = admin_views.ActionCreateView
+    edit_view_class = admin_views.ActionEditView
+    delete_view_class = admin_views.NoDeleteView
+    inspect_view_class = admin_views.TimelineInspectView
+    list_per_page = 50
+
+    def get_form_class(self, for_update=False):
+        return admin_views.ActionEditForm if for_update else admin_views.ActionCreateForm
+
+
+class NonconformityViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Nonconformities")
+    menu_icon = "warning"
+    menu_order = 300
+    items = (NonconformityViewSet, CorrectiveActionViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return NonconformityViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path("nonconformities-register.xlsx", admin_views.register_export, name="nonconformities_admin_register"),
+        path(
+            "nonconformities-transition/<int:pk>/",
+            admin_views.transition,
+            name="nonconformities_admin_transition",
+        ),
+    ]
+
+
+class QualityDashboardPanel(Component):
+    """Open nonconformities by age and unit, overdue actions, average days to close (ISO 9001 9.1.3)."""
+
+    name = "nonconformities_dashboard"
+    template_name = "nonconformities/admin/dashboard_panel.html"
+    order = 50
+
+    def get_context_data(self, parent_context=None):
+        average, closed = selectors.average_days_to_close()
+        overdue = selectors.actions_overdue().select_related("nonconformity", "owner").order_by("due_date")
+        return {
+            "buckets": selectors.AGE_BUCKETS,
+            "rows": selectors.open_by_age_and_unit(),
+            "overdue": overdue[:10],
+            "overdue_count": overdue.count(),
+            "average_days": average,
+            "closed_count": closed,
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_dashboard_panel(request, panels):
+    if request.user.is_superuser or roles.is_quality_officer(request.user):
+        panels.append(QualityDashboardPanel())
