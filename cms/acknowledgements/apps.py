@@ -1,3 +1,5 @@
+"""Read-and-understood records: distribution of a revision and its acknowledgements (ISO 9001 7.2, 7.3, 7.5.3)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,26 @@ class AcknowledgementsConfig(AppConfig):
     name = "cms.acknowledgements"
     label = "acknowledgements"
     verbose_name = _("Read and understood")
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from qms.core import demo, roles, site
+
+        from . import demo as ack_demo
+        from . import panels, receivers
+
+        roles.register_permissions(
+            roles.QUALITY_OFFICERS,
+            "acknowledgements.view_acknowledgement",
+            "acknowledgements.view_distribution",
+            "acknowledgements.add_distribution",
+        )
+        roles.register_permissions(
+            roles.AUDITORS, "acknowledgements.view_acknowledgement", "acknowledgements.view_distribution"
+        )
+        site.register_home_panel("acknowledgements", panels.pending_panel, order=10)
+        demo.register(15, "acknowledgements", ack_demo.seed)
+        post_save.connect(
+            receivers.version_saved, sender="cms.DocumentVersion", dispatch_uid="acknowledgements.version_saved"
+        )

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "acknowledgements"
-urlpatterns: list = []
+urlpatterns = [
+    path("acknowledgements/<int:version_id>/acknowledge/", views.acknowledge, name="acknowledge"),
+]

@@ -1,0 +1,25 @@
+"""`{% acknowledgement_box page %}`: the "I have read and understood" box of a document page (ISO 9001 7.3).
+
+One query, whatever the document's history: the current revision, whether it
+was distributed to the reader's unit and when the reader acknowledged it are
+read together (`selectors.acknowledgement_state`). Pass `version=` when the
+page already knows which revision it shows; the box shows only for the current one.
+"""
+
+from django import template
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("acknowledgements/acknowledgement_box.html", takes_context=True)
+def acknowledgement_box(context, page, version=None):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    state = selectors.acknowledgement_state(page, user, version=version) if user is not None else None
+    return {
+        "state": state,
+        "csrf_token": context.get("csrf_token"),
+        "next": request.get_full_path() if request is not None else "",
+    }

@@ -1,0 +1,49 @@
+"""Admin registration of the read-and-understood records (ISO 9001 7.2, 7.5.3): menu, URLs, page buttons."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
+
+from cms.models import ProcessDocumentPage
+
+from . import admin_views, policy
+
+admin_urlpatterns = [
+    path("", admin_views.IndexView.as_view(), name="index"),
+    path("document/<int:page_id>/", admin_views.document_view, name="document"),
+    path("version/<int:version_id>/", admin_views.VersionView.as_view(), name="version"),
+    path("version/<int:version_id>/distribute/", admin_views.DistributeView.as_view(), name="distribute"),
+    path("version/<int:version_id>/export/", admin_views.export_view, name="export"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_urls():
+    return [path("acknowledgements/", include((admin_urlpatterns, "acknowledgements_admin")))]
+
+
+class AcknowledgementsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return policy.can_view_all(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_menu_item():
+    return AcknowledgementsMenuItem(
+        _("Read and understood"), reverse("acknowledgements_admin:index"), icon_name="tick-inverse", order=310
+    )
+
+
+class ReadAndUnderstoodButton(PageMenuItem):
+    label = _("Read and understood")
+    icon_name = "tick-inverse"
+    url_name = "acknowledgements_admin:document"
+
+
+@hooks.register("register_page_header_buttons")
+def page_header_buttons(page, user, view_name, next_url=None):
+    specific = page.specific_deferred if hasattr(page, "specific_deferred") else page
+    if isinstance(specific, ProcessDocumentPage) and policy.can_view_status(user, specific):
+        yield ReadAndUnderstoodButton(page=page, priority=80)

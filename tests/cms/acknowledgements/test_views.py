@@ -1,0 +1,93 @@
+import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.urls import reverse
+
+from cms.acknowledgements import services
+from cms.acknowledgements.models import Acknowledgement
+from qms.core import site
+from tests import factories
+
+from .conftest import make_document
+
+pytestmark = pytest.mark.django_db
+
+
+def render_box(page, user, **extra):
+    request = RequestFactory().get(f"/doc/{page.pk}/")
+    request.user = user
+    template = Template("{% load acknowledgement_tags %}{% acknowledgement_box page %}")
+    return template.render(Context({"request": request, "page": page, "csrf_token": "tok", **extra}))
+
+
+def test_box_offers_the_button_then_shows_the_date(document, unit):
+    page, version = document
+    reader = factories.make_staff(unit=unit)
+    html = render_box(page, reader)
+    assert "Tôi đã đọc và hiểu lần ban hành 1" in html
+    assert reverse("acknowledgements:acknowledge", args=[version.pk]) in html
+    services.version_acknowledge(version=version, user=reader)
+    html = render_box(page, reader)
+    assert "Tôi đã đọc và hiểu" not in html
+    assert "Bạn đã xác nhận" in html
+
+
+def test_box_is_empty_for_people_not_asked(document):
+    from django.contrib.auth.models import AnonymousUser
+
+    page, _version = document
+    assert "form" not in render_box(page, AnonymousUser())
+    assert "form" not in render_box(page, factories.make_staff(unit=factories.make_unit()))
+
+
+def test_box_costs_one_query_whatever_the_history(unit, officer, django_assert_num_queries):
+    reader = factories.make_staff(unit=unit)
+    short, _v = make_document(unit=unit, user=officer, versions=1)
+    long, _v = make_document(unit=unit, user=officer, versions=12)
+    for page in (short, long):
+        with django_assert_num_queries(1):
+            assert "Tôi đã đọc và hiểu" in render_box(page, reader)
+
+
+def test_acknowledge_view_records_for_the_signed_in_person_only(client, document, unit):
+    page, version = document
+    reader = factories.make_staff(unit=unit)
+    colleague = factories.make_staff(unit=unit)
+    client.force_login(reader)
+    url = reverse("acknowledgements:acknowledge", args=[version.pk])
+    response = client.post(url, {"next": "/somewhere/", "person": colleague.pk, "user": colleague.pk})
+    assert response.status_code == 302 and response["Location"] == "/somewhere/"
+    assert list(Acknowledgement.objects.values_list("person_id", flat=True)) == [reader.pk]
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("lần ban hành 1" in m for m in messages)
+
+
+def test_acknowledge_view_refusal_is_a_message_and_nothing_is_recorded(client, document):
+    _page, version = document
+    client.force_login(factories.make_staff(unit=factories.make_unit()))
+    response = client.post(reverse("acknowledgements:acknowledge", args=[version.pk]), {"next": "https://evil.test/"})
+    assert response.status_code == 302
+    assert "evil.test" not in response["Location"]
+    assert not Acknowledgement.objects.exists()
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("không được phân phối" in m for m in messages)
+
+
+def test_acknowledge_view_wants_a_post_and_a_login(client, document):
+    _page, version = document
+    url = reverse("acknowledgements:acknowledge", args=[version.pk])
+    assert client.post(url)["Location"].startswith("/accounts/login/")
+    client.force_login(factories.make_staff())
+    assert client.get(url).status_code == 405
+
+
+def test_home_panel_lists_what_the_person_must_read(client, document, unit):
+    page, version = document
+    reader = factories.make_staff(unit=unit)
+    client.force_login(reader)
+    html = client.get("/").content.decode()
+    assert 'id="acknowledgements-pending"' in html
+    assert page.identifier in html and "lần ban hành 1" in html
+    services.version_acknowledge(version=version, user=reader)
+    assert 'id="acknowledgements-pending"' not in client.get("/").content.decode()
+    assert any(panel.name == "acknowledgements" for panel in site._PANELS)
