@@ -5,6 +5,7 @@ the current process document many times a day, so its page must cost little more
 """
 
 import statistics
+from urllib.parse import urlsplit
 
 from django.db import connection
 
@@ -49,7 +50,7 @@ def run(context):
         _load(server, page_path, headers, sizes, warm_up=True)
         hello_runs, page_runs = [], []
         # Alternate the two so that a burst of load from elsewhere hits both alike.
-        for _round in range(sizes.load_rounds):
+        for _repeat in range(sizes.load_rounds):
             hello_runs.append(_load(server, HELLO, headers, sizes))
             page_runs.append(_load(server, page_path, headers, sizes))
     hello_rps = max(run.rps for run in hello_runs)
@@ -136,6 +137,63 @@ def measure_queries(reader, documents):
 
 
 def build_documents(sizes):
-    """Two current documents, with 1 and with 30 versions, 10 forms and 20 steps each."""
-    require("cms.services")
-    raise ProductMissing("the harness does not build documents yet")
+    """Two current documents, with 1 and with 30 versions, each with 10 forms and 20 steps.
+
+    Built through the product's own services (cms.services): every version is a real Wagtail
+    revision published through page_published, as the register import does.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from qms.core import roles
+    from qms.core.models import OrganisationUnit
+
+    services = require("cms.services")
+    unit = OrganisationUnit.objects.create(code="BENCH", name="Bench unit")
+    officer = common.make_person(roles.QUALITY_OFFICERS, roles.STAFF, unit=unit, username="bench-officer")
+    today = timezone.localdate()
+    documents = {}
+    for key, versions in (("1", 1), ("30", sizes.doc_versions)):
+        content = {
+            "purpose": "<p>" + "Mục đích của quy trình. " * 20 + "</p>",
+            "scope": "<p>" + "Phạm vi áp dụng cho các đơn vị. " * 20 + "</p>",
+            "steps": [
+                (
+                    "step",
+                    {
+                        "step": f"Bước {n}: tiếp nhận, kiểm tra và xử lý hồ sơ theo quy định. " * 3,
+                        "responsible": "Chuyên viên một cửa",
+                        "time_limit": f"{n} ngày",
+                        "output": f"Phiếu kết quả bước {n}",
+                    },
+                )
+                for n in range(1, sizes.doc_steps + 1)
+            ],
+            "forms": [{"code": f"BM-{key}-{n:02d}", "title": f"Biểu mẫu {n}"} for n in range(1, sizes.doc_forms + 1)],
+        }
+        first = today - datetime.timedelta(days=versions)
+        page = services.document_create(
+            identifier=f"QT-B{key}",
+            title=f"Quy trình đo hiệu năng {key}",
+            unit=unit,
+            user=officer,
+            reason="Bench data",
+            effective_date=first,
+            content=content,
+        )
+        for number in range(2, versions + 1):
+            page = services.document_publish_imported_revision(
+                page=page,
+                user=officer,
+                reason="Bench data",
+                change_summary=f"Sửa đổi lần {number}",
+                effective_date=first + datetime.timedelta(days=number - 1),
+                changes={"title": f"Quy trình đo hiệu năng {key} (lần {number})"},
+            )
+        recorded = page.versions.count()
+        if recorded != versions:
+            raise RuntimeError(f"{page.identifier} has {recorded} versions, not {versions}")
+        url = page.get_url()
+        documents[key] = {"path": urlsplit(url).path, "identifier": page.identifier}
+    return documents
