@@ -1,0 +1,343 @@
+"""Admin registration of internal audits (ISO 9001 9.2): programmes, audits, findings, question bank.
+
+Wagtail's ModelViewSet gives the lists, filters, Excel export and inspect views
+(https://docs.wagtail.org/en/stable/extending/generic_views.html). Saving goes through
+`audits.services`, so the independence rule (9.2.2 c) and the history entry apply here as on
+the site; per-audit rights come from `audits.permissions` through a permission policy.
+"""
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from . import permissions, services
+from .models import Audit, AuditProgramme, ChecklistQuestion, Finding
+
+# --- permission policies ---------------------------------------------------------------------
+
+
+class AuditPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions from the roles, then: change only the audits one is on, never delete."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action == "delete":
+            return False
+        if action == "change":
+            return self.user_has_permission(user, "change") and permissions.can_edit_audit(user, instance)
+        return self.user_has_permission(user, action)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if "view" in actions and self.user_has_permission(user, "view"):
+            return Audit.objects.all()
+        if "change" in actions and self.user_has_permission(user, "change"):
+            if permissions.is_officer(user):
+                return Audit.objects.exclude(status=Audit.Status.CLOSED)
+            return (
+                Audit.objects.exclude(status=Audit.Status.CLOSED).filter(Q(lead_auditor=user) | Q(team=user)).distinct()
+            )
+        return Audit.objects.none()
+
+
+class ReadOnlyInAdminPolicy(ModelPermissionPolicy):
+    """Findings change in the auditor's workspace (through the services), not in a generic form."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+
+class ProgrammePermissionPolicy(ModelPermissionPolicy):
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action == "delete":
+            return False
+        if action == "change" and instance.status == AuditProgramme.Status.COMPLETED:
+            return False
+        return self.user_has_permission(user, action)
+
+
+register_permission_policy(Audit, AuditPermissionPolicy(Audit))
+register_permission_policy(Finding, ReadOnlyInAdminPolicy(Finding))
+register_permission_policy(AuditProgramme, ProgrammePermissionPolicy(AuditProgramme))
+
+
+# --- views that save through the services ----------------------------------------------------
+
+
+class ServiceSaveMixin:
+    """Run the service in save_instance; a refusal is shown on the form and nothing is lost."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except services.AuditError as error:
+            form.add_error(None, error.message)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = error.message
+            return self.form_invalid(form)
+
+
+class ObjectPermissionMixin:
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        obj = self.get_object()
+        if not self.permission_policy.user_has_permission_for_instance(request.user, "change", obj):
+            raise PermissionDenied
+
+
+def _audit_kwargs(data):
+    return {
+        "reference": data["reference"],
+        "title": data["title"],
+        "kind": data["kind"],
+        "follow_up_of": data.get("follow_up_of"),
+        "criteria": data.get("criteria", ""),
+        "planned_start": data["planned_start"],
+        "planned_end": data["planned_end"],
+        "team": list(data.get("team") or []),
+        "units": list(data.get("scope_units") or []),
+        "documents": list(data.get("scope_documents") or []),
+        "clauses": list(data.get("scope_clauses") or []),
+    }
+
+
+class AuditCreateView(ServiceSaveMixin, generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.audit_create(
+            programme=data["programme"],
+            lead_auditor=data["lead_auditor"],
+            user=self.request.user,
+            **_audit_kwargs(data),
+        )
+
+
+class AuditEditView(ServiceSaveMixin, ObjectPermissionMixin, generic.EditView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.audit_update(
+            audit=self.object, lead_auditor=data["lead_auditor"], user=self.request.user, **_audit_kwargs(data)
+        )
+
+
+class ProgrammeCreateView(ServiceSaveMixin, generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.programme_create(year=data["year"], objectives=data["objectives"], user=self.request.user)
+
+
+class ProgrammeEditView(ServiceSaveMixin, ObjectPermissionMixin, generic.EditView):
+    def save_instance(self):
+        return services.programme_update(
+            programme=self.object, objectives=self.form.cleaned_data["objectives"], user=self.request.user
+        )
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+class AuditFilterSet(WagtailFilterSet):
+    mine = django_filters.BooleanFilter(label=_("My audits"), method="filter_mine")
+
+    def filter_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        user = self.request.user
+        return queryset.filter(Q(lead_auditor=user) | Q(team=user)).distinct()
+
+    class Meta:
+        model = Audit
+        fields = ["mine", "programme", "status", "kind", "lead_auditor", "scope_units"]
+
+
+class FindingFilterSet(WagtailFilterSet):
+    class Meta:
+        model = Finding
+        fields = ["classification", "audit__programme", "audit", "unit", "clause"]
+
+
+def _workspace_link(audit):
+    return format_html('<a href="{}">{}</a>', reverse("audits:detail", args=[audit.pk]), _("Workspace"))
+
+
+class AuditViewSet(ModelViewSet):
+    model = Audit
+    name = "audit_register"
+    icon = "clipboard-list"
+    menu_label = _("Audits")
+    add_view_class = AuditCreateView
+    edit_view_class = AuditEditView
+    list_display = [
+        "reference",
+        "title",
+        "kind",
+        "status",
+        "planned_start",
+        "lead_auditor",
+        Column("workspace", label=_("Workspace"), accessor=_workspace_link),
+    ]
+    filterset_class = AuditFilterSet
+    search_fields = ["reference", "title"]
+    list_export = [
+        "reference",
+        "title",
+        "programme",
+        "kind",
+        "status",
+        "planned_start",
+        "planned_end",
+        "actual_start",
+        "actual_end",
+        "lead_auditor",
+        "closed_at",
+    ]
+    export_filename = "audits"
+    form_fields = [
+        "programme",
+        "reference",
+        "title",
+        "kind",
+        "follow_up_of",
+        "scope_units",
+        "scope_documents",
+        "scope_clauses",
+        "criteria",
+        "planned_start",
+        "planned_end",
+        "lead_auditor",
+        "team",
+    ]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "reference",
+        "title",
+        "programme",
+        "kind",
+        "follow_up_of",
+        "status",
+        "scope_units",
+        "scope_documents",
+        "scope_clauses",
+        "criteria",
+        "planned_start",
+        "planned_end",
+        "actual_start",
+        "actual_end",
+        "lead_auditor",
+        "team",
+        "opening_meeting_at",
+        "closing_meeting_at",
+        "conclusion",
+        "closed_at",
+    ]
+    copy_view_enabled = False
+
+
+class ProgrammeViewSet(ModelViewSet):
+    model = AuditProgramme
+    name = "audit_programmes"
+    icon = "date"
+    menu_label = _("Audit programmes")
+    add_view_class = ProgrammeCreateView
+    edit_view_class = ProgrammeEditView
+    list_display = [
+        "year",
+        "status",
+        "approved_by",
+        "approved_at",
+        Column(
+            "coverage",
+            label=_("Coverage"),
+            accessor=lambda p: format_html('<a href="{}">{}</a>', p.get_absolute_url(), _("Coverage")),
+        ),
+    ]
+    list_filter = ["status"]
+    list_export = ["year", "objectives", "status", "approved_by", "approved_at"]
+    export_filename = "audit-programmes"
+    form_fields = ["year", "objectives"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class FindingViewSet(ModelViewSet):
+    model = Finding
+    name = "audit_findings"
+    icon = "warning"
+    menu_label = _("Findings")
+    list_display = [
+        "__str__",
+        "audit",
+        "clause",
+        "unit",
+        "nonconformity",
+        Column("workspace", label=_("Workspace"), accessor=lambda f: _workspace_link(f.audit)),
+    ]
+    filterset_class = FindingFilterSet
+    search_fields = ["statement", "evidence"]
+    list_export = [
+        "audit",
+        "number",
+        "classification",
+        "statement",
+        "evidence",
+        "clause",
+        "document",
+        "unit",
+        "nonconformity",
+        "verification",
+        "recorded_by",
+        "recorded_at",
+    ]
+    export_filename = "audit-findings"
+    form_fields = ["classification", "statement", "evidence"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class ChecklistQuestionViewSet(ModelViewSet):
+    model = ChecklistQuestion
+    name = "audit_questions"
+    icon = "help"
+    menu_label = _("Question bank")
+    list_display = ["text", "clause", "document", "is_active"]
+    list_filter = ["is_active", "clause", "document"]
+    search_fields = ["text"]
+    list_export = ["clause", "document", "text", "sort_order", "is_active"]
+    export_filename = "audit-questions"
+    form_fields = ["clause", "document", "text", "sort_order", "is_active"]
+    copy_view_enabled = False
+
+
+class AuditsViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Internal audits")
+    menu_icon = "clipboard-list"
+    menu_order = 300
+    items = (ProgrammeViewSet, AuditViewSet, FindingViewSet, ChecklistQuestionViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_audit_viewsets():
+    return AuditsViewSetGroup()
+
+
+class MyAuditsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_plan_audits(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_my_audits_menu_item():
+    return MyAuditsMenuItem(
+        _("My audits"), reverse("audit_register:index") + "?mine=true", icon_name="clipboard-list", order=290
+    )

@@ -1,0 +1,105 @@
+"""The Wagtail admin viewsets: lists, filters, export, "my audits", and saving through the services."""
+
+import io
+
+import openpyxl
+import pytest
+
+from audits.models import Audit, Finding
+from tests import factories as f
+from tests.audits import builders as b
+
+
+def _form(audit_programme, lead, units, **extra):
+    data = {
+        "programme": audit_programme.pk,
+        "reference": "DG-ADM-1",
+        "title": "Đánh giá quy trình một cửa",
+        "kind": "process",
+        "criteria": "TCVN ISO 9001:2015",
+        "planned_start": "2026-05-04",
+        "planned_end": "2026-05-05",
+        "lead_auditor": lead.pk,
+        "scope_units": [unit.pk for unit in units],
+    }
+    data.update(extra)
+    return data
+
+
+def test_create_refuses_an_auditor_of_the_audited_unit(client, officer, programme, audited_unit):
+    own = f.make_auditor(unit=audited_unit)
+    client.force_login(officer)
+    response = client.post("/admin/audit_register/new/", _form(programme, own, [audited_unit]))
+    assert response.status_code == 200
+    assert "9.2.2" in response.content.decode()
+    assert not Audit.objects.exists()
+
+
+def test_create_through_the_admin(client, officer, programme, auditor, audited_unit):
+    client.force_login(officer)
+    response = client.post("/admin/audit_register/new/", _form(programme, auditor, [audited_unit]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    audit = Audit.objects.get(reference="DG-ADM-1")
+    assert list(audit.scope_units.all()) == [audited_unit]
+    assert audit.history.first().history_user == officer
+
+
+ROLES_EDIT = [
+    ("officer", 200),
+    ("auditor_on", 200),
+    ("auditor_off", "denied"),
+    ("approver", "denied"),
+    ("staff", "login"),
+]
+
+
+def _outcome(response):
+    """Wagtail turns a refusal into a redirect to the dashboard with a message; no admin access goes to log in."""
+    if response.status_code == 302:
+        return "login" if "login" in response["Location"] else "denied"
+    return response.status_code
+
+
+@pytest.mark.parametrize(("role", "expected"), ROLES_EDIT)
+def test_edit_only_the_audits_one_is_on(client, officer, auditor, audit, role, expected):
+    person = {
+        "officer": officer,
+        "auditor_on": auditor,
+        "auditor_off": f.make_auditor(unit=f.make_unit()),
+        "approver": f.make_approver(unit=f.make_unit()),
+        "staff": f.make_staff(unit=f.make_unit()),
+    }[role]
+    client.force_login(person)
+    assert _outcome(client.get(f"/admin/audit_register/edit/{audit.pk}/")) == expected
+
+
+def test_my_audits_filter_and_export(client, officer, auditor, audit, programme):
+    other = b.make_audit(programme=programme, user=officer, reference="DG-OTHER")
+    client.force_login(auditor)
+    body = client.get("/admin/audit_register/?mine=true").content.decode()
+    assert audit.reference in body and other.reference not in body
+    response = client.get("/admin/audit_register/?export=xlsx")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    references = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert {audit.reference, other.reference} <= references
+
+
+def test_findings_are_read_only_in_the_admin(client, officer, running_audit, auditor):
+    from audits import services
+
+    finding = services.finding_record(
+        audit=running_audit, classification="observation", statement="S", evidence="E", user=auditor
+    )
+    client.force_login(officer)
+    assert client.get("/admin/audit_findings/").status_code == 200
+    assert client.get(f"/admin/audit_findings/inspect/{finding.pk}/").status_code == 200
+    assert _outcome(client.get(f"/admin/audit_findings/edit/{finding.pk}/")) == "denied"
+    assert Finding.objects.count() == 1
+
+
+def test_programme_list_and_coverage_link(client, officer, programme):
+    client.force_login(officer)
+    body = client.get("/admin/audit_programmes/").content.decode()
+    assert f"/audits/programmes/{programme.pk}/" in body
