@@ -10,7 +10,7 @@ class AuditsConfig(AppConfig):
     verbose_name = _("Internal audits")
 
     def ready(self):
-        from qms.core import roles, site
+        from qms.core import demo, roles, site
 
         from . import permissions
 
@@ -29,6 +29,9 @@ class AuditsConfig(AppConfig):
         # The programme belongs to the quality officer; auditors and leadership read it.
         roles.register_permissions(roles.AUDITORS, "audits.add_checklistquestion", "audits.change_checklistquestion")
 
+        from .demo import seed
+
+        demo.register(30, "audits", seed)
         site.register_nav(
             _("Audits"),
             "audits:index",

@@ -671,6 +671,25 @@ def finding_raise_nonconformity(*, finding, user, reason=""):
 
 
 @transaction.atomic
+def finding_link_nonconformity(*, finding, nonconformity, user, reason=""):
+    """Link a nonconformity already in the register (e.g. reported on paper during the audit) to its finding."""
+    finding = Finding.objects.select_for_update().select_related("audit").get(pk=finding.pk)
+    if finding.nonconformity_id == nonconformity.pk:
+        return finding
+    _require_edit(finding.audit, user)
+    if finding.nonconformity_id:
+        raise AuditError(_("This finding already has its nonconformity."))
+    if not finding.is_nonconformity:
+        raise AuditError(_("Only a major or minor nonconformity finding raises a nonconformity."))
+    if Finding.objects.filter(nonconformity=nonconformity).exists():
+        raise AuditError(_("This nonconformity belongs to another finding."))
+    if nonconformity.source != nonconformity.Source.INTERNAL_AUDIT:
+        raise AuditError(_("Only a nonconformity from an internal audit can be linked to a finding."))
+    finding.nonconformity = nonconformity
+    return _save(finding, user=user, reason=reason or _("Nonconformity linked"))
+
+
+@transaction.atomic
 def finding_verify(*, finding, follow_up, closed, user, notes="", reason=""):
     """A follow-up audit records whether an earlier finding was dealt with (ISO 9001 9.2.2 e, 10.2.1 d)."""
     follow_up = _locked_audit(follow_up)

@@ -193,3 +193,17 @@ def test_programme_approval_and_completion(programme, officer, audit, auditor):
     services.programme_complete(programme=programme, user=officer)
     programme.refresh_from_db()
     assert programme.status == "completed"
+
+
+def test_link_an_existing_internal_audit_nonconformity(running_audit, auditor, audited_unit):
+    finding = record(running_audit, auditor)
+    other_source = f.make_nonconformity(unit=audited_unit)
+    with pytest.raises(services.AuditError):
+        services.finding_link_nonconformity(finding=finding, nonconformity=other_source, user=auditor)
+    nc = f.make_nonconformity(unit=audited_unit, source="internal_audit")
+    services.finding_link_nonconformity(finding=finding, nonconformity=nc, user=auditor)
+    services.finding_link_nonconformity(finding=finding, nonconformity=nc, user=auditor)
+    assert services.finding_raise_nonconformity(finding=finding, user=auditor) == nc
+    second = record(running_audit, auditor)
+    with pytest.raises(services.AuditError):
+        services.finding_link_nonconformity(finding=second, nonconformity=nc, user=auditor)
