@@ -1,0 +1,58 @@
+"""Real browser: an auditor records a finding and raises its nonconformity, once (ISO 9001 9.2.2 e, 10.2)."""
+
+import pytest
+
+from audits import services
+from audits.models import Finding
+from qms.core.models import IsoClause
+from qms.nonconformities.models import Nonconformity
+from tests import factories
+from tests.audits import builders
+
+# serialized_rollback: the roles and the clause catalogue come from data migrations.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def log_in(page, user):
+    page.goto("/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", factories.PASSWORD)
+    page.click(".login-form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_auditor_records_a_finding_and_raises_its_nonconformity(page):
+    unit = factories.make_unit(code="QLDL", name="Phòng Quản lý Du lịch")
+    officer = factories.make_officer(unit=factories.make_unit(code="VP", name="Văn phòng"))
+    auditor = factories.make_auditor(unit=factories.make_unit(code="TTRA", name="Thanh tra"), first_name="Dũng")
+    audit = builders.make_audit(
+        lead=auditor, units=[unit], clauses=[IsoClause.objects.get(number="8.5.1")], user=officer, reference="ĐGNB-1"
+    )
+    services.audit_start_preparation(audit=audit, user=auditor)
+    services.audit_open(audit=audit, user=auditor)
+
+    log_in(page, auditor)
+    page.goto(f"/audits/{audit.pk}/")
+    page.click("form[action$='/checklist/generate/'] button")
+    page.wait_for_selector(".messages .success")
+    page.click("a.record-finding")
+    page.select_option("#id_classification", "minor")
+    page.fill("#id_statement", "Hồ sơ cấp phép lữ hành không có phiếu kiểm soát")
+    page.fill("#id_evidence", "5/12 hồ sơ tháng 10 không có phiếu kiểm soát")
+    page.select_option("#id_clause", label=str(IsoClause.objects.get(number="8.5.1")))
+    page.click("form.card button[type=submit]")
+    page.wait_for_selector(".messages .success")
+    finding = Finding.objects.get(audit=audit)
+    assert finding.unit == unit  # the only unit in scope is proposed
+    assert "ĐGNB-1/01" in page.locator(f"#finding-{finding.pk}").inner_text()
+
+    # Press "Raise nonconformity" twice in quick succession (a double click).
+    page.locator(f"#finding-{finding.pk} button.raise-nc").dblclick()
+    page.wait_for_selector(f"#finding-{finding.pk} .finding-nc")
+    nonconformity = Nonconformity.objects.get()
+    assert nonconformity.source == Nonconformity.Source.INTERNAL_AUDIT
+    assert nonconformity.reference in page.locator(f"#finding-{finding.pk} .finding-nc").inner_text()
+    assert page.locator(f"#finding-{finding.pk} button.raise-nc").count() == 0
+    assert Nonconformity.objects.count() == 1
+    finding.refresh_from_db()
+    assert finding.nonconformity == nonconformity
