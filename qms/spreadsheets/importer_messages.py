@@ -1,0 +1,49 @@
+# ruff: noqa: E501 - the messages are copied verbatim, one per line
+"""Messages of the importers that live in other apps (qms/core, cms, audits `imports.py`).
+
+Those modules write `t("...")` / `tl("...")` instead of `_()` / `gettext_lazy()`, so that
+makemessages in their app does not pull the importers' strings into that app's catalogue;
+the strings are listed here (gettext_noop) and translated in the spreadsheets catalogue.
+tests/qms/spreadsheets/test_importer_messages.py keeps this list in step with the modules.
+"""
+
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
+
+t = gettext
+tl = gettext_lazy
+
+MESSAGES = [
+    gettext_noop("Organisation units"),
+    gettext_noop(
+        "Units (departments, divisions) by code: creates new units and updates existing ones with the same code."
+    ),
+    gettext_noop("People"),
+    gettext_noop(
+        "People by username: their name, e-mail, unit, roles and language. Creates new people and updates existing ones with the same username."
+    ),
+    gettext_noop("Unit code"),
+    gettext_noop("Unit name"),
+    gettext_noop("Parent unit code"),
+    gettext_noop("Manager (username)"),
+    gettext_noop("Username"),
+    gettext_noop("Full name"),
+    gettext_noop("E-mail"),
+    gettext_noop("Roles"),
+    gettext_noop("Language"),
+    gettext_noop("use only letters, digits and @ . + - _ (no spaces)."),
+    gettext_noop("Short code that identifies the unit, e.g. QLVH. Existing codes are updated."),
+    gettext_noop("Code of the unit above this one; blank for a top unit."),
+    gettext_noop("Username of a person already in the product; receives escalations."),
+    gettext_noop("Log-in name: letters, digits and @ . + - _ only. Existing usernames are updated."),
+    gettext_noop("Family name first, e.g. Nguyễn Văn An."),
+    gettext_noop("Code of a unit already in the product."),
+    gettext_noop("Blank: unchanged (Staff for a new person)."),
+    gettext_noop("Language of e-mails: vi or en. Blank: vi for a new person."),
+    gettext_noop("the name is too long."),
+    gettext_noop("%(reason)s; roles: %(roles)s"),
+    gettext_noop("a unit cannot be placed under itself or one of its own sub-units."),
+    gettext_noop("the units of this file form a loop of parents."),
+    gettext_noop("there is no unit with code “%(code)s”, neither in the product nor in this file."),
+    gettext_noop("there is no person with username “%(username)s”."),
+    gettext_noop("there is no unit with code “%(code)s”."),
+]

@@ -1,0 +1,50 @@
+"""Uploaded import files kept between the preview and the commit, and the log of imports (ISO 9001 7.5.3).
+
+The file is kept in the database, not in the session or on a local disk, so that
+the preview and the commit may be served by different web processes. Its content
+is cleared once committed or abandoned; who imported what, when, is kept.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+UPLOAD_LIFETIME = timedelta(hours=12)
+
+
+def new_token():
+    return secrets.token_urlsafe(24)
+
+
+class ImportUpload(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting commit")
+        COMMITTED = "committed", _("committed")
+
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    importer_key = models.CharField(_("import"), max_length=50)
+    filename = models.CharField(_("file"), max_length=255)
+    content = models.BinaryField(editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.importer_key}: {self.filename}"
+
+    @property
+    def expired(self):
+        return self.status == self.Status.PENDING and timezone.now() - self.uploaded_at > UPLOAD_LIFETIME
