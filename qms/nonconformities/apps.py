@@ -14,8 +14,9 @@ class NonconformitiesConfig(AppConfig):
     verbose_name = _("Nonconformities and corrective actions")
 
     def ready(self):
-        from qms.core import roles, site
+        from qms.core import demo, roles, site
 
+        from . import demo as nonconformity_demo
         from .panels import render_home_panel
 
         models = ("nonconformity", "correctiveaction", "evidencefile", "verification")
@@ -33,3 +34,4 @@ class NonconformitiesConfig(AppConfig):
         site.register_nav(_("Nonconformities"), "nonconformities:list", order=30, visible=_authenticated)
         site.register_nav(_("My actions"), "nonconformities:my_actions", order=31, visible=_authenticated)
         site.register_home_panel("nonconformities-my-actions", render_home_panel, order=30)
+        demo.register(20, "nonconformities", nonconformity_demo.seed)

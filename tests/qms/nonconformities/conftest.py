@@ -4,15 +4,10 @@ from tests import factories as f
 
 
 def make_document(unit, identifier="QT-07", title="Quy trình cấp phép biểu diễn"):
-    """A process document page under the tree root (the documents app may not be seeded in these tests)."""
-    from wagtail.models import Page
+    """A published process document, through the documents app's own builder."""
+    from tests.cms.builders import make_document as build
 
-    from cms.models import ProcessDocumentPage
-
-    root = Page.objects.get(depth=1)
-    return root.add_child(
-        instance=ProcessDocumentPage(title=title, slug=identifier.lower(), identifier=identifier, unit=unit)
-    )
+    return build(identifier, unit=unit, title=title)
 
 
 @pytest.fixture
