@@ -1,0 +1,75 @@
+"""The master list (danh mục tài liệu) and its Excel export, read back cell by cell (ISO 9001 7.5.3)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from cms import services
+from cms.views.admin import EXPORT_COLUMNS
+from qms.spreadsheets.testing import read_register, response_bytes
+from tests import factories
+from tests.cms.builders import make_document, revise
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def register():
+    unit_a = factories.make_unit(code="QLVH", name="Phòng Quản lý Văn hóa")
+    unit_b = factories.make_unit(code="QLDL", name="Phòng Quản lý Du lịch")
+    officer = factories.make_officer(unit=unit_a)
+    approver = factories.make_approver()
+    owner = factories.make_staff(unit=unit_a, first_name="Sơn", last_name="Bùi Đức")
+    current = make_document(
+        "QT-01",
+        unit=unit_a,
+        owner=owner,
+        user=officer,
+        title="Cấp giấy phép biểu diễn",
+        effective_date=datetime.date(2025, 2, 1),
+    )
+    revise(current, officer=officer, approver=approver, summary="Sửa thời hạn")
+    overdue = make_document(
+        "QT-02", unit=unit_b, user=officer, title='=HYPERLINK("x")', effective_date=datetime.date(2020, 1, 1)
+    )
+    withdrawn = make_document("QT-03", unit=unit_a, user=officer, title="Đã bãi bỏ")
+    services.document_withdraw(page=withdrawn, user=officer, reason="Bãi bỏ")
+    return {"officer": officer, "owner": owner, "unit_b": unit_b, "current": current, "overdue": overdue}
+
+
+def test_export_cells(client, register):
+    client.force_login(register["officer"])
+    response = client.get(reverse("cms_register"), {"export": "xlsx"})
+    assert response.status_code == 200
+    sheet = read_register(response_bytes(response))
+    with translation.override("vi"):
+        expected = [str(column.header) for column in EXPORT_COLUMNS]
+    assert sheet.headings == expected and len(expected) == 8
+    rows = {row[0]: row for row in sheet.rows}
+    assert set(rows) == {"QT-01", "QT-02", "QT-03"}
+    qt01 = rows["QT-01"]
+    assert qt01[1] == "Cấp giấy phép biểu diễn"
+    assert qt01[2] == "Phòng Quản lý Văn hóa"
+    assert qt01[3] == str(register["owner"])
+    assert qt01[4] == 2
+    assert qt01[5].date() == timezone.localdate()
+    assert qt01[6].date() == timezone.localdate().replace(year=timezone.localdate().year + 1)
+    assert rows["QT-02"][1] == '=HYPERLINK("x")'  # kept as text, never a formula
+    cells = {row[0].value: row for row in sheet.cells}
+    assert cells["QT-02"][1].data_type == "s"
+    assert rows["QT-02"][6].date() == datetime.date(2021, 1, 1)
+    statuses = {key: row[7] for key, row in rows.items()}
+    assert statuses["QT-03"] != statuses["QT-01"]
+
+
+def test_filters_apply_to_the_list_and_the_export(client, register):
+    client.force_login(register["officer"])
+    response = client.get(reverse("cms_register"), {"review_due": "overdue"})
+    html = response.content.decode()
+    assert "QT-02" in html and "QT-01" not in html
+    export = client.get(reverse("cms_register"), {"status": "current", "unit": register["unit_b"].pk, "export": "xlsx"})
+    sheet = read_register(response_bytes(export))
+    assert [row[0] for row in sheet.rows] == ["QT-02"]
+    assert "QLDL" in (sheet.header_block[2] or "")
