@@ -136,6 +136,7 @@ class VersionView(AdminView):
         context.update(
             version=version,
             status=selectors.pending_for_version(version),
+            history=selectors.distribution_history(version),
             is_current=documents.is_current(version),
             can_distribute=policy.can_distribute(self.request.user, version.page),
             other_versions=version.page.versions.exclude(pk=version.pk).only("pk", "number").order_by("-number"),

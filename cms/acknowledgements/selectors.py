@@ -28,6 +28,7 @@ class PendingAcknowledgement:
     version: object  # cms.DocumentVersion, with .page loaded
     person: User
     unit_id: int
+    distribution_id: int
     distributed_at: datetime
     due_date: date | None
 
@@ -55,6 +56,7 @@ def _pending_people(*, version_ids=None, person=None, unit_ids=None):
     # one (person, distribution) pair.
     people = people.annotate(
         pending_version_id=F("unit__distributions__version_id"),
+        pending_distribution_id=F("unit__distributions__id"),
         pending_distributed_at=F("unit__distributions__distributed_at"),
         pending_due_date=F("unit__distributions__due_date"),
     ).filter(
@@ -82,6 +84,7 @@ def pending_acknowledgements(*, versions=None, person=None, units=None):
             version=by_id[row.pending_version_id],
             person=row,
             unit_id=row.unit_id,
+            distribution_id=row.pending_distribution_id,
             distributed_at=row.pending_distributed_at,
             due_date=row.pending_due_date,
         )
@@ -188,3 +191,12 @@ def acknowledgement_state(page, user, version=None):
     if found is None or not (found.distributed or found.acknowledged_at):
         return None
     return {"version": found, "acknowledged_at": found.acknowledged_at}
+
+
+def distribution_history(version):
+    """Every recorded change to the distributions of `version`, newest first (who, when, what, why), 1 query."""
+    return list(
+        Distribution.history.filter(version_id=version.pk)
+        .select_related("history_user", "unit")
+        .order_by("-history_date", "-history_id")
+    )

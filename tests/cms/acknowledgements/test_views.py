@@ -2,6 +2,7 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from cms.acknowledgements import services
 from cms.acknowledgements.models import Acknowledgement
@@ -91,3 +92,37 @@ def test_home_panel_lists_what_the_person_must_read(client, document, unit):
     services.version_acknowledge(version=version, user=reader)
     assert 'id="acknowledgements-pending"' not in client.get("/").content.decode()
     assert any(panel.name == "acknowledgements" for panel in site._PANELS)
+
+
+def test_officer_page_shows_people_by_unit_and_the_distribution_history(client, document, unit, officer):
+    _page, version = document
+    done = factories.make_staff(unit=unit, first_name="Đã", last_name="Đọc")
+    waiting = factories.make_staff(unit=unit, first_name="Chưa", last_name="Đọc")
+    services.version_acknowledge(version=version, user=done)
+    services.version_distribute(
+        version=version, units=[unit], user=officer, due_date=timezone.localdate(), reason="Nhắc lại hạn"
+    )
+    client.force_login(officer)
+    response = client.get(reverse("acknowledgements_admin:version", args=[version.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    pending_rows = html.split('class="pending"')
+    assert len(pending_rows) == 2 and str(waiting) in pending_rows[1].split("</tr>")[0]
+    assert str(done) in html.split('class="acknowledged"')[1].split("</tr>")[0]
+    assert 'id="distribution-history"' in html and "Nhắc lại hạn" in html
+
+
+def test_officer_distributes_through_the_form_and_bad_input_keeps_the_choice(client, document, officer):
+    _page, version = document
+    other = factories.make_unit(code="QLDL")
+    client.force_login(officer)
+    url = reverse("acknowledgements_admin:distribute", args=[version.pk])
+    response = client.post(url, {"units": [other.pk], "due_date": "2000-01-01"})
+    assert response.status_code == 400
+    assert "quá khứ" in response.content.decode()
+    assert not version.distributions.filter(unit=other).exists()
+    response = client.post(url, {"units": [other.pk], "reason": "Liên quan"})
+    assert response.status_code == 302
+    distribution = version.distributions.get(unit=other)
+    assert distribution.distributed_by == officer
+    assert distribution.history.get().history_change_reason == "Liên quan"
