@@ -17,7 +17,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.widgets import HeaderButton
 
 from . import policy, services
-from .history import timeline
+from .history import action_timeline, timeline
 from .models import CorrectiveAction, Nonconformity
 from .register import register_filename, register_workbook
 
@@ -233,7 +233,8 @@ class TimelineInspectView(generic.InspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["timeline"] = timeline(self.object)
+        obj = self.object
+        context["timeline"] = action_timeline(obj) if isinstance(obj, CorrectiveAction) else timeline(obj)
         context["site_url"] = self.object.get_absolute_url()
         return context
 

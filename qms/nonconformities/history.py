@@ -39,8 +39,22 @@ def _format_json(value):
     return str(value)
 
 
-def timeline(obj, limit=200):
-    """Entries newest first: date, user, kind, reason and the changed fields with old and new values."""
+def timeline(obj, limit=200, related=()):
+    """Entries newest first: date, user, kind, reason and the changed fields with old and new values.
+
+    `related`: other tracked records whose history belongs on this one's timeline (an action's evidence files
+    and verifications), each entry labelled with what it is.
+    """
+    entries = _entries(obj, limit)
+    for other in related:
+        for entry in _entries(other, limit):
+            entry["subject"] = f"{other._meta.verbose_name}: {other}"
+            entries.append(entry)
+    entries.sort(key=lambda entry: entry["date"], reverse=True)
+    return entries[:limit]
+
+
+def _entries(obj, limit):
     model = type(obj)
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     entries = []
@@ -67,6 +81,12 @@ def timeline(obj, limit=200):
                 "kind": KIND.get(record.history_type, record.history_type),
                 "reason": record.history_change_reason or "",
                 "changes": changes,
+                "subject": "",
             }
         )
     return entries
+
+
+def action_timeline(action, limit=200):
+    """An action's history with its evidence files' and verifications' histories on the same line of time."""
+    return timeline(action, limit, related=[*action.files.all(), *action.verifications.all()])

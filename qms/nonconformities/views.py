@@ -22,7 +22,7 @@ from .forms import (
     TransitionForm,
     VerifyForm,
 )
-from .history import timeline
+from .history import action_timeline, timeline
 from .models import CorrectiveAction, EvidenceFile, Nonconformity
 
 
@@ -209,7 +209,7 @@ def _action_context(request, action, **forms):
         "is_owner_verifying": action.owner_id == user.pk and action.status == CorrectiveAction.Status.COMPLETED,
         "complete_form": forms.get("complete_form") or CompleteForm(initial=version),
         "verify_form": forms.get("verify_form") or VerifyForm(initial=version),
-        "timeline": timeline(action),
+        "timeline": action_timeline(action),
     }
     return context
 
