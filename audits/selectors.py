@@ -167,3 +167,53 @@ def earlier_audits_with_same_scope(audit):
     candidates = Audit.objects.exclude(pk=audit.pk).filter(checklist__isnull=False).distinct()
     candidates = candidates.filter(planned_start__lte=audit.planned_start).order_by("-planned_start")
     return [candidate for candidate in candidates if same_scope(audit, candidate)]
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: object
+    what: str
+    reason: str
+    changes: list
+
+
+def _entries(records, label):
+    entries = []
+    for record in records:
+        changes = []
+        previous = record.prev_record
+        if previous is not None:
+            try:
+                delta = record.diff_against(previous)
+            except Exception:  # noqa: BLE001 - a history row the model no longer matches still shows its reason
+                delta = None
+            if delta is not None:
+                for change in delta.changes:
+                    field_name = change.field
+                    try:
+                        field_name = str(record.instance_type._meta.get_field(change.field).verbose_name)
+                    except Exception:  # noqa: BLE001 - m2m or removed field: keep its name
+                        pass
+                    changes.append((field_name, change.old, change.new))
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                what=label(record),
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def audit_history(audit, limit=100):
+    """Who changed what on the audit and its findings, and why (ISO 9001 7.5.3, 9.2.2 f): newest first."""
+    audit_records = audit.history.select_related("history_user").order_by("-history_date")[:limit]
+    finding_records = (
+        Finding.history.filter(audit_id=audit.pk).select_related("history_user").order_by("-history_date")[:limit]
+    )
+    entries = _entries(audit_records, lambda record: audit.reference)
+    entries += _entries(finding_records, lambda record: f"{audit.reference}/{record.number:02d}")
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)[:limit]

@@ -107,6 +107,7 @@ def audit_detail(request, pk):
         "verify_form": VerifyForm(),
         "blockers": services.closure_blockers(audit) if audit.status == Audit.Status.REPORTING else [],
         "results_open": audit.status in services.RESULTS_OPEN,
+        "history": selectors.audit_history(audit),
     }
     return render(request, "audits/detail.html", context)
 

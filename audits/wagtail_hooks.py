@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import permissions, services
+from . import permissions, selectors, services
 from .models import Audit, AuditProgramme, ChecklistQuestion, Finding
 
 # --- permission policies ---------------------------------------------------------------------
@@ -341,3 +342,26 @@ def register_my_audits_menu_item():
     return MyAuditsMenuItem(
         _("My audits"), reverse("audit_register:index") + "?mine=true", icon_name="clipboard-list", order=290
     )
+
+
+class MyAuditsPanel(Component):
+    """The auditor's open audits on the admin dashboard, the nearest first."""
+
+    name = "my_audits"
+    template_name = "audits/admin/my_audits_panel.html"
+    order = 60
+
+    def __init__(self, audits):
+        self.audits = audits
+
+    def get_context_data(self, parent_context=None):
+        return {"audits": self.audits}
+
+
+@hooks.register("construct_homepage_panels")
+def add_my_audits_panel(request, panels):
+    audits = list(
+        selectors.audits_for_user(request.user).exclude(status=Audit.Status.CLOSED).order_by("planned_start")[:10]
+    )
+    if audits:
+        panels.append(MyAuditsPanel(audits))

@@ -103,3 +103,11 @@ def test_programme_list_and_coverage_link(client, officer, programme):
     client.force_login(officer)
     body = client.get("/admin/audit_programmes/").content.decode()
     assert f"/audits/programmes/{programme.pk}/" in body
+
+
+def test_my_audits_on_the_dashboard(client, auditor, audit):
+    client.force_login(auditor)
+    body = client.get("/admin/").content.decode()
+    assert "my-audits" in body and audit.reference in body
+    client.force_login(f.make_auditor(unit=f.make_unit()))
+    assert "my-audits" not in client.get("/admin/").content.decode()

@@ -207,3 +207,12 @@ def test_link_an_existing_internal_audit_nonconformity(running_audit, auditor, a
     second = record(running_audit, auditor)
     with pytest.raises(services.AuditError):
         services.finding_link_nonconformity(finding=second, nonconformity=nc, user=auditor)
+
+
+def test_the_workspace_shows_who_changed_what_and_why(client, running_audit, auditor):
+    finding = record(running_audit, auditor)
+    services.finding_update(finding=finding, statement="Nội dung đã sửa", user=auditor, reason="Làm rõ nội dung")
+    client.force_login(auditor)
+    body = client.get(f"/audits/{running_audit.pk}/").content.decode()
+    history = body[body.index('id="history"') :]
+    assert "Làm rõ nội dung" in history and "Nội dung đã sửa" in history and str(auditor) in history
