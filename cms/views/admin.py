@@ -13,10 +13,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets.button import Button
 
 from qms.core.models import IsoClause, OrganisationUnit
 from qms.spreadsheets import export
@@ -136,15 +138,14 @@ class MasterListView(ReportView):
             return ""
         return format_html('<a href="{}">{}</a>', reverse("cms_review", args=[doc.pk]), _("Record review"))
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["export_url"] = self.get_export_url("xlsx")
-        return context
-
-    def get_export_url(self, format):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons.copy()
         params = self.request.GET.copy()
-        params["export"] = format
-        return f"{reverse(self.index_url_name)}?{params.urlencode()}"
+        params["export"] = "xlsx"
+        url = f"{reverse(self.index_url_name)}?{params.urlencode()}"
+        buttons.append(Button(_("Download XLSX"), url=url, icon_name="download", priority=90))
+        return buttons
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
