@@ -68,4 +68,20 @@ MESSAGES = [
     gettext_noop("the product already has revision %(number)s, newer than this file's."),
     gettext_noop("the product has revision %(number)s; revisions are added one at a time (import %(next)s first)."),
     gettext_noop("revision %(number)s is recorded as effective on %(date)s; a recorded version is not changed."),
+    gettext_noop("Audit checklist questions"),
+    gettext_noop(
+        "Questions of the audit question bank, for an ISO 9001 clause and/or a process document: new questions are added, known ones (same clause, document and wording) get their order and active flag updated."
+    ),
+    gettext_noop("ISO 9001 clause"),
+    gettext_noop("Document identifier"),
+    gettext_noop("Question"),
+    gettext_noop("Order"),
+    gettext_noop("Active"),
+    gettext_noop("Clause number, e.g. 8.5.1. The clause, the document or both."),
+    gettext_noop("Identifier of a process document already in the product, e.g. QT-07."),
+    gettext_noop("Blank: 0."),
+    gettext_noop("No: kept but no longer used. Blank: yes."),
+    gettext_noop("give the clause, the document identifier or both."),
+    gettext_noop("“%(number)s” is not an ISO 9001 clause number."),
+    gettext_noop("there is no document with identifier “%(identifier)s”."),
 ]

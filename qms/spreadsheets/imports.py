@@ -644,7 +644,10 @@ def _duplicates(importer, rows, headings, columns_at):
                     row.number,
                     heading,
                     _("“%(value)s” is already on row %(row)s; each row must have its own identifier.")
-                    % {"value": row.values.get(keys[0].name), "row": seen[key]},
+                    % {
+                        "value": " / ".join(str(row.values[c.name]) for c in keys if row.values.get(c.name)),
+                        "row": seen[key],
+                    },
                 )
             )
         else:
