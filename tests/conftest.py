@@ -12,6 +12,21 @@ import pytest
 from tests import services
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the data the migrations loaded.
+
+    A transactional test ends by flushing every table, which would also remove
+    what data migrations created (the role groups, the clause catalogue, the home
+    page and site, the approval workflow, reminder settings) for the tests after
+    it. Django's serialized rollback reloads that state instead.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            restoring = pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True)
+            item.add_marker(restoring, append=False)
+
+
 def pytest_runtest_setup(item):
     for marker, check in services.CHECKS.items():
         if item.get_closest_marker(marker) is not None:
