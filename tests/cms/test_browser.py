@@ -1,0 +1,64 @@
+"""A revision through the real admin in a real browser: edit and submit, review, approve, read (ISO 9001 7.5.2 c).
+
+The acknowledgement click that follows belongs to cms.acknowledgements (its own browser test);
+the hook is the acknowledgement box on the document page, next to the revision line.
+"""
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+from tests.cms.builders import make_document
+
+# serialized_rollback: the workflow, groups and home page come from data migrations, which a
+# transactional test's flush would otherwise remove for the tests after it.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def log_in(page, user):
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", factories.PASSWORD)
+    page.click(".login-form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def workflow_action(page, doc, name):
+    page.goto(reverse("wagtailadmin_pages:edit", args=[doc.pk]))
+    with page.expect_navigation():
+        page.eval_on_selector(
+            f'button[data-workflow-action-name="{name}"]:not([data-workflow-action-modal-url])', "b => b.click()"
+        )
+
+
+def test_officer_submits_approver_approves_staff_reads_the_new_revision(page, live_server):
+    unit = factories.make_unit(code="QLVH", name="Phòng Quản lý Văn hóa")
+    officer = factories.make_officer(unit=unit)
+    approver = factories.make_approver()
+    staff = factories.make_staff(unit=unit)
+    doc = make_document("QT-VH-01", unit=unit, user=officer, title="Cấp giấy phép biểu diễn")
+
+    log_in(page, officer)
+    page.goto(reverse("wagtailadmin_pages:edit", args=[doc.pk]))
+    page.fill("#id_title", "Cấp giấy phép tổ chức biểu diễn nghệ thuật")
+    page.fill("#id_change_summary", "Rút ngắn thời hạn giải quyết còn 5 ngày")
+    with page.expect_navigation():
+        page.eval_on_selector('button[name="action-submit"]', "b => b.click()")
+    doc.refresh_from_db()
+    assert doc.workflow_in_progress, page.content()[:2000]
+    workflow_action(page, doc, "approve")  # the review step, by the quality officer
+
+    log_in(page, approver)
+    workflow_action(page, doc, "approve")
+    doc.refresh_from_db()
+    assert doc.versions.count() == 2
+
+    log_in(page, staff)
+    page.goto(doc.url)
+    assert page.locator("h1").first.inner_text() == "Cấp giấy phép tổ chức biểu diễn nghệ thuật"
+    assert "Lần ban hành 2" in page.locator(".revision-info").inner_text()
+    assert "Rút ngắn thời hạn giải quyết còn 5 ngày" in page.locator(".amendments").inner_text()
+    page.goto(f"{doc.url}v/1/")
+    assert "Cấp giấy phép biểu diễn" in page.locator("h1").first.inner_text()
+    assert page.locator(".banner.superseded").is_visible()
