@@ -32,9 +32,9 @@ def planned(as_of):
     return {person: [(row.kind, row.reason, row.title) for row in rows] for person, rows in result.planned.items()}
 
 
-def test_every_shipped_kind_has_a_provider_except_acknowledgements():
+def test_every_shipped_kind_has_a_provider():
     registered = {provider.kind for provider in registry.providers()}
-    assert registered == set(kinds.LABELS) - {kinds.ACKNOWLEDGEMENT}
+    assert registered == set(kinds.LABELS)
 
 
 def test_document_review_coming_up_goes_to_the_process_owner_then_the_unit_manager():
@@ -135,3 +135,17 @@ def test_a_nonconformity_finding_without_its_nonconformity_is_reminded():
     assert planned(after(8))[lead.pk][0][:2] == (kinds.FINDING_WITHOUT_NC, "overdue")
     # Once raised it drops out (the provider filters on nonconformity__isnull); not exercised here because
     # audits.services.finding_raise_nonconformity fails on PostgreSQL (FOR UPDATE on an outer join).
+
+
+def test_a_revision_to_acknowledge_is_reminded_to_those_who_have_not_yet():
+    from cms.acknowledgements import services as ack_services
+    from tests.cms.acknowledgements.conftest import make_document as make_distributed_document
+
+    unit = f.make_unit()
+    reader, done = f.make_staff(unit=unit), f.make_staff(unit=unit)
+    page, version = make_distributed_document(unit=unit)
+    ack_services.version_acknowledge(version=version, user=done)
+    due = planned(after(30))
+    assert (kinds.ACKNOWLEDGEMENT, "overdue", f"{page.identifier} {page.title}") in due[reader.pk]
+    assert kinds.ACKNOWLEDGEMENT not in [entry[0] for entry in due.get(done.pk, [])]
+    assert [item.kind for item in due_for_user(reader, as_of=after(30))] == [kinds.ACKNOWLEDGEMENT]
