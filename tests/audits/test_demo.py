@@ -9,7 +9,16 @@ from qms.core import demo as core_demo
 
 def test_demo_is_complete_and_idempotent(db):
     core_demo.seed_core(io.StringIO())
+    from qms.core.models import OrganisationUnit
+    from tests.audits.builders import make_process_document
+    from tests.audits.test_checklist import _fill_document
+
+    document = make_process_document(unit=OrganisationUnit.objects.get(code="QLVH"), identifier="QT-VH-01")
+    _fill_document(document)
     demo.seed(io.StringIO())
+    first = Audit.objects.order_by("reference").first()
+    assert list(first.scope_documents.all()) == [document]
+    assert first.checklist.filter(source="document_step").count() == 2
     counts = (AuditProgramme.objects.count(), Audit.objects.count(), Finding.objects.count())
     demo.seed(io.StringIO())
     assert (AuditProgramme.objects.count(), Audit.objects.count(), Finding.objects.count()) == counts
