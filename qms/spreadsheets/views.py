@@ -75,8 +75,8 @@ class ImportUploadView(ImportBaseView):
         upload = form.cleaned_data["file"]
         data = upload.read(framework.max_bytes() + 1)
         try:
-            # A file refused as a whole is never stored.
-            framework.run_import(self.importer, data, user=request.user, filename=upload.name, commit=False)
+            # A file refused as a whole is never stored (parsing is enough to know; the preview runs the rows).
+            framework.validate(self.importer, data)
         except framework.ImportFileError as error:
             form.add_error("file", error.message)
             return self.render_to_response(self.get_context_data(form=form))
