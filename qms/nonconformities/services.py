@@ -153,8 +153,13 @@ def nonconformity_report(
     owner=None,
     reason="",
     reported_at=None,
+    recorded_by=None,
 ) -> Nonconformity:
-    """Raise a nonconformity (ISO 9001 10.2.1): from the site, a complaint, an audit finding, an import."""
+    """Raise a nonconformity (ISO 9001 10.2.1): from the site, a complaint, an audit finding, an import.
+
+    `recorded_by`: who entered it, when not the reporter (an import, an officer typing in a paper report);
+    the history names them, while `reported_by` stays the person who found the problem.
+    """
     if not _clean(title) or not _clean(description):
         raise InvalidInput(_("A nonconformity needs a title and a description."))
     if source not in Nonconformity.Source.values:
@@ -177,7 +182,7 @@ def nonconformity_report(
         status=S.REPORTED,
         status_changed_at=reported_at,
     )
-    nc._history_user = reported_by
+    nc._history_user = recorded_by or reported_by
     nc._change_reason = str(reason or _("Reported"))[:100]
     nc.save()
     # The M2M history rows carry the same user and reason.

@@ -1,0 +1,126 @@
+"""Import of nonconformities from a spreadsheet (ISO 9001 10.2.2: carrying over an existing register or a
+complaints log), through the shared import framework (`qms.spreadsheets.imports`).
+
+Each row raises a nonconformity through `services.nonconformity_report`, like
+the site and the audits do: it gets its reference, starts as *reported*, and its
+history names the importing person and "Imported from FILE". A row whose title
+already exists in that unit is left unchanged, so importing the same file twice
+adds nothing. Statuses are not imported: a nonconformity moves only through the
+workflow's rules.
+"""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qms.core.models import IsoClause, OrganisationUnit, User
+from qms.spreadsheets.imports import ImportColumn, Importer, RowError, register
+
+from . import services
+from .models import Nonconformity
+
+
+def _choices(enum):
+    """Each choice accepted by its value or by its label in either language."""
+    from django.utils import translation
+
+    found = []
+    for value, _label in enum.choices:
+        names = [value]
+        for code in ("vi", "en"):
+            with translation.override(code):
+                names.append(str(enum(value).label))
+        found.append(tuple(names))
+    return tuple(found)
+
+
+class NonconformityImporter(Importer):
+    key = "nonconformities"
+    title = gettext_lazy("Nonconformities")
+    description = gettext_lazy(
+        "Raises one nonconformity per row (status: reported). A title already recorded in the same unit is skipped."
+    )
+
+    @property
+    def columns(self):
+        return [
+            ImportColumn(
+                "title", gettext_lazy("Title"), required=True, key=True, max_length=255, example="Hồ sơ trả chậm"
+            ),
+            ImportColumn("unit", gettext_lazy("Unit code"), required=True, key=True, max_length=20, example="QLVH"),
+            ImportColumn("description", gettext_lazy("Description"), required=True, example="Trả kết quả chậm 2 ngày."),
+            ImportColumn(
+                "source",
+                gettext_lazy("Source"),
+                required=True,
+                kind="choice",
+                choices=_choices(Nonconformity.Source),
+                example="complaint",
+            ),
+            ImportColumn(
+                "severity",
+                gettext_lazy("Severity"),
+                kind="choice",
+                choices=_choices(Nonconformity.Severity),
+                example="minor",
+            ),
+            ImportColumn("reported_on", gettext_lazy("Reported on"), kind="date"),
+            ImportColumn("reported_by", gettext_lazy("Reported by (username)"), max_length=150),
+            ImportColumn("owner", gettext_lazy("Owner (username)"), max_length=150),
+            ImportColumn("documents", gettext_lazy("Process documents (identifiers)"), kind="list"),
+            ImportColumn("clauses", gettext_lazy("ISO 9001 clauses"), kind="list", example="8.5.1"),
+        ]
+
+    def apply_row(self, row, *, user, reason, context):
+        from cms.models import ProcessDocumentPage
+
+        values = row.values
+        unit = OrganisationUnit.objects.filter(code__iexact=values["unit"]).first()
+        if unit is None:
+            raise RowError("unit", _("No unit has the code “%(code)s”.") % {"code": values["unit"]})
+        if Nonconformity.objects.filter(unit=unit, title=values["title"].strip()).exists():
+            return "unchanged", values["title"]
+        people = {}
+        for name in ("reported_by", "owner"):
+            if values.get(name):
+                people[name] = User.objects.filter(username__iexact=values[name]).first()
+                if people[name] is None:
+                    raise RowError(name, _("No person has the username “%(name)s”.") % {"name": values[name]})
+        documents = []
+        for identifier in values.get("documents") or []:
+            document = ProcessDocumentPage.objects.filter(identifier__iexact=identifier).first()
+            if document is None:
+                raise RowError("documents", _("No document has the identifier “%(id)s”.") % {"id": identifier})
+            documents.append(document)
+        clauses = []
+        for number in values.get("clauses") or []:
+            clause = IsoClause.objects.filter(number=number).first()
+            if clause is None:
+                raise RowError("clauses", _("“%(number)s” is not an ISO 9001 clause.") % {"number": number})
+            clauses.append(clause)
+        reported_at = None
+        if values.get("reported_on"):
+            reported_at = timezone.make_aware(datetime.datetime.combine(values["reported_on"], datetime.time(8)))
+        try:
+            nc = services.nonconformity_report(
+                title=values["title"],
+                description=values["description"],
+                source=values["source"],
+                severity=values.get("severity") or Nonconformity.Severity.MINOR,
+                unit=unit,
+                reported_by=people.get("reported_by") or user,
+                owner=people.get("owner"),
+                documents=documents,
+                clauses=clauses,
+                reason=reason,
+                reported_at=reported_at,
+                recorded_by=user,
+            )
+        except services.NonconformityError as error:
+            raise RowError(None, error.message) from error
+        return "created", nc.reference
+
+
+register(NonconformityImporter())
