@@ -127,6 +127,8 @@ def document_status(page):
 def change_summary_problem(page, summary):
     """Why a change summary cannot go with a submission, or None."""
     summary = (summary or "").strip()
+    if page.pk and page.withdrawn_at is not None:
+        return _("This document is withdrawn; write a new document instead of revising it.")
     if not summary:
         return _("Describe what changes in this revision before submitting it for review.")
     if page.pk:

@@ -132,11 +132,16 @@ class MasterListView(ReportView):
         ]
 
     def _review_link(self, doc):
-        from django.utils.html import format_html
+        from django.utils.html import format_html_join
 
-        if doc.withdrawn_at or not doc.live or not selectors.can_review(self.request.user, doc):
+        if doc.withdrawn_at or not doc.live:
             return ""
-        return format_html('<a href="{}">{}</a>', reverse("cms_review", args=[doc.pk]), _("Record review"))
+        links = []
+        if selectors.can_review(self.request.user, doc):
+            links.append((reverse("cms_review", args=[doc.pk]), _("Record review")))
+        if selectors.can_manage_documents(self.request.user):
+            links.append((reverse("cms_withdraw", args=[doc.pk]), _("Withdraw")))
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
     @cached_property
     def header_more_buttons(self):

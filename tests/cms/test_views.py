@@ -127,3 +127,27 @@ def test_staff_page_queries_do_not_grow_with_versions_and_forms(client, people):
         counts.append((len(cold), len(warm)))
     assert counts[0] == counts[1], counts
     assert counts[1][1] <= 15, counts
+
+
+def test_drafts_in_review_are_never_shown_to_staff(client, people):
+    page = make_document("QT-30", unit=people["unit"], user=people["officer"], title="Effective title")
+    services.document_submit(
+        page=page, user=people["officer"], change_summary="Draft", changes={"title": "Draft title"}
+    )
+    client.force_login(people["staff"])
+    html = client.get(page.url).content.decode()
+    assert "Effective title" in html and "Draft title" not in html
+    # The admin preview and draft views are out of reach for staff.
+    from django.urls import reverse
+
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[page.pk]))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_withdrawn_document_cannot_be_revised(people):
+    from cms.errors import DocumentError
+
+    page = make_document("QT-31", unit=people["unit"], user=people["officer"])
+    services.document_withdraw(page=page, user=people["officer"], reason="Bãi bỏ")
+    with pytest.raises(DocumentError):
+        services.document_submit(page=page, user=people["officer"], change_summary="Revive")
