@@ -624,9 +624,7 @@ def finding_raise_nonconformity(*, finding, user, reason=""):
     The finding row is locked first, so two presses, two tabs or two auditors at once end with one
     nonconformity: the second caller waits, then sees the link and gets the same nonconformity.
     """
-    finding = (
-        Finding.objects.select_for_update().select_related("audit", "document", "clause", "unit").get(pk=finding.pk)
-    )
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
     if finding.nonconformity_id:
         return finding.nonconformity
     _require_edit(finding.audit, user)
