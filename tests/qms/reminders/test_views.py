@@ -101,3 +101,18 @@ def test_a_quality_officer_changes_lead_times_and_bad_input_is_refused(client):
 def test_the_ledger_is_readable_by_quality_officers(client, role, expected):
     client.force_login(MAKERS[role]())
     assert client.get(reverse("delivery:index")).status_code == expected
+
+
+@pytest.mark.parametrize(("role", "expected"), [("staff", 302), ("auditor", 302), ("officer", 200)])
+def test_quality_officers_see_and_edit_the_sweep_schedule(client, role, expected):
+    from django_celery_beat.models import PeriodicTask
+
+    from qms.reminders.schedule import DAILY_TASK_NAME
+
+    client.force_login(MAKERS[role]())
+    response = client.get(reverse("reminder_schedule:index"))
+    assert response.status_code == expected
+    task = PeriodicTask.objects.get(name=DAILY_TASK_NAME)
+    assert client.get(reverse("reminder_schedule:edit", args=[task.pk])).status_code == expected
+    if expected == 200:
+        assert DAILY_TASK_NAME in response.content.decode()
