@@ -204,6 +204,8 @@ def audit_update(*, audit, user, reason="", lead_auditor=None, **changes):
         raise AuditError(_("The reference %(ref)s is already used.") % {"ref": audit.reference})
     _check_dates(audit.planned_start, audit.planned_end)
     _check_follow_up(audit.kind, audit.follow_up_of)
+    if audit.follow_up_of_id == audit.pk:
+        raise AuditError(_("An audit cannot follow itself up."))
     audit.lead_auditor = lead
     _save(audit, user=user, reason=reason or _("Audit plan changed"))
     for key, attr in AUDIT_M2M.items():

@@ -44,3 +44,8 @@ def test_adding_the_unit_later_is_checked_too(audit, officer):
 def test_an_auditor_from_another_unit_is_accepted(audit, auditor, audited_unit):
     assert audit.lead_auditor == auditor
     assert auditor.unit != audited_unit
+
+
+def test_an_audit_cannot_follow_itself_up(audit, officer):
+    with pytest.raises(services.AuditError):
+        services.audit_update(audit=audit, kind=Audit.Kind.FOLLOW_UP, follow_up_of=audit, user=officer)

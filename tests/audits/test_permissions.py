@@ -128,3 +128,14 @@ def test_auditors_read_documents_but_cannot_change_them(auditor):
     assert not page_permissions.can_publish()
     assert auditor.has_perm("nonconformities.view_nonconformity")
     assert not auditor.has_perm("nonconformities.change_nonconformity")
+
+
+APPROVE = {"officer": 302, "approver": 302, "auditor_on": 403, "staff_unit": 403, "anonymous": "login"}
+
+
+@pytest.mark.parametrize("role", sorted(APPROVE))
+def test_approving_the_programme(client, people, programme, audit, role):
+    client = _client(client, people[role])
+    assert _status(client, "post", f"/audits/programmes/{programme.pk}/approve/") == APPROVE[role]
+    programme.refresh_from_db()
+    assert (programme.status == "approved") == (APPROVE[role] == 302)
