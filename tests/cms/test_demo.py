@@ -1,0 +1,32 @@
+"""The demo seeder goes through the real services and is idempotent (a trimmed list keeps it fast)."""
+
+import io
+
+import pytest
+from django.utils import timezone
+
+from cms import demo
+from cms.models import DocumentVersion, ProcessDocumentPage
+from qms.core.demo import seed_core
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_is_idempotent_with_genuine_versions(monkeypatch):
+    subjects = {code: (prefix, owner, names[:2]) for code, (prefix, owner, names) in demo.SUBJECTS.items()}
+    monkeypatch.setattr(demo, "SUBJECTS", subjects)
+    seed_core(io.StringIO())
+    demo.seed(io.StringIO())
+    count = ProcessDocumentPage.objects.count()
+    versions = DocumentVersion.objects.count()
+    assert count == len(demo._documents()) > 10
+    demo.seed(io.StringIO())
+    assert ProcessDocumentPage.objects.count() == count
+    assert DocumentVersion.objects.count() == versions
+    per_document = [page.versions.count() for page in ProcessDocumentPage.objects.all()]
+    assert min(per_document) >= 1 and max(per_document) <= 6
+    # Every page shows its newest version; exactly one current version each.
+    for page in ProcessDocumentPage.objects.all():
+        assert page.versions.filter(superseded_at__isnull=True).count() == 1
+    assert ProcessDocumentPage.objects.filter(next_review_date__lt=timezone.localdate()).exists()
+    assert DocumentVersion.objects.filter(approved_by__username="approver").exists()
