@@ -5,7 +5,9 @@ document: identifier (the natural key), title, unit code, process owner (usernam
 review interval in months, current revision number, effective date, public or internal.
 Every write goes through the document services (cms.services), so the page tree,
 the effective version entry, per-unit edit rights and Wagtail's log are exactly as
-for any other document:
+for any other document. A preview checks every row without calling the services
+(registering a document publishes pages, which is slow); the commit calls them, and a
+refusal they raise is reported on its row with nothing written:
 
 - a new identifier: `document_create` registers the document with its current
   revision number and effective date (default: today);
@@ -115,8 +117,12 @@ class DocumentRegisterImporter(Importer):
                 )
         label = f"{values['identifier']} – {values['title']}"
         page = ProcessDocumentPage.objects.filter(identifier__iexact=values["identifier"]).first()
+        preview = not context.get("commit", True)
         try:
             if page is None:
+                if preview:
+                    # Registering a document publishes pages (slow): a preview checks, the commit writes.
+                    return "created", label
                 services.document_create(
                     identifier=values["identifier"],
                     title=values["title"],
@@ -130,11 +136,11 @@ class DocumentRegisterImporter(Importer):
                     effective_date=values["effective_date"] or timezone.localdate(),
                 )
                 return "created", label
-            return self._update(page, values, unit, owner, user=user, reason=reason), label
+            return self._update(page, values, unit, owner, user=user, reason=reason, preview=preview), label
         except DocumentError as error:
             raise RowError(None, str(error.message)) from None
 
-    def _update(self, page, values, unit, owner, *, user, reason):
+    def _update(self, page, values, unit, owner, *, user, reason, preview=False):
         if page.unit_id != unit.pk:
             raise RowError(
                 "unit",
@@ -150,6 +156,16 @@ class DocumentRegisterImporter(Importer):
             wanted["is_public"] = values["is_public"]
         changed = {name: value for name, value in wanted.items() if getattr(page, name) != value}
         publish = self._revision_to_publish(page, values)
+        if preview:
+            if (changed or publish) and page.withdrawn_at:
+                raise RowError(None, t("%(identifier)s is withdrawn.") % {"identifier": page.identifier})
+            if (changed or publish) and page.workflow_in_progress:
+                raise RowError(
+                    None,
+                    t("%(identifier)s has a revision in review; update it after the decision.")
+                    % {"identifier": page.identifier},
+                )
+            return "updated" if changed or publish else "unchanged"
         if changed:
             page = services.document_update_register_fields(page=page, user=user, reason=reason, **changed)
         if publish:

@@ -67,6 +67,8 @@ MESSAGES = [
     gettext_noop("%(identifier)s belongs to unit %(unit)s; an import does not move a document to another unit."),
     gettext_noop("the product already has revision %(number)s, newer than this file's."),
     gettext_noop("the product has revision %(number)s; revisions are added one at a time (import %(next)s first)."),
+    gettext_noop("%(identifier)s is withdrawn."),
+    gettext_noop("%(identifier)s has a revision in review; update it after the decision."),
     gettext_noop("revision %(number)s is recorded as effective on %(date)s; a recorded version is not changed."),
     gettext_noop("Audit checklist questions"),
     gettext_noop(

@@ -335,7 +335,10 @@ class Importer:
         return []
 
     def apply_row(self, row, *, user, reason, context):
-        """Create or update the record of one row, with history (user, reason). Returns (action, label)."""
+        """Create or update the record of one row, with history (user, reason). Returns (action, label).
+
+        Writes made in a preview are rolled back; `context["commit"]` tells which it is, and
+        `context` may hold caches shared by the rows."""
         raise NotImplementedError
 
     def example_rows(self):
@@ -669,7 +672,9 @@ def run_import(importer, data, *, user, filename, commit):
     result.problems = list(problems)
     bad_rows = {problem.row for problem in problems if problem.row}
     reason = import_reason(filename)
-    context = {}
+    # context["commit"] is False in a preview: an importer whose writes are slow (documents) may check
+    # without writing then; the commit runs the real writes and reports any refusal on its row.
+    context = {"commit": commit}
     with transaction.atomic():
         for row in importer.order_rows([row for row in rows if row.number not in bad_rows]):
             savepoint = transaction.savepoint()

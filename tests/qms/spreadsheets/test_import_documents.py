@@ -123,3 +123,27 @@ def test_130_procedures_in_one_file(setup):
     result = run(register(rows), officer)
     assert result.committed and result.counts()["created"] == 130
     assert DocumentVersion.objects.count() == 130
+
+
+def test_a_preview_checks_without_publishing(setup):
+    officer, _owner = setup
+    rows = [("QT-01", "A", "VP", "", 12, 3, dt.date(2025, 3, 1), "")]
+    result = run(register(rows), officer, commit=False)
+    assert result.ok and result.counts()["created"] == 1 and not result.committed
+    assert not ProcessDocumentPage.objects.exists() and not DocumentVersion.objects.exists()
+
+
+@pytest.mark.parametrize("commit", [False, True])
+def test_a_document_in_review_is_not_updated_by_an_import(setup, commit):
+    from cms.services import document_submit
+
+    officer, _owner = setup
+    run(register([("QT-01", "A", "VP", "", 12, 3, dt.date(2025, 3, 1), "")]), officer)
+    page = ProcessDocumentPage.objects.get(identifier="QT-01")
+    document_submit(page=page, user=officer, change_summary="Sửa bước 2")
+    before = PageLogEntry.objects.count()
+    result = run(register([("QT-01", "A (new title)", "VP", "", 12, 3, "", "")]), officer, commit=commit)
+    assert not result.committed
+    assert ["has a revision in review" in p.message or "chờ xem xét" in p.message for p in result.problems] == [True]
+    assert ProcessDocumentPage.objects.get(identifier="QT-01").title == "A"
+    assert PageLogEntry.objects.count() == before
