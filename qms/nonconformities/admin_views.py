@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history
 from wagtail.admin.widgets import HeaderButton
 
 from . import policy, services
@@ -226,6 +227,14 @@ class NoDeleteView(generic.DeleteView):
 
     def dispatch(self, request, *args, **kwargs):
         raise PermissionDenied
+
+
+class TimelineHistoryView(history.HistoryView):
+    """Wagtail's history lists its own log entries, which these records do not use: the real trail
+    (django-simple-history, with old and new values and reasons) is on the inspect view, so go there."""
+
+    def get(self, request, *args, **kwargs):
+        return redirect(reverse(f"{self.index_url_name.split(':')[0]}:inspect", args=[kwargs["pk"]]))
 
 
 class TimelineInspectView(generic.InspectView):

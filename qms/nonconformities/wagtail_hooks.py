@@ -30,6 +30,7 @@ class NonconformityViewSet(ModelViewSet):
     edit_view_class = admin_views.NonconformityEditView
     delete_view_class = admin_views.NoDeleteView
     inspect_view_class = admin_views.NonconformityInspectView
+    history_view_class = admin_views.TimelineHistoryView
     list_per_page = 50
 
     def get_form_class(self, for_update=False):
@@ -52,6 +53,7 @@ class CorrectiveActionViewSet(ModelViewSet):
     edit_view_class = admin_views.ActionEditView
     delete_view_class = admin_views.NoDeleteView
     inspect_view_class = admin_views.TimelineInspectView
+    history_view_class = admin_views.TimelineHistoryView
     list_per_page = 50
 
     def get_form_class(self, for_update=False):

@@ -184,3 +184,15 @@ def test_dashboard_panel_for_quality_officers_only(client, register):
     assert "nc-dashboard" in body and "HOME" in body
     client.force_login(register["people"]["auditor"])
     assert "nc-dashboard" not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_admin_history_leads_to_the_timeline(client, register):
+    client.force_login(register["people"]["officer"])
+    nc, action = register["nc"], register["action"]
+    response = client.get(reverse("nonconformities_admin:history", args=[nc.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("nonconformities_admin:inspect", args=[nc.pk])
+    response = client.get(reverse("corrective_actions_admin:history", args=[action.pk]))
+    assert response["Location"] == reverse("corrective_actions_admin:inspect", args=[action.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Nhập lại hạn cũ" in page  # the due-date change and its reason, on the action's timeline
