@@ -83,10 +83,10 @@ def run(context):
     lines.append(
         line(
             QUERIES,
-            {"versions_1": one["cold"], "versions_30": thirty["cold"]},
-            met=one["cold"] == thirty["cold"] and thirty["cold"] <= 15,
-            note="first view after the cache was emptied; 'detail' has a second view",
-            detail={"warm_versions_1": one["warm"], "warm_versions_30": thirty["warm"]},
+            {"versions_1": one["warm"], "versions_30": thirty["warm"]},
+            met=one["warm"] == thirty["warm"] and thirty["warm"] <= 15,
+            note="a staff member's second view; 'detail' has the first view after the cache was emptied",
+            detail={"cold_versions_1": one["cold"], "cold_versions_30": thirty["cold"]},
         )
     )
     return lines
