@@ -15,10 +15,13 @@ app's apps.py needs to know about reminders.
 """
 
 import datetime
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,14 @@ def register(kind, *, label=None, days_before=(30, 7, 1), overdue_every_days=7, 
         return fn
 
     return decorator
+
+
+def safe_items(provider, **kwargs):
+    """A provider's items; a provider that fails is logged and skipped, never taking the sweep or a page down."""
+    try:
+        yield from provider.items(**kwargs)
+    except Exception:
+        logger.exception("Reminder provider %r failed; its items are skipped this time", provider.kind)
 
 
 def unregister(kind):

@@ -40,7 +40,7 @@ def due_for_user(user, *, as_of=None, limit=50):
         if not lead.is_active:
             continue
         until = as_of + datetime.timedelta(days=lead.horizon_days)
-        for item in provider.items(until=until, user=user):
+        for item in registry.safe_items(provider, until=until, user=user):
             if user.pk not in item.recipient_ids:
                 continue
             if owner_cycle(due_date=item.due_date, as_of=as_of, lead=lead) is None:

@@ -114,7 +114,7 @@ def _candidates(as_of, *, leads, people):
         if not lead.is_active:
             continue
         until = as_of + datetime.timedelta(days=lead.horizon_days)
-        for item in provider.items(until=until):
+        for item in registry.safe_items(provider, until=until):
             due = owner_cycle(due_date=item.due_date, as_of=as_of, lead=lead)
             if due is None:
                 continue

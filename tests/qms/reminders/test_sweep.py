@@ -179,3 +179,19 @@ def test_query_count_does_not_grow_with_the_number_of_items(items):
     many = queries_for(30, days(100))  # a new cycle for all 33 items, still one digest per person
     assert few == many
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 3 * 2 + 33 * 2
+
+
+def test_a_failing_provider_is_skipped_and_the_others_still_send(items):
+    from qms.reminders import registry
+    from qms.reminders.selectors import due_for_user
+
+    @registry.register("broken", label="Broken", order=0)
+    def broken(*, until, user=None):
+        raise RuntimeError("a field went missing")
+        yield  # pragma: no cover
+
+    owner = make_staff()
+    items.add(owner, due=days(-1), title="Still sent")
+    assert reminders_sweep(as_of=TODAY).digests_sent == 1
+    assert "Still sent" in mail.outbox[0].body
+    assert [item.title for item in due_for_user(owner, as_of=TODAY)] == ["Still sent"]
