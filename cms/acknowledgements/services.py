@@ -93,9 +93,13 @@ def version_distribute(*, version, units, user, due_date=None, reason=""):
                 with transaction.atomic():
                     distribution.save()
             except IntegrityError:
-                # Lost a race with someone distributing the same unit: theirs stands.
+                # Someone distributed this unit meanwhile: their distribution stands and
+                # ours is applied on top of it below, as a recorded change, never lost.
                 distribution = Distribution.objects.select_for_update().get(version=version, unit=unit)
-        elif due_date is not None and distribution.due_date != due_date:
+            else:
+                result.append(distribution)
+                continue
+        if due_date is not None and distribution.due_date != due_date:
             distribution.due_date = due_date
             distribution._history_user = user
             distribution._change_reason = reason
