@@ -32,28 +32,28 @@ class FindingForm(forms.ModelForm):
 
 class ChecklistItemForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    evidence = forms.CharField(label=_("evidence seen"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    result = forms.ChoiceField(label=_("result"), choices=ChecklistItem.Result.choices)
-    notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.CharField(label=_("Evidence seen"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    result = forms.ChoiceField(label=_("Result"), choices=ChecklistItem.Result.choices)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class NewQuestionForm(forms.Form):
-    question = forms.CharField(label=_("question"), widget=forms.Textarea(attrs={"rows": 2}))
-    clause = forms.ModelChoiceField(label=_("clause"), queryset=IsoClause.objects.all(), required=False)
+    question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}))
+    clause = forms.ModelChoiceField(label=_("Clause"), queryset=IsoClause.objects.all(), required=False)
 
 
 class MeetingForm(forms.Form):
-    notes = forms.CharField(label=_("meeting notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=_("Meeting notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CloseForm(forms.Form):
-    conclusion = forms.CharField(label=_("conclusion"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    conclusion = forms.CharField(label=_("Conclusion"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class VerifyForm(forms.Form):
     closed = forms.TypedChoiceField(
-        label=_("verification"),
+        label=_("Verification"),
         choices=[("1", _("Verified closed")), ("0", _("Not closed"))],
         coerce=lambda value: value == "1",
     )
-    notes = forms.CharField(label=_("verification notes"), required=False)
+    notes = forms.CharField(label=_("Verification notes"), required=False)
