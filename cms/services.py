@@ -179,7 +179,16 @@ def document_publish_imported_revision(
     changes: dict of page fields to set (title, purpose, steps...). The new version gets the next
     number and the given effective date; reviewed_by/approved_by name who signed it on paper.
     """
-    page = ProcessDocumentPage.objects.select_for_update().get(pk=page.pk).get_latest_revision_as_object()
+    locked = ProcessDocumentPage.objects.select_for_update().get(pk=page.pk)
+    if locked.withdrawn_at:
+        raise DocumentError(_("%(identifier)s is withdrawn.") % {"identifier": locked.identifier})
+    if locked.workflow_in_progress:
+        raise DocumentError(
+            _("%(identifier)s has a revision in review; update it after the decision.")
+            % {"identifier": locked.identifier}
+        )
+    # Start from the effective content, never from an unsubmitted draft someone is writing.
+    page = locked.live_revision.as_object() if locked.live_revision_id else locked.get_latest_revision_as_object()
     for name, value in (changes or {}).items():
         if name == "clauses":
             page.clauses = value
