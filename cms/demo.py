@@ -211,7 +211,8 @@ def seed(stdout):
         if identifier in existing or unit_code not in units:
             continue
         unit = units[unit_code]
-        versions = rng.randint(1, 5)
+        # Most procedures have been revised once or twice; a few up to five times.
+        versions = rng.choices([1, 2, 3, 4, 5], weights=[35, 30, 20, 10, 5])[0]
         # Some documents are overdue for review: their last version is more than a year old.
         overdue = position % 7 == 0
         last_effective = today - datetime.timedelta(days=rng.randint(400, 700) if overdue else rng.randint(20, 330))
