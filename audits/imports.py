@@ -15,7 +15,7 @@ translated in the spreadsheets catalogue, not added to the audits catalogue.
 
 from qms.core.models import IsoClause
 from qms.spreadsheets.importer_messages import t, tl
-from qms.spreadsheets.imports import ImportColumn, Importer, RowError, normalise, register
+from qms.spreadsheets.imports import ImportColumn, Importer, RowError, history_reason, normalise, register
 
 from .models import ChecklistQuestion
 
@@ -114,7 +114,7 @@ class ChecklistQuestionImporter(Importer):
     @staticmethod
     def _save(question, *, user, reason):
         question._history_user = user
-        question._change_reason = reason
+        question._change_reason = history_reason(reason)
         question.full_clean()
         question.save()
 

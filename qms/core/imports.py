@@ -26,7 +26,7 @@ from django.contrib.auth.models import Group
 from qms.core import roles
 from qms.core.models import OrganisationUnit, User
 from qms.spreadsheets.importer_messages import t, tl
-from qms.spreadsheets.imports import ImportColumn, Importer, RowError, register
+from qms.spreadsheets.imports import ImportColumn, Importer, RowError, history_reason, register
 
 ROLE_CHOICES = (
     (roles.STAFF, "staff", "nhân viên", "Staff"),
@@ -60,7 +60,7 @@ def _valid_username(value):
 
 def _save_with_history(obj, *, user, reason):
     obj._history_user = user
-    obj._change_reason = reason
+    obj._change_reason = history_reason(reason)
     obj.full_clean(validate_unique=False)
     obj.save()
 
