@@ -258,8 +258,8 @@ def _deliver_to(recipient_id, *, now, connection):
             return None  # sent meanwhile, or being sent by a concurrent sweep
         recipient = get_user_model().objects.get(pk=recipient_id)
         ids = [row.pk for row in rows]
-        message = build_digest(recipient, rows, connection=connection)
         try:
+            message = build_digest(recipient, rows, connection=connection)
             accepted = message.send()
             if accepted != 1:
                 raise RuntimeError("the mail backend did not accept the digest")
@@ -272,7 +272,7 @@ def _deliver_to(recipient_id, *, now, connection):
             delay = retry_delay(attempts)
             Delivery.objects.filter(pk__in=ids).update(
                 attempts=F("attempts") + 1,
-                next_attempt_at=now + datetime.timedelta(seconds=delay),
+                next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay),
                 last_error=f"{type(error).__name__}: {error}"[:2000],
             )
             logger.warning("Reminder digest to person %s failed (%s); retry in %s s", recipient_id, error, delay)

@@ -23,6 +23,11 @@ class LeadTimeViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
+class DeliveryIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("recipient")
+
+
 class DeliveryViewSet(ModelViewSet):
     """The ledger: what was sent to whom and when; quality officers can only read it."""
 
@@ -35,6 +40,7 @@ class DeliveryViewSet(ModelViewSet):
     list_export = ["title", "recipient", "kind", "reason", "cycle", "due_date", "status", "attempts", "sent_at"]
     search_fields = ["title", "recipient__username", "recipient__last_name"]
     copy_view_enabled = False
+    index_view_class = DeliveryIndexView
     inspect_view_enabled = True
 
 

@@ -116,3 +116,14 @@ def test_quality_officers_see_and_edit_the_sweep_schedule(client, role, expected
     assert client.get(reverse("reminder_schedule:edit", args=[task.pk])).status_code == expected
     if expected == 200:
         assert DAILY_TASK_NAME in response.content.decode()
+
+
+def test_the_ledger_lists_what_was_sent_to_whom(client, items):
+    from qms.reminders.services import reminders_sweep
+
+    owner = make_staff(username="mai")
+    items.add(owner, due=days_from_today(-1), title="QT-05 review")
+    reminders_sweep(as_of=timezone.localdate())
+    client.force_login(make_officer())
+    page = client.get(reverse("delivery:index")).content.decode()
+    assert "QT-05 review" in page and "mai" in page

@@ -34,6 +34,7 @@ from tests.factories import make_staff
 
 ROOT = Path(__file__).resolve().parents[3]
 DEADLINE = 60  # seconds for each wait: the test is bounded
+LOCAL_REDIS = "redis://127.0.0.1:6379/3"
 
 
 class Smtp:
@@ -128,7 +129,8 @@ def test_worker_killed_mid_sweep_then_catch_up_without_duplicates(tmp_path):
     controller = Controller(smtp, hostname="127.0.0.1", port=port)
     controller.start()
     queue = f"reminders-test-{uuid.uuid4().hex[:8]}"
-    broker = services.redis_url()
+    # CI's broker; locally Redis db 3 (each helper has its own db) unless CELERY_BROKER_URL names one.
+    broker = services.redis_url() if os.environ.get("CELERY_BROKER_URL", "").startswith("redis://") else LOCAL_REDIS
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.qms.reminders.worker_settings",
