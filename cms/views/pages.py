@@ -91,10 +91,7 @@ def _context(request, page, printing):
 
 
 def serve_current(request, page, printing=False):
-    if getattr(request, "is_preview", False):
-        versions = list(selectors.document_versions(page))
-    else:
-        versions = list(selectors.document_versions(page))
+    versions = list(selectors.document_versions(page))
     current = next((v for v in versions if v.superseded_at is None), None)
     context = _context(request, page, printing)
     context.update(

@@ -151,3 +151,14 @@ def test_a_withdrawn_document_cannot_be_revised(people):
     services.document_withdraw(page=page, user=people["officer"], reason="Bãi bỏ")
     with pytest.raises(DocumentError):
         services.document_submit(page=page, user=people["officer"], change_summary="Revive")
+
+
+def test_unit_index_lists_current_documents_for_the_reader(client, people):
+    public = make_document("TT-40", unit=people["unit"], user=people["officer"], is_public=True)
+    make_document("QT-41", unit=people["unit"], user=people["officer"])
+    index_url = public.get_parent().url
+    html = client.get(index_url).content.decode()
+    assert "TT-40" in html and "QT-41" not in html
+    client.force_login(people["staff"])
+    html = client.get(index_url).content.decode()
+    assert "TT-40" in html and "QT-41" in html
