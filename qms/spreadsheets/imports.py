@@ -62,7 +62,7 @@ from io import BytesIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -701,8 +701,13 @@ def run_import(importer, data, *, user, filename, commit):
                 transaction.savepoint_rollback(savepoint)
                 result.problems.append(Problem(row.number, None, " ".join(error.messages)))
                 continue
+            except IntegrityError:
+                # A record created by someone else meanwhile (unique constraint): reported, not overwritten.
+                transaction.savepoint_rollback(savepoint)
+                message = _("someone created or changed the same record at the same moment; upload the file again.")
+                result.problems.append(Problem(row.number, None, message))
+                continue
             except DatabaseError as error:
-                # e.g. a record created by someone else meanwhile (unique constraint): reported, not overwritten
                 transaction.savepoint_rollback(savepoint)
                 result.problems.append(
                     Problem(row.number, None, _("the database refused this row (%(error)s).") % {"error": error})
