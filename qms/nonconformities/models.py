@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qms.core.storage import private_storage
+
 
 class ReferenceCounter(models.Model):
     """The last reference number given out in a year; its row is locked while a number is taken."""
@@ -215,7 +217,7 @@ class EvidenceFile(models.Model):
     action = models.ForeignKey(
         CorrectiveAction, verbose_name=_("corrective action"), on_delete=models.PROTECT, related_name="files"
     )
-    file = models.FileField(_("file"), upload_to=evidence_upload_to)
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, storage=private_storage)
     name = models.CharField(_("name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)

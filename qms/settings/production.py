@@ -6,6 +6,7 @@
 from qms import env
 
 from .base import *  # noqa: F403
+from .base import PRIVATE_STORAGE
 
 DEBUG = False
 SECRET_KEY = env.get("SECRET_KEY", required=True)
@@ -31,4 +32,5 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }

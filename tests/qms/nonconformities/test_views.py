@@ -1,5 +1,7 @@
 """Site views: reporting from a document page, editing with conflicts, evidence, the home panel."""
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -124,6 +126,10 @@ def test_completion_with_files_and_evidence_download_is_guarded(client, cast, se
     )
     assert response.status_code == 302
     record = action.files.get()
+    # Evidence is stored privately, never under MEDIA_ROOT where the proxy serves it to anyone.
+    assert not any(tmp_path.rglob("anh*.png"))
+    private_root = settings.STORAGES["private"]["OPTIONS"]["location"]
+    assert Path(record.file.path).is_relative_to(private_root) and Path(record.file.path).exists()
     download = client.get(reverse("nonconformities:evidence", args=[record.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"\x89PNG fake"
     client.force_login(people["staff_other_unit"])
