@@ -689,31 +689,28 @@ def run_import(importer, data, *, user, filename, commit):
     context = {"commit": commit}
     with transaction.atomic():
         for row in importer.order_rows([row for row in rows if row.number not in bad_rows]):
-            savepoint = transaction.savepoint()
+            # Each row in its own savepoint (a nested atomic block, so that a database error inside it
+            # leaves the outer transaction usable): a refused row is listed and the next rows are checked.
             try:
-                action, label = importer.apply_row(row, user=user, reason=reason, context=context)
+                with transaction.atomic():
+                    action, label = importer.apply_row(row, user=user, reason=reason, context=context)
             except RowError as error:
-                transaction.savepoint_rollback(savepoint)
                 column = (heading_by_name.get(error.column) or importer.heading(error.column)) if error.column else None
                 result.problems.append(Problem(row.number, column, error.message))
                 continue
             except ValidationError as error:
-                transaction.savepoint_rollback(savepoint)
                 result.problems.append(Problem(row.number, None, " ".join(error.messages)))
                 continue
             except IntegrityError:
                 # A record created by someone else meanwhile (unique constraint): reported, not overwritten.
-                transaction.savepoint_rollback(savepoint)
                 message = _("someone created or changed the same record at the same moment; upload the file again.")
                 result.problems.append(Problem(row.number, None, message))
                 continue
             except DatabaseError as error:
-                transaction.savepoint_rollback(savepoint)
                 result.problems.append(
                     Problem(row.number, None, _("the database refused this row (%(error)s).") % {"error": error})
                 )
                 continue
-            transaction.savepoint_commit(savepoint)
             result.outcomes.append(RowOutcome(row.number, action, label))
         result.problems.sort(key=lambda problem: (problem.row or 0, problem.column or ""))
         if commit and result.ok:
