@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import sys
 import time
 import traceback
@@ -162,6 +163,8 @@ def parse(argv):
 
 def main(argv) -> int:
     args = parse(argv)
+    # A terminated run still stops its gunicorn and drops its database (the finally blocks below).
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     sizes = smoke_sizes() if args.smoke else full_sizes()
     for assignment in args.set:
         name, _sep, value = assignment.partition("=")

@@ -43,7 +43,11 @@ class Gunicorn:
         ]
         self.process = subprocess.Popen(command, stdout=log, stderr=log, env=os.environ.copy())
         self._log = log
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:  # not started, or interrupted while starting: never leave it running
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def _wait_ready(self, timeout=60):
