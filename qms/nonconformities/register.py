@@ -65,7 +65,9 @@ def register_workbook(nonconformities, *, user, filters_description=""):
         "documents", "clauses", "actions"
     )
     book = RegisterWorkbook(title=_("Nonconformity register"), user=user, filters_description=filters_description)
-    book.add_table(_("Nonconformities"), NONCONFORMITY_COLUMNS, nonconformities)
+    # Chunked iteration keeps a 100,000-row register in bounded memory; Django
+    # runs the prefetches once per chunk.
+    book.add_table(_("Nonconformities"), NONCONFORMITY_COLUMNS, nonconformities.iterator(chunk_size=2000))
     actions = (
         CorrectiveAction.objects.filter(nonconformity__in=nonconformities.values("pk"))
         .select_related("nonconformity", "owner")
