@@ -35,6 +35,14 @@ def pytest_runtest_setup(item):
                 services.missing(marker, how)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cache keys hold primary keys, which a new test may reuse: start each test cold."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def browser(monkeypatch):
     """A headless Debian Chromium driven by Playwright (no downloaded browser)."""

@@ -57,16 +57,18 @@ def _body(request, page, shown, versions, *, version=None):
     return render_to_string("cms/includes/document_body.html", context)
 
 
-def _cached_body(request, page, versions):
+def _cached_body(request, page, newest):
+    """The rendered document, cached by its revision, language and reader; the full
+    amendment history is loaded only when the body has to be rendered again."""
     if getattr(request, "is_preview", False):
-        return _body(request, page, page, versions)
+        return _body(request, page, page, list(selectors.document_versions(page)))
     key = ":".join(
         str(part)
         for part in (
             "cms:doc",
             page.pk,
             page.live_revision_id,
-            versions[0].pk if versions else 0,
+            newest.pk if newest else 0,
             get_language(),
             _viewer_class(request.user),
             page.next_review_date,
@@ -75,7 +77,7 @@ def _cached_body(request, page, versions):
     )
     body = cache.get(key)
     if body is None:
-        body = _body(request, page, page, versions)
+        body = _body(request, page, page, list(selectors.document_versions(page)))
         cache.set(key, body, BODY_CACHE_SECONDS)
     return body
 
@@ -91,13 +93,13 @@ def _context(request, page, printing):
 
 
 def serve_current(request, page, printing=False):
-    versions = list(selectors.document_versions(page))
-    current = next((v for v in versions if v.superseded_at is None), None)
+    newest = selectors.document_versions(page).first()
+    current = newest if newest is None or newest.superseded_at is None else selectors.current_version(page)
     context = _context(request, page, printing)
     context.update(
         {
             "current_version": current,
-            "body": _cached_body(request, page, versions),
+            "body": _cached_body(request, page, newest),
         }
     )
     return TemplateResponse(request, "cms/process_document_page.html", context)
