@@ -196,3 +196,20 @@ def test_admin_history_leads_to_the_timeline(client, register):
     assert response["Location"] == reverse("corrective_actions_admin:inspect", args=[action.pk])
     page = client.get(response["Location"]).content.decode()
     assert "Nhập lại hạn cũ" in page  # the due-date change and its reason, on the action's timeline
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_register_as_written(client, register, tmp_path):
+    """A second, independent reader: LibreOffice reads the same cells, the formula-like title as text."""
+    from tests.qms.spreadsheets.test_libreoffice import to_csv
+
+    client.force_login(register["people"]["officer"])
+    response = client.get(reverse("nonconformities_admin_register"))
+    path = tmp_path / "register.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    rows = to_csv(path, tmp_path)
+    data = [row for row in rows[TABLE_HEADER_ROW:] if row and row[0]]
+    by_reference = {row[0]: row for row in data}
+    assert set(by_reference) == {register["nc"].reference, register["other_nc"].reference}
+    assert by_reference[register["other_nc"].reference][1] == '=HYPERLINK("x")'
+    assert by_reference[register["nc"].reference][4] == "HOME"
