@@ -17,8 +17,8 @@ def log_in(page, user):
     page.goto("/accounts/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", factories.PASSWORD)
-    page.click(".login-form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # a goto() racing the log-in would cancel it
+        page.click(".login-form button[type=submit]")
 
 
 def test_auditor_records_a_finding_and_raises_its_nonconformity(page):

@@ -4,9 +4,12 @@ The acknowledgement click that follows belongs to cms.acknowledgements (its own 
 the hook is the acknowledgement box on the document page, next to the revision line.
 """
 
+import time
+
 import pytest
 from django.urls import reverse
 
+from cms.models import ProcessDocumentPage
 from tests import factories
 from tests.cms.builders import make_document
 
@@ -20,12 +23,27 @@ def log_in(page, user):
     page.goto("/accounts/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", factories.PASSWORD)
-    page.click(".login-form button[type=submit]")
-    page.wait_for_load_state()
+    # Wait for the log-in's own navigation: a goto() racing it would cancel the log-in.
+    with page.expect_navigation():
+        page.click(".login-form button[type=submit]")
+
+
+def current_task(doc):
+    return ProcessDocumentPage.objects.get(pk=doc.pk).current_workflow_task
+
+
+def wait_until(condition, what, timeout=15):
+    """Wait for the state the click should produce, and say which one did not come."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
 
 
 def workflow_action(page, doc, name):
-    page.goto(reverse("wagtailadmin_pages:edit", args=[doc.pk]))
+    # Wagtail's JavaScript names the workflow action on click; clicking before its scripts
+    # have run submits a plain save instead.
+    page.goto(reverse("wagtailadmin_pages:edit", args=[doc.pk]), wait_until="networkidle")
     with page.expect_navigation():
         page.eval_on_selector(
             f'button[data-workflow-action-name="{name}"]:not([data-workflow-action-modal-url])', "b => b.click()"
@@ -40,19 +58,21 @@ def test_officer_submits_approver_approves_staff_reads_the_new_revision(page, li
     doc = make_document("QT-VH-01", unit=unit, user=officer, title="Cấp giấy phép biểu diễn")
 
     log_in(page, officer)
-    page.goto(reverse("wagtailadmin_pages:edit", args=[doc.pk]))
+    page.goto(reverse("wagtailadmin_pages:edit", args=[doc.pk]), wait_until="networkidle")
     page.fill("#id_title", "Cấp giấy phép tổ chức biểu diễn nghệ thuật")
     page.fill("#id_change_summary", "Rút ngắn thời hạn giải quyết còn 5 ngày")
     with page.expect_navigation():
         page.eval_on_selector('button[name="action-submit"]', "b => b.click()")
     doc.refresh_from_db()
     assert doc.workflow_in_progress, page.content()[:2000]
+    review_task = current_task(doc)
     workflow_action(page, doc, "approve")  # the review step, by the quality officer
+    wait_until(lambda: current_task(doc) != review_task, "the review step to pass to the approval step")
 
     log_in(page, approver)
     workflow_action(page, doc, "approve")
+    wait_until(lambda: doc.versions.count() == 2, "the approved revision to become version 2")
     doc.refresh_from_db()
-    assert doc.versions.count() == 2
 
     log_in(page, staff)
     page.goto(doc.url)

@@ -17,8 +17,8 @@ def log_in(page, live_server, user):
     page.goto("/accounts/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", factories.PASSWORD)
-    page.click(".login-form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # a goto() racing the log-in would cancel it
+        page.click(".login-form button[type=submit]")
 
 
 def test_staff_acknowledges_the_new_revision_and_leaves_the_pending_list(browser, live_server):

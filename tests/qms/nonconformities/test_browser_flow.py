@@ -18,8 +18,8 @@ def _log_in(tab, live_server, user):
     tab.goto("/accounts/login/")
     tab.fill("#id_username", user.username)
     tab.fill("#id_password", f.PASSWORD)
-    tab.click(".login-form button[type=submit]")
-    tab.wait_for_load_state()
+    with tab.expect_navigation():  # a goto() racing the log-in would cancel it
+        tab.click(".login-form button[type=submit]")
 
 
 def _tab(browser, live_server):
@@ -31,8 +31,8 @@ def _tab(browser, live_server):
 def _transition(tab, target):
     form = tab.locator(f"form.transition[data-target={target}]")
     form.locator("input[name=reason]").fill("Theo kế hoạch")
-    form.locator("button[type=submit]").click()
-    tab.wait_for_load_state()
+    with tab.expect_navigation():
+        form.locator("button[type=submit]").click()
 
 
 def test_report_plan_complete_verify_close(page, browser, live_server, tmp_path, settings):

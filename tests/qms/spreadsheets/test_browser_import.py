@@ -17,8 +17,8 @@ def test_officer_uploads_previews_and_commits(page, live_server):
     page.goto("/accounts/login/")
     page.fill("#id_username", officer.username)
     page.fill("#id_password", factories.PASSWORD)
-    page.click(".login-form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # a goto() racing the log-in would cancel it
+        page.click(".login-form button[type=submit]")
 
     page.goto("/admin/imports/units/")
     bad = xlsx([("QLVH", "Phòng Quản lý văn hoá", "NOPE", "")], headings=UNIT_HEADINGS)
