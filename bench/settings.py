@@ -34,7 +34,11 @@ else:
 
 # The production default is a file cache; each run gets its own folder so runs never share entries.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(RUN_DIR / "cache")}
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(RUN_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
 }
 MEDIA_ROOT = RUN_DIR / "media"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

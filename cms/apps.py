@@ -14,12 +14,13 @@ class CmsConfig(AppConfig):
 
         from qms.core import demo, roles, site
 
-        from . import handlers
+        from . import handlers, reader_cache
         from .models import ProcessDocumentPage
 
         page_published.connect(
             handlers.on_page_published, sender=ProcessDocumentPage, dispatch_uid="cms.version_on_publish"
         )
+        reader_cache.connect()
         for role in (roles.QUALITY_OFFICERS, roles.AUDITORS, roles.APPROVERS):
             register_role = roles.register_permissions
             register_role(role, "cms.view_documentversion", "cms.view_documentreview")

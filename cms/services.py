@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, TaskState, WorkflowState
 
-from . import selectors
+from . import reader_cache, selectors
 from .errors import DocumentError, DocumentPermissionError
 from .models import DocumentIndexPage, DocumentReview, DocumentVersion, HomePage, ProcessDocumentPage
 
@@ -267,6 +267,7 @@ def _start_of(day):
 def _set_page_state(page, **fields):
     """Document-wide state lives on the page row only (not in revisions); see ProcessDocumentPage.with_content_json."""
     ProcessDocumentPage.objects.filter(pk=page.pk).update(**fields)
+    reader_cache.invalidate()  # an update() sends no post_save
     for name, value in fields.items():
         setattr(page, name, value)
 

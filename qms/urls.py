@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import reader_cache
 from qms.core import views as core_views
 
 urlpatterns = [
@@ -28,5 +29,7 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page serving comes last: it matches every remaining path.
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail's page serving comes last: it matches every remaining path. Its serve view is wrapped by
+# the reader cache (cms.views.reader_cache) under Wagtail's own URL name, which page URLs reverse.
+urlpatterns += [pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", "") != "wagtail_serve"]
+urlpatterns.append(re_path(wagtail_urls.serve_pattern, reader_cache.serve, name="wagtail_serve"))

@@ -27,6 +27,7 @@ def run(context):
 
     sizes = context.sizes
     reader = common.make_person(roles.STAFF, username="bench-reader")
+    other_reader = common.make_person(roles.STAFF, username="bench-reader-2")
     cookie = common.session_cookie(reader)
     try:
         documents = build_documents(sizes)
@@ -34,7 +35,7 @@ def run(context):
         documents, why = None, str(missing)
     queries = None
     if documents is not None:
-        queries = measure_queries(reader, documents)
+        queries = measure_queries((reader, other_reader), documents)
     # SQLite: no connection of the harness may hold a lock while gunicorn's workers read.
     connection.close()
     headers = {"Cookie": cookie}
@@ -83,10 +84,19 @@ def run(context):
     lines.append(
         line(
             QUERIES,
-            {"versions_1": one["warm"], "versions_30": thirty["warm"]},
-            met=one["warm"] == thirty["warm"] and thirty["warm"] <= 15,
-            note="a staff member's second view; 'detail' has the first view after the cache was emptied",
-            detail={"cold_versions_1": one["cold"], "cold_versions_30": thirty["cold"]},
+            {"versions_1": one["rendered"], "versions_30": thirty["rendered"]},
+            met=one["rendered"] == thirty["rendered"] and thirty["rendered"] <= 15,
+            note=(
+                "a second staff member's first view (the page rendered for them, the document body cached "
+                "by the first reader); 'detail': the very first view after the cache was emptied, and a "
+                "repeated view served by the reader cache"
+            ),
+            detail={
+                "cold_versions_1": one["cold"],
+                "cold_versions_30": thirty["cold"],
+                "repeat_versions_1": one["repeat"],
+                "repeat_versions_30": thirty["repeat"],
+            },
         )
     )
     return lines
@@ -121,19 +131,29 @@ def _round(value, digits):
     return None if value is None else round(value, digits)
 
 
-def measure_queries(reader, documents):
+def measure_queries(readers, documents):
+    """Queries of a first view with nothing cached, of another reader's first view, and of a repeated view."""
     from django.core.cache import cache
 
-    client = common.client_for(reader)
+    first, second = (common.client_for(reader) for reader in readers)
     counts = {}
     for key, document in documents.items():
         cache.clear()
-        cold, response = common.count_queries(lambda path=document["path"]: client.get(path))
-        if response.status_code != 200:
-            raise RuntimeError(f"{document['path']} answered {response.status_code} to a staff member")
-        warm, _response = common.count_queries(lambda path=document["path"]: client.get(path))
-        counts[key] = {"cold": cold, "warm": warm}
+        counts[key] = {
+            "cold": _count(first, document["path"], "miss"),
+            "rendered": _count(second, document["path"], "miss"),
+            "repeat": _count(second, document["path"], "hit"),
+        }
     return counts
+
+
+def _count(client, path, expected):
+    queries, response = common.count_queries(lambda: client.get(path))
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code} to a staff member")
+    if response.get("X-Reader-Cache") != expected:
+        raise RuntimeError(f"{path}: expected a reader-cache {expected}, got {response.get('X-Reader-Cache')}")
+    return queries
 
 
 def build_documents(sizes):

@@ -15,10 +15,10 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import get_language
+from wagtail.models import PageViewRestriction
 
-from .. import selectors
+from .. import reader_cache, selectors
 from ..models import DocumentVersion
 
 BODY_CACHE_SECONDS = 24 * 3600
@@ -87,9 +87,15 @@ def _context(request, page, printing):
         "page": page,
         "self": page,
         "printing": printing,
-        "printed_at": timezone.localtime(),
+        "printed_at": reader_cache.printed_at(),
         "acknowledgements": acknowledgements_available(),
     }
+
+
+def _restricted(page):
+    # Nothing in the product sets Wagtail view restrictions (no group may publish), so the
+    # one-query answer is the usual one; the page's own check costs two more.
+    return PageViewRestriction.objects.exists() and page.get_view_restrictions().exists()
 
 
 def serve_current(request, page, printing=False):
@@ -102,7 +108,12 @@ def serve_current(request, page, printing=False):
             "body": _cached_body(request, page, newest),
         }
     )
-    return TemplateResponse(request, "cms/process_document_page.html", context)
+    # Printing stamps the time; a page under a Wagtail view restriction (password, groups) is
+    # checked on every request, so neither is kept in the reader cache.
+    cacheable = not printing and not _restricted(page) and reader_cache.mark_cacheable(request, context)
+    response = TemplateResponse(request, "cms/process_document_page.html", context)
+    response.qms_reader_cacheable = cacheable
+    return response
 
 
 def serve_version(request, page, number, printing=False):

@@ -136,6 +136,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache"),
+        # Django's default of 300 would evict readers' cached documents (cms.reader_cache) constantly.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
 if env.get("CACHE_URL"):
