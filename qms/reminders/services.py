@@ -3,9 +3,9 @@
 Reliability, in the order things happen:
 
 1. Claim: every reminder due now is inserted into the ledger (`Delivery`, status
-   pending) with `ignore_conflicts`; the unique constraint on (item, cycle,
-   recipient, kind) makes a repeated, concurrent or crashed-and-restarted sweep
-   claim nothing twice.
+   pending) by one `INSERT ... ON CONFLICT DO NOTHING` executed for every row;
+   the unique constraint on (item, cycle, recipient, kind) makes a repeated,
+   concurrent or crashed-and-restarted sweep claim nothing twice.
 2. Deliver: per recipient, inside one transaction, the pending rows are locked
    (`select_for_update(skip_locked=True)`, so a concurrent sweep skips them), one
    digest is sent, and the rows are marked sent only after the mail backend
@@ -18,20 +18,23 @@ before the commit (milliseconds); then that digest may be sent again: SMTP
 offers no way to make a send and a database commit one atomic step.
 
 Queries do not depend on the number of items: one per provider (streamed), one
-for the people, one for the units, one for the quality officers, one INSERT per
-1,000 claimed reminders, then three per digest.
+for the people, one for the units, one for the quality officers, one INSERT
+statement for all the claimed reminders, then three per digest.
 """
 
 import datetime
 import logging
+import pickle
+import tempfile
 from dataclasses import dataclass, field
 from itertools import islice
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -167,28 +170,63 @@ def _not_yet_claimed(batch):
     return [row for row in batch if _key(row) not in existing]
 
 
+def _claim(candidates):
+    """Insert every candidate into the ledger, skipping those already there; returns how many were offered.
+
+    One statement executed for every row (``executemany``), so the statements do not grow with the
+    items, as ``bulk_create`` batches would. The candidates are spooled to a temporary file first:
+    producing them reads the database, which the connection cannot do in the middle of the insert,
+    and a list of 100,000 rows would not stay in bounded memory.
+    """
+    fields = [f for f in Delivery._meta.concrete_fields if not f.primary_key]
+    ops = connection.ops
+    sql = "{insert} {table} ({columns}) VALUES ({values}) {suffix}".format(
+        insert=ops.insert_statement(on_conflict=OnConflict.IGNORE),
+        table=ops.quote_name(Delivery._meta.db_table),
+        columns=", ".join(ops.quote_name(f.column) for f in fields),
+        values=", ".join(["%s"] * len(fields)),
+        suffix=ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None),
+    )
+    offered = 0
+    with tempfile.TemporaryFile() as spool:
+        for batch in _batches(candidates, CLAIM_BATCH):
+            rows = [[f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields] for row in batch]
+            pickle.dump(rows, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            offered += len(rows)
+        if offered:
+            spool.seek(0)
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.executemany(sql, _unspool(spool))
+    return offered
+
+
+def _unspool(spool):
+    while True:
+        try:
+            yield from pickle.load(spool)  # noqa: S301 - our own temporary file, written just above
+        except EOFError:
+            return
+
+
 def reminders_sweep(*, as_of: datetime.date, dry_run: bool = False) -> SweepResult:
     """Claim every reminder due on `as_of` in the ledger, then send one digest per person.
 
-    Not one atomic block on purpose: each claim batch and each digest commits on
-    its own, so a crash loses nothing already done and the next run resumes.
+    Not one atomic block on purpose: the claim and each digest commit on their own, so a crash
+    loses nothing already done and the next run resumes.
     """
     result = SweepResult(as_of=as_of, dry_run=dry_run)
     leads = lead_times()
     people = _reachable_people()
     candidates = _candidates(as_of, leads=leads, people=people)
-    for batch in _batches(candidates, CLAIM_BATCH):
-        if dry_run:
+    if dry_run:
+        for batch in _batches(candidates, CLAIM_BATCH):
             for row in _not_yet_claimed(batch):
                 result.planned.setdefault(row.recipient_id, []).append(row)
                 result.reminders += 1
-        else:
-            Delivery.objects.bulk_create(batch, ignore_conflicts=True)
-            result.reminders += len(batch)
-    if dry_run:
         for row in Delivery.objects.filter(status=Delivery.Status.PENDING).order_by("recipient_id", "pk"):
             result.planned.setdefault(row.recipient_id, []).append(row)
         return result
+    result.reminders = _claim(candidates)
     delivered = reminders_deliver_pending()
     result.digests_sent, result.digests_failed = delivered.sent, delivered.failed
     return result
