@@ -17,6 +17,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history
 from wagtail.admin.widgets import HeaderButton
 
+from . import forms as site_forms
 from . import policy, services
 from .history import action_timeline, timeline
 from .models import CorrectiveAction, Nonconformity
@@ -132,9 +133,24 @@ class NonconformityCreateForm(WagtailAdminModelForm):
 
 
 class NonconformityEditForm(ReasonVersionMixin, WagtailAdminModelForm):
+    """The root cause analysis as the site shows it (whys, causes by category), not as raw JSON."""
+
     class Meta:
         model = Nonconformity
-        fields = sorted(services.EDITABLE_FIELDS) + ["documents", "clauses"]
+        fields = sorted(services.EDITABLE_FIELDS - {"root_cause_answers"}) + ["documents", "clauses"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = dict(self.fields)
+        self.fields.clear()
+        for name, field in fields.items():
+            self.fields[name] = field
+            if name == "root_cause_method":
+                self.fields.update(site_forms.root_cause_fields())
+        self.initial.update(site_forms.root_cause_initial(self.instance.root_cause_answers))
+
+    def root_cause_changed(self):
+        return any(name.startswith(("why_", "cause_")) or name == "root_cause_method" for name in self.changed_data)
 
 
 class ActionCreateForm(WagtailAdminModelForm):
@@ -185,6 +201,8 @@ class NonconformityEditView(ServiceFormMixin, generic.EditView):
         for name in ("documents", "clauses"):
             if name in self.form.changed_data:
                 changes[name] = data[name]
+        if self.form.root_cause_changed():
+            changes["root_cause_answers"] = site_forms.root_cause_answers(dict(data))
         return services.nonconformity_update(
             nonconformity=self.object,
             user=self.request.user,

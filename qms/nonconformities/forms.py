@@ -28,6 +28,40 @@ def people():
     return get_user_model().objects.filter(is_active=True).order_by("last_name", "first_name", "username")
 
 
+# ISO 9001 10.2.1 b) 2): the root cause analysis as fields (five whys, cause and effect), kept as
+# JSON on the nonconformity; shared by the site's edit form and the admin's.
+
+
+def root_cause_fields():
+    fields = {
+        f"why_{index}": forms.CharField(label=_("Why? (%(n)s)") % {"n": index}, required=False, max_length=500)
+        for index in range(1, WHY_COUNT + 1)
+    }
+    for key, label in FISHBONE:
+        fields[f"cause_{key}"] = forms.CharField(label=label, required=False, max_length=1000)
+    return fields
+
+
+def root_cause_initial(answers):
+    answers = answers or {}
+    initial = {f"why_{index + 1}": answer for index, answer in enumerate((answers.get("whys") or [])[:WHY_COUNT])}
+    for key, _label in FISHBONE:
+        initial[f"cause_{key}"] = (answers.get("causes") or {}).get(key, "")
+    return initial
+
+
+def root_cause_answers(data):
+    """The answers kept for the chosen method; the why and cause fields are taken out of `data`."""
+    method = data.get("root_cause_method") or ""
+    whys = [(data.pop(f"why_{index}", "") or "").strip() for index in range(1, WHY_COUNT + 1)]
+    causes = {key: (data.pop(f"cause_{key}", "") or "").strip() for key, _label in FISHBONE}
+    if method == Nonconformity.RootCauseMethod.FIVE_WHYS:
+        return {"whys": [why for why in whys if why]}
+    if method == Nonconformity.RootCauseMethod.CAUSE_AND_EFFECT:
+        return {"causes": {key: value for key, value in causes.items() if value}}
+    return {}
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj} ({obj.unit.code})" if obj.unit_id else str(obj)
@@ -111,19 +145,10 @@ class NonconformityEditForm(forms.Form):
                 "version",
             )
         }
-        answers = nonconformity.root_cause_answers or {}
-        for index, answer in enumerate((answers.get("whys") or [])[:WHY_COUNT]):
-            initial[f"why_{index + 1}"] = answer
-        for key, _label in FISHBONE:
-            initial[f"cause_{key}"] = (answers.get("causes") or {}).get(key, "")
+        initial.update(root_cause_initial(nonconformity.root_cause_answers))
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["owner"].queryset = people()
-        for index in range(1, WHY_COUNT + 1):
-            self.fields[f"why_{index}"] = forms.CharField(
-                label=_("Why? (%(n)s)") % {"n": index}, required=False, max_length=500
-            )
-        for key, label in FISHBONE:
-            self.fields[f"cause_{key}"] = forms.CharField(label=label, required=False, max_length=1000)
+        self.fields.update(root_cause_fields())
 
     def main_fields(self):
         return [
@@ -140,16 +165,7 @@ class NonconformityEditForm(forms.Form):
 
     def changes(self):
         data = dict(self.cleaned_data)
-        method = data.get("root_cause_method") or ""
-        whys = [data.pop(f"why_{index}", "").strip() for index in range(1, WHY_COUNT + 1)]
-        causes = {key: data.pop(f"cause_{key}", "").strip() for key, _label in FISHBONE}
-        if method == Nonconformity.RootCauseMethod.FIVE_WHYS:
-            answers = {"whys": [why for why in whys if why]}
-        elif method == Nonconformity.RootCauseMethod.CAUSE_AND_EFFECT:
-            answers = {"causes": {key: value for key, value in causes.items() if value}}
-        else:
-            answers = {}
-        data["root_cause_answers"] = answers
+        data["root_cause_answers"] = root_cause_answers(data)
         data.pop("reason", None)
         data.pop("version", None)
         return data

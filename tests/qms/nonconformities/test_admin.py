@@ -124,7 +124,6 @@ def test_admin_edit_goes_through_the_service(client, register):
         "containment": "",
         "containment_done_on": "",
         "root_cause_method": "",
-        "root_cause_answers": "{}",
         "root_cause": "",
         "expected_version": nc.version,
     }
@@ -213,3 +212,35 @@ def test_libreoffice_opens_the_register_as_written(client, register, tmp_path):
     assert set(by_reference) == {register["nc"].reference, register["other_nc"].reference}
     assert by_reference[register["other_nc"].reference][1] == '=HYPERLINK("x")'
     assert by_reference[register["nc"].reference][4] == "HOME"
+
+
+def test_admin_edit_shows_the_root_cause_analysis_as_fields(client, register):
+    nc, officer = register["nc"], register["people"]["officer"]
+    nc.refresh_from_db()
+    client.force_login(officer)
+    url = reverse("nonconformities_admin:edit", args=[nc.pk])
+    html = client.get(url).content.decode()
+    assert 'name="why_1"' in html and 'name="cause_methods"' in html
+    assert 'name="root_cause_answers"' not in html  # never the raw JSON
+    data = {
+        "title": nc.title,
+        "description": nc.description,
+        "source": nc.source,
+        "severity": nc.severity,
+        "unit": nc.unit_id,
+        "owner": nc.owner_id or "",
+        "root_cause_method": "five_whys",
+        "why_1": "Hồ sơ trả chậm",
+        "why_2": "Thiếu người tiếp nhận",
+        "cause_methods": "ignored for five whys",
+        "root_cause": "Thiếu người tiếp nhận",
+        "reason": "Phân tích nguyên nhân",
+        "expected_version": nc.version,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    nc = Nonconformity.objects.get(pk=nc.pk)
+    assert nc.root_cause_answers == {"whys": ["Hồ sơ trả chậm", "Thiếu người tiếp nhận"]}
+    assert nc.history.latest().history_change_reason == "Phân tích nguyên nhân"
+    html = client.get(url).content.decode()
+    assert 'value="Thiếu người tiếp nhận"' in html  # the saved answers come back into the fields
