@@ -217,3 +217,6 @@ def test_the_workspace_shows_who_changed_what_and_why(client, running_audit, aud
     body = client.get(f"/audits/{running_audit.pk}/").content.decode()
     history = body[body.index('id="history"') :]
     assert "Làm rõ nội dung" in history and "Nội dung đã sửa" in history and str(auditor) in history
+    assert body.count('id="history"') == 1  # once, in the page; never inside its <title>
+    title = body[body.index("<title>") : body.index("</title>")]
+    assert running_audit.reference in title and "<" not in title[len("<title>") :]
