@@ -21,6 +21,7 @@ import hashlib
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -111,14 +112,27 @@ def connect():
         m2m_changed.connect(_on_m2m, sender=through, dispatch_uid=f"cms.reader_cache.{through._meta.label}")
 
 
+def _reader(request):
+    """Who reads, from the session alone: the person's id and the hash of their credentials.
+
+    A hit needs no query for the person. This is sound because an entry is stored only after
+    Django's authentication accepted a session carrying this very (person, hash) pair, and any
+    change to the person (deactivated, password changed, deleted, groups) replaces the generation;
+    a session from before a password change carries another hash, so it never reaches the entry.
+    """
+    session = getattr(request, "session", None)
+    if session is None:
+        return ""
+    return f"{session.get(SESSION_KEY, '')}:{session.get(HASH_SESSION_KEY, '')}"
+
+
 def _key(request):
-    user_id = request.user.pk or 0
     parts = (
         request.get_host(),
         request.path,
         get_language(),
         timezone.get_current_timezone_name(),
-        str(user_id),
+        _reader(request),
         timezone.localdate().isoformat(),  # overdue banners and acknowledgement deadlines change at midnight
     )
     return "cms:reader-cache:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -54,7 +54,7 @@ def test_a_repeated_view_is_served_from_the_cache_with_fresh_holes(client, docum
     with CaptureQueriesContext(connection) as queries:
         second = get(client, page.url)
     assert second["X-Reader-Cache"] == "hit"
-    assert len(queries) <= 2  # the session and the person, nothing of the page
+    assert len(queries) == 1  # the session: neither the person nor anything of the page
     html = second.content.decode()
     assert page.identifier in html and f"revision {version.number}" in html.lower().replace("lần ban hành", "revision")
     assert reader_cache.CSRF_HOLE not in html and reader_cache.PRINTED_AT_HOLE not in html
@@ -205,3 +205,27 @@ def test_a_new_day_is_a_new_page(client, document, unit, monkeypatch):
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "now", lambda: tomorrow)
     assert get(client, page.url)["X-Reader-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("change", ["password", "deactivation"])
+def test_a_session_the_person_no_longer_holds_never_reaches_a_cached_page(document, unit, change):
+    page, _version = document
+    reader = factories.make_staff(unit=unit)
+    before = Client()
+    before.force_login(reader)
+    get(before, page.url)
+    assert get(before, page.url)["X-Reader-Cache"] == "hit"
+    if change == "password":
+        reader.set_password("a-new-password-2026")
+        # The person's new session caches its own copy...
+        reader.save()
+        after = Client()
+        after.force_login(reader)
+        get(after, page.url)
+        assert get(after, page.url)["X-Reader-Cache"] == "hit"
+    else:
+        reader.is_active = False
+        reader.save()
+    # ...which the session from before the change never reaches: it is sent to log in.
+    response = before.get(page.url)
+    assert response.status_code == 302 and reverse("login") in response["Location"]
