@@ -8,17 +8,10 @@ from qms.core.models import IsoClause
 from qms.nonconformities.models import Nonconformity
 from tests import factories
 from tests.audits import builders
+from tests.browser import log_in
 
 # serialized_rollback: the roles and the clause catalogue come from data migrations.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", factories.PASSWORD)
-    with page.expect_navigation():  # a goto() racing the log-in would cancel it
-        page.click(".login-form button[type=submit]")
 
 
 def test_auditor_records_a_finding_and_raises_its_nonconformity(page):

@@ -11,21 +11,12 @@ from django.urls import reverse
 
 from cms.models import ProcessDocumentPage
 from tests import factories
+from tests.browser import log_in
 from tests.cms.builders import make_document
 
 # serialized_rollback: the workflow, groups and home page come from data migrations, which a
 # transactional test's flush would otherwise remove for the tests after it.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def log_in(page, user):
-    page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", factories.PASSWORD)
-    # Wait for the log-in's own navigation: a goto() racing it would cancel the log-in.
-    with page.expect_navigation():
-        page.click(".login-form button[type=submit]")
 
 
 def current_task(doc):

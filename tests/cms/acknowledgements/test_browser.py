@@ -6,19 +6,12 @@ from django.urls import reverse
 from cms.acknowledgements import selectors
 from cms.acknowledgements.models import Acknowledgement
 from tests import factories
+from tests.browser import log_in
 from tests.cms.builders import make_document, revise
 
 # serialized_rollback: the roles, the home page and the approval workflow come from
 # data migrations, which a transactional test's flush would otherwise remove.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def log_in(page, live_server, user):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", factories.PASSWORD)
-    with page.expect_navigation():  # a goto() racing the log-in would cancel it
-        page.click(".login-form button[type=submit]")
 
 
 def test_staff_acknowledges_the_new_revision_and_leaves_the_pending_list(browser, live_server):
@@ -36,7 +29,7 @@ def test_staff_acknowledges_the_new_revision_and_leaves_the_pending_list(browser
     staff_context = browser.new_context(base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     page = staff_context.new_page()
     page.set_default_timeout(15_000)
-    log_in(page, live_server, reader)
+    log_in(page, reader)
     page.goto(document.url)
     button = page.locator("button.acknowledge")
     assert button.inner_text().strip() == "Tôi đã đọc và hiểu lần ban hành 2"
@@ -51,7 +44,7 @@ def test_staff_acknowledges_the_new_revision_and_leaves_the_pending_list(browser
     officer_context = browser.new_context(base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     page = officer_context.new_page()
     page.set_default_timeout(15_000)
-    log_in(page, live_server, officer)
+    log_in(page, officer)
     page.goto(reverse("acknowledgements_admin:version", args=[version.pk]))
     section = page.locator('.ack-unit[data-unit="QLVH"]')
     assert str(reader) not in section.locator("tr.pending").all_inner_texts()

@@ -8,18 +8,11 @@ from django.utils import timezone
 
 from qms.nonconformities.models import CorrectiveAction, Nonconformity
 from tests import factories as f
+from tests.browser import log_in
 
 from .conftest import make_document
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(tab, live_server, user):
-    tab.goto("/accounts/login/")
-    tab.fill("#id_username", user.username)
-    tab.fill("#id_password", f.PASSWORD)
-    with tab.expect_navigation():  # a goto() racing the log-in would cancel it
-        tab.click(".login-form button[type=submit]")
 
 
 def _tab(browser, live_server):
@@ -45,7 +38,7 @@ def test_report_plan_complete_verify_close(page, browser, live_server, tmp_path,
     document = make_document(unit)
 
     # 1. Staff: from the document page, "report a problem with this procedure".
-    _log_in(page, live_server, reporter)
+    log_in(page, reporter)
     page.goto(document.url)
     page.click(f"a[href$='/nonconformities/report/?document={document.pk}']")
     page.wait_for_selector("form.report-form")
@@ -60,7 +53,7 @@ def test_report_plan_complete_verify_close(page, browser, live_server, tmp_path,
 
     # 2. Officer: investigate, record the root cause, plan an action, confirm the plan.
     desk = _tab(browser, live_server)
-    _log_in(desk, live_server, officer)
+    log_in(desk, officer)
     desk.goto(nc.get_absolute_url())
     _transition(desk, "investigating")
     desk.click("a[href$='/edit/']")
@@ -83,7 +76,7 @@ def test_report_plan_complete_verify_close(page, browser, live_server, tmp_path,
 
     # 3. Owner of the action: my actions, then record completion with evidence and a file.
     owner_tab = _tab(browser, live_server)
-    _log_in(owner_tab, live_server, doer)
+    log_in(owner_tab, doer)
     owner_tab.goto("/nonconformities/my-actions/")
     owner_tab.click("table.my-actions a")
     owner_tab.fill("form.complete-form #id_evidence", "Đã thay liên kết; biên bản kiểm tra đính kèm.")
@@ -99,7 +92,7 @@ def test_report_plan_complete_verify_close(page, browser, live_server, tmp_path,
 
     # 4. Someone else verifies effectiveness.
     check = _tab(browser, live_server)
-    _log_in(check, live_server, verifier)
+    log_in(check, verifier)
     check.goto(action.get_absolute_url())
     check.check("form.verify-form input[value=yes]")
     check.fill("form.verify-form #id_comment", "Đã kiểm tra 5 hồ sơ, dùng đúng biểu mẫu mới.")

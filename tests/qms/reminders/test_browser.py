@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from qms.core.models import User
 from tests import factories
+from tests.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -14,11 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def test_pending_for_you_then_weekly_digests(page, live_server, items):
     person = factories.make_staff()
     items.add(person, due=timezone.localdate() - datetime.timedelta(days=3), title="Hành động BM-07 quá hạn")
-    page.goto("/accounts/login/")
-    page.fill("#id_username", person.username)
-    page.fill("#id_password", factories.PASSWORD)
-    page.click(".login-form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, person)
     panel = page.locator(".reminders-panel")
     assert "Hành động BM-07 quá hạn" in panel.inner_text()
     assert "quá hạn 3 ngày" in panel.inner_text()

@@ -4,6 +4,7 @@ import pytest
 
 from qms.core.models import OrganisationUnit
 from tests import factories
+from tests.browser import log_in
 
 from .xlsx import UNIT_HEADINGS, xlsx
 
@@ -14,11 +15,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def test_officer_uploads_previews_and_commits(page, live_server):
     officer = factories.make_user(is_superuser=True, username="boss")
-    page.goto("/accounts/login/")
-    page.fill("#id_username", officer.username)
-    page.fill("#id_password", factories.PASSWORD)
-    with page.expect_navigation():  # a goto() racing the log-in would cancel it
-        page.click(".login-form button[type=submit]")
+    log_in(page, officer)
 
     page.goto("/admin/imports/units/")
     bad = xlsx([("QLVH", "Phòng Quản lý văn hoá", "NOPE", "")], headings=UNIT_HEADINGS)
