@@ -32,3 +32,16 @@ def test_vietnamese_catalogue_is_complete_and_compiled(path):
     compiled = {e.msgid: e.msgstr for e in mo}
     stale = [e.msgid for e in po.translated_entries() if not e.msgid_plural and compiled.get(e.msgid) != e.msgstr]
     assert not stale, f"{path.with_suffix('.mo')} is out of date; run `make messages`: {stale[:5]}"
+
+
+def test_a_message_has_one_vietnamese_translation_across_the_apps():
+    """Django merges the apps' catalogues and the first app wins: the same English text translated two
+    ways in two apps shows one app's wording in the other (e.g. a nonconformity's "Title" as a document
+    name). Where the meaning really differs, the code gives the message a context (pgettext)."""
+    translations = {}
+    for path in CATALOGUES:
+        for entry in polib.pofile(str(path)).translated_entries():
+            key = (entry.msgctxt, entry.msgid)
+            translations.setdefault(key, {})[str(path.relative_to(ROOT))] = entry.msgstr or str(entry.msgstr_plural)
+    conflicts = {key: found for key, found in translations.items() if len(set(found.values())) > 1}
+    assert not conflicts, conflicts
