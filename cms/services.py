@@ -286,6 +286,25 @@ def _effective_date(page, revision):
     return timezone.localdate()
 
 
+def start_of_local_day(day):
+    """00:00 of `day` in the organisation's zone (TIME_ZONE, not a person's admin zone), aware."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone())
+
+
+def _effective_moment(page, revision, effective_date=None):
+    """When a newly recorded version comes into force, i.e. when the previous one is superseded.
+
+    A revision recorded with an effective date (register import, paper history, demo) is in
+    force from the start of that local day; a scheduled publication from its go-live time;
+    any other publication from now. Its local date is always the version's effective date.
+    """
+    if effective_date is not None:
+        return start_of_local_day(effective_date)
+    if page.go_live_at and page.go_live_at >= revision.created_at:
+        return page.go_live_at
+    return timezone.now()
+
+
 def _workflow_signatures(page, revision):
     """(reviewed_by, reviewed_at, approved_by, approved_at) from the approved task states of this revision."""
     states = list(
@@ -339,6 +358,7 @@ def document_version_record(*, page, revision, user=None):
             % {"number": number, "identifier": page.identifier}
         )
     effective_date = options.get("effective_date") or _effective_date(page, revision)
+    effective_at = _effective_moment(page, revision, options.get("effective_date"))
     reviewed_by, reviewed_at, approved_by, approved_at = _workflow_signatures(page, revision)
     if options.get("approved_by") is not None:
         approved_by, approved_at = options["approved_by"], options.get("approved_at")
@@ -358,9 +378,10 @@ def document_version_record(*, page, revision, user=None):
         published_by=user if user is not None and user.is_authenticated else None,
         note=options.get("note", "")[:300],
     )
-    now = timezone.now()
+    # ISO 9001 7.5.3.2: the previous revision stops being in force when this one starts,
+    # which for a back-dated (imported) revision is its effective date, not the day it is recorded.
     for old in previous:
-        old.superseded_at = now
+        old.superseded_at = effective_at
         old.superseded_by = version
         old.save(update_fields=["superseded_at", "superseded_by"])
     _set_page_state(page, next_review_date=_next_review_from(content_page, effective_date))

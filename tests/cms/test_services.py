@@ -53,6 +53,62 @@ def test_workflow_approval_publishes_a_new_version_and_supersedes_the_previous()
     assert second.superseded_at is None
 
 
+def test_a_back_dated_history_is_superseded_on_each_successors_effective_date(client):
+    """ISO 9001 7.5.3.2: the status of an old revision says when it stopped being in force, not when it was typed in."""
+    unit = factories.make_unit()
+    officer = factories.make_officer(unit=unit)
+    page = make_document("QT-VH-34", unit=unit, user=officer, effective_date=datetime.date(2024, 1, 10))
+    for day in (datetime.date(2025, 2, 3), datetime.date(2026, 4, 11)):
+        services.document_publish_imported_revision(
+            page=page, user=officer, reason="paper register", change_summary=f"From {day}", effective_date=day
+        )
+    first, second, third = page.versions.order_by("number")
+    zone = timezone.get_default_timezone()
+    assert first.superseded_at == datetime.datetime(2025, 2, 3, tzinfo=zone)
+    assert second.superseded_at == datetime.datetime(2026, 4, 11, tzinfo=zone)
+    assert timezone.localtime(second.superseded_at).date() == third.effective_date
+    assert third.superseded_at is None
+    client.force_login(factories.make_staff(unit=unit))
+    page.refresh_from_db()
+    history = client.get(page.url).content.decode()
+    assert "03-02-2025" in history and "11-04-2026" in history
+    assert timezone.localdate().strftime("%d-%m-%Y") not in history.split("<tbody>")[-1]
+    banner = client.get(f"{page.url}v/2/").content.decode()
+    assert "11-04-2026" in banner.split('class="banner superseded"')[1].split("</p>")[0]
+
+
+def test_a_revision_published_today_supersedes_the_previous_now():
+    unit = factories.make_unit()
+    officer = factories.make_officer(unit=unit)
+    page = make_document(unit=unit, user=officer, effective_date=datetime.date(2024, 1, 10))
+    before = timezone.now()
+    services.document_publish_imported_revision(
+        page=page, user=officer, reason="test", change_summary="Today", effective_date=None
+    )
+    first, second = page.versions.order_by("number")
+    assert second.effective_date == timezone.localdate()
+    assert before <= first.superseded_at <= timezone.now()
+    assert first.superseded_by == second
+
+
+def test_the_data_migration_dates_existing_supersessions_from_the_successor():
+    from django.apps import apps
+
+    migration = __import__("cms.migrations.0006_superseded_at_from_successor", fromlist=["x"])
+    unit = factories.make_unit()
+    officer = factories.make_officer(unit=unit)
+    page = make_document(unit=unit, user=officer, effective_date=datetime.date(2024, 1, 10))
+    services.document_publish_imported_revision(
+        page=page, user=officer, reason="t", change_summary="Later", effective_date=datetime.date(2025, 6, 1)
+    )
+    first = page.versions.get(number=1)
+    wrong = timezone.now()
+    DocumentVersion.objects.filter(pk=first.pk).update(superseded_at=wrong)  # as recorded before the fix
+    migration.superseded_at_from_successor(apps, None)
+    first.refresh_from_db()
+    assert first.superseded_at == datetime.datetime(2025, 6, 1, tzinfo=timezone.get_default_timezone())
+
+
 def test_submit_needs_a_new_change_summary():
     unit = factories.make_unit()
     officer = factories.make_officer(unit=unit)

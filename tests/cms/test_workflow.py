@@ -118,6 +118,8 @@ def test_a_scheduled_revision_becomes_effective_on_its_date(people):
     version = page.versions.get(number=2)
     assert page.title == "Scheduled"
     assert version.effective_date == timezone.localdate(go_live)
+    # The previous revision stopped being in force at the go-live time, not when the job ran.
+    assert page.versions.get(number=1).superseded_at == page.go_live_at
     assert version.approved_by == people["approver"] and version.reviewed_by == people["officer"]
 
 
