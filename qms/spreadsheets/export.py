@@ -185,6 +185,8 @@ class RegisterWorkbook:
             self.filters_description = str(filters_description) if filters_description else ""
             self.organisation = str(organisation) if organisation else organisation_name()
             self.user_label = _user_label(user)
+            # Words of a bool cell, once: a translation lookup per cell was a large share of an export.
+            self._yes, self._no = _("Yes"), _("No")
         self.exported_at = timezone.localtime(timezone.now(), self.zone)
         vietnamese = self.language.startswith("vi")
         self.date_format = "dd/mm/yyyy" if vietnamese else "yyyy-mm-dd"
@@ -210,12 +212,14 @@ class RegisterWorkbook:
         ws.freeze_panes = f"A{TABLE_HEADER_ROW + 1}"
         self._write_header_block(ws)
         ws.append([self._text(ws, heading, font=_BOLD, fill=_HEADING_FILL, wrap=True) for heading in headings])
+        converters = [self._converter(ws, column.kind) for column in columns]
         count = 0
         for values in sample:
-            ws.append(self._cells(ws, columns, values))
+            ws.append([convert(value) for convert, value in zip(converters, values, strict=True)])
             count += 1
+        getters = [column.value for column in columns]
         for row in rows:
-            ws.append(self._cells(ws, columns, self._values(columns, row)))
+            ws.append([convert(value(row)) for value, convert in zip(getters, converters, strict=True)])
             count += 1
         last_column = get_column_letter(max(len(columns), 1))
         ws.auto_filter.ref = f"A{TABLE_HEADER_ROW}:{last_column}{TABLE_HEADER_ROW + count}"
@@ -291,9 +295,6 @@ class RegisterWorkbook:
     def _values(columns, row):
         return [column.value(row) for column in columns]
 
-    def _cells(self, ws, columns, values):
-        return [self._cell(ws, value, column.kind) for column, value in zip(columns, values, strict=True)]
-
     @staticmethod
     def _infer_kind(value):
         if isinstance(value, bool):
@@ -309,35 +310,79 @@ class RegisterWorkbook:
         return "text"
 
     def _cell(self, ws, value, kind):
-        if value is None:
-            return None
+        return self._converter(ws, kind)(value)
+
+    def _converter(self, ws, kind):
+        """value -> what `ws.append` writes for a cell of `kind`, decided once per column, not per cell."""
         if kind == "text":
-            return self._text(ws, value)
+
+            def text(value):
+                if value is None:
+                    return None
+                text = clean_text(value)
+                if text[:1] in _FORMULA_STARTS or text in ERROR_CODES:
+                    return self._text(ws, text)
+                return text  # _text's own shortcut, without its checks for styles the data never has
+
+            return text
         if kind == "bool":
-            with translation.override(self.language):
-                return self._text(ws, _("Yes") if value else _("No"))
+            yes, no = self._yes, self._no
+            return lambda value: None if value is None else yes if value else no
         if kind in ("int", "decimal"):
-            number = self._number(value)
-            if number is None:
-                return self._text(ws, value)  # not a number: written as it is rather than lost
-            cell = WriteOnlyCell(ws, value=number)
-            if kind == "decimal":
-                cell.number_format = "#,##0.00"
-            else:
-                cell.number_format = "0" if isinstance(number, int) else "General"
-            return cell
+            integer, decimal = self._formatted(ws, "0"), self._formatted(ws, "#,##0.00")
+
+            def number(value):
+                if value is None:
+                    return None
+                number = self._number(value)
+                if number is None:
+                    return self._text(ws, value)  # not a number: written as it is rather than lost
+                if kind == "decimal":
+                    return decimal(number)
+                if isinstance(number, int):
+                    return integer(number)
+                return number  # "General" is no style at all: openpyxl writes the bare number the same way
+
+            return number
         if kind in ("date", "datetime"):
-            if isinstance(value, dt.datetime):
-                if timezone.is_aware(value):
-                    value = timezone.localtime(value, self.zone).replace(tzinfo=None)
-                if kind == "date":
-                    value = value.date()
-            elif not isinstance(value, dt.date):
+            zone = self.zone
+            date, datetime = self._formatted(ws, self.date_format), self._formatted(ws, self.datetime_format)
+
+            def moment(value):
+                if value is None:
+                    return None
+                if isinstance(value, dt.datetime):
+                    if value.utcoffset() is not None:
+                        value = value.astimezone(zone).replace(tzinfo=None)
+                    if kind == "date":
+                        return date(value.date())
+                    return datetime(value)
+                if isinstance(value, dt.date):
+                    return date(value)
                 return self._text(ws, value)
-            cell = WriteOnlyCell(ws, value=value)
-            cell.number_format = self.datetime_format if isinstance(value, dt.datetime) else self.date_format
-            return cell
+
+            return moment
         raise ValueError(kind)
+
+    @staticmethod
+    def _formatted(ws, number_format):
+        """value -> a cell with `number_format`, one cell object for all the values of a column.
+
+        A write-only sheet writes each row as it is appended, so the column's cell is
+        free again for the next row; a new cell per value, styled one by one, cost
+        more than writing it.
+        """
+        cell = None
+
+        def formatted(value):
+            nonlocal cell
+            if cell is None:  # on first use: an unused format stays out of the file
+                cell = WriteOnlyCell(ws)
+                cell.number_format = number_format
+            cell.value = value
+            return cell
+
+        return formatted
 
     @staticmethod
     def _number(value):

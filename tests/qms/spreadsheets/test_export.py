@@ -242,3 +242,81 @@ def test_memory_does_not_grow_with_the_number_of_rows(tmp_path):
         dt.datetime(2026, 1, 1),
     )
     wb.close()
+
+
+@pytest.mark.django_db
+def test_words_and_formats_are_the_workbooks_language_not_the_active_one():
+    """Bool words and date formats are decided once per workbook, in its language, whatever is active later."""
+    columns = [Column("B", lambda r: r[0], kind="bool"), Column("D", lambda r: r[1], kind="date")]
+    with translation.override("en"):
+        book = RegisterWorkbook(title="T", user=None, organisation="Org", language="vi")
+        book.add_table("T", columns, [(True, dt.date(2026, 1, 2)), (False, None), (None, dt.date(2026, 3, 4))])
+        out = BytesIO()
+        book.save(out)
+    sheet = read_register(out.getvalue())
+    assert [row[0] for row in sheet.rows] == ["Có", "Không", None]
+    assert [cell[1].number_format for cell in sheet.cells if cell[1].value] == ["dd/mm/yyyy", "dd/mm/yyyy"]
+
+
+def _at(n):
+    """Every third value a plain date in a datetime column (the date format), the others 23:00 UTC or earlier."""
+    return dt.datetime(2026, 1, 1, n % 24, tzinfo=dt.UTC) if n % 3 else dt.date(2026, 2, 1) + dt.timedelta(days=n)
+
+
+@pytest.mark.django_db
+def test_every_row_keeps_its_own_typed_values_and_formats():
+    """Typed cells of many rows and columns, across two sheets of one workbook: no value or format leaks."""
+    columns = [
+        Column("N", lambda n: n, kind="int"),
+        Column("Twice", lambda n: n * 2, kind="int"),
+        Column("Half", lambda n: Decimal(n) / 2, kind="decimal"),
+        Column("Odd", lambda n: Decimal(n) + Decimal("0.5") if n % 2 else n, kind="int"),
+        Column("Day", lambda n: dt.date(2026, 1, 1) + dt.timedelta(days=n), kind="date"),
+        Column("At", _at, kind="datetime"),
+        Column("Text", lambda n: f"=x{n}" if n % 4 == 0 else f"x{n}"),
+    ]
+    with translation.override("en"):
+        book = RegisterWorkbook(title="T", user=None, organisation="Org")
+        book.add_table("First", columns, range(WIDTH_ROWS))
+        book.add_table("Second", columns, range(5))
+        out = BytesIO()
+        book.save(out)
+    for index, count in ((0, WIDTH_ROWS), (1, 5)):
+        sheet = read_register(out.getvalue(), sheet=index)
+        assert len(sheet.rows) == count
+        for n, (row, cells) in enumerate(zip(sheet.rows, sheet.cells, strict=True)):
+            at = _at(n)
+            at = at.astimezone(HCM).replace(tzinfo=None) if n % 3 else dt.datetime.combine(at, dt.time())
+            assert row == [
+                n,
+                n * 2,
+                n / 2,
+                n + 0.5 if n % 2 else n,
+                dt.datetime(2026, 1, 1) + dt.timedelta(days=n),
+                at,
+                f"=x{n}" if n % 4 == 0 else f"x{n}",
+            ]
+            assert [c.number_format for c in cells] == [
+                "0",
+                "0",
+                "#,##0.00",
+                "General" if n % 2 else "0",
+                "yyyy-mm-dd",
+                "yyyy-mm-dd hh:mm" if n % 3 else "yyyy-mm-dd",
+                "General",
+            ]
+            assert cells[6].data_type == "s"
+
+
+WIDTH_ROWS = 150  # more than the rows sampled for the widths, so both ways of writing a row are read back
+
+
+@pytest.mark.django_db
+def test_formats_no_cell_uses_stay_out_of_the_file():
+    columns = [Column("Day", lambda r: r, kind="date"), Column("N", lambda r: r, kind="decimal")]
+    with translation.override("vi"):
+        book = RegisterWorkbook(title="T", user=None, organisation="Org")
+        book.add_table("T", columns, [None, None])
+        out = BytesIO()
+        book.save(out)
+    assert load_workbook(BytesIO(out.getvalue()))._number_formats == []
