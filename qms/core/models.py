@@ -5,6 +5,7 @@ unit and may have a manager, who receives escalations. The clause catalogue
 is what documents, nonconformities and audit checklists refer to.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import get_language
@@ -92,6 +93,14 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def get_full_name(self):
+        """Vietnamese order by default, family name first ("Hoàng Thị Mai"), as the people import reads
+        it; QMS_FAMILY_NAME_FIRST=false gives the given name first."""
+        parts = (self.last_name, self.first_name)
+        if not getattr(settings, "QMS_FAMILY_NAME_FIRST", True):
+            parts = parts[::-1]
+        return " ".join(part.strip() for part in parts if part and part.strip())
 
     def in_group(self, name):
         """Group membership, cached per request object (roles are read on every page)."""
