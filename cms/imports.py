@@ -19,6 +19,10 @@ refusal they raise is reported on its row with nothing written:
   revisions is reported on the row, not guessed. A blank owner, interval or public
   cell leaves that field as it is. Moving a document to another unit is refused.
 
+The master list export (cms.views.admin) writes these columns under the same headings, plus
+columns for people only (unit name, owner's name, next review date, status) that the import
+accepts and reads past: an exported master list imports back with nothing changed.
+
 Messages use `t`/`tl` (see qms.spreadsheets.importer_messages) so that they are
 translated in the spreadsheets catalogue, not added to the cms catalogue.
 """
@@ -34,6 +38,81 @@ from .errors import DocumentError
 from .models import ProcessDocumentPage
 
 
+class InformationColumn(ImportColumn):
+    """A column of the master list export that an import reads past (unit name, status...).
+
+    The master list exported by the product is also this import's file (README: a register
+    exported by the product imports back as it is); what it shows only for people is accepted
+    under its heading and never written.
+    """
+
+    def parse(self, raw):
+        return None
+
+
+IMPORTED_COLUMNS = [
+    ImportColumn(
+        "identifier",
+        tl("Identifier"),
+        required=True,
+        key=True,
+        max_length=30,
+        help=tl("Unique document code, e.g. QT-07. Existing identifiers are updated."),
+        example="QT-07",
+    ),
+    ImportColumn("title", tl("Title"), required=True, max_length=255, example="Quy trình tiếp nhận hồ sơ"),
+    ImportColumn(
+        "unit",
+        tl("Unit code"),
+        required=True,
+        max_length=20,
+        help=tl("Code of the owning unit, already in the product."),
+        example="VP",
+    ),
+    ImportColumn(
+        "owner",
+        tl("Process owner (username)"),
+        max_length=150,
+        help=tl("Username of a person already in the product."),
+        example="officer",
+    ),
+    ImportColumn(
+        "review_interval",
+        tl("Review interval (months)"),
+        kind="int",
+        min_value=1,
+        help=tl("Blank: 12 for a new document."),
+        example=12,
+    ),
+    ImportColumn(
+        "revision",
+        tl("Current revision"),
+        kind="int",
+        min_value=1,
+        help=tl("Number of the revision in force. Blank: 1 for a new document."),
+        example=3,
+    ),
+    ImportColumn(
+        "effective_date",
+        tl("Effective date"),
+        kind="date",
+        help=tl("When the current revision took effect. Blank: today for a new document."),
+    ),
+    ImportColumn(
+        "is_public",
+        tl("Public"),
+        kind="bool",
+        help=tl("Yes: anyone may read it (e.g. administrative procedures). No: internal."),
+        example=False,
+    ),
+]
+
+
+def imported_heading(name):
+    """The heading of an imported column (a lazy string), for the master list export to write."""
+    return next(column.label for column in IMPORTED_COLUMNS if column.name == name)
+
+
 class DocumentRegisterImporter(Importer):
     key = "documents"
     title = tl("Process document register")
@@ -41,62 +120,17 @@ class DocumentRegisterImporter(Importer):
         "The list of procedures and other controlled documents, by identifier: registers new documents with "
         "their current revision and updates the register fields of existing ones."
     )
-    columns = [
-        ImportColumn(
-            "identifier",
-            tl("Identifier"),
-            required=True,
-            key=True,
-            max_length=30,
-            help=tl("Unique document code, e.g. QT-07. Existing identifiers are updated."),
-            example="QT-07",
-        ),
-        ImportColumn("title", tl("Title"), required=True, max_length=255, example="Quy trình tiếp nhận hồ sơ"),
-        ImportColumn(
-            "unit",
-            tl("Unit code"),
-            required=True,
-            max_length=20,
-            help=tl("Code of the owning unit, already in the product."),
-            example="VP",
-        ),
-        ImportColumn(
-            "owner",
-            tl("Process owner (username)"),
-            max_length=150,
-            help=tl("Username of a person already in the product."),
-            example="officer",
-        ),
-        ImportColumn(
-            "review_interval",
-            tl("Review interval (months)"),
-            kind="int",
-            min_value=1,
-            help=tl("Blank: 12 for a new document."),
-            example=12,
-        ),
-        ImportColumn(
-            "revision",
-            tl("Current revision"),
-            kind="int",
-            min_value=1,
-            help=tl("Number of the revision in force. Blank: 1 for a new document."),
-            example=3,
-        ),
-        ImportColumn(
-            "effective_date",
-            tl("Effective date"),
-            kind="date",
-            help=tl("When the current revision took effect. Blank: today for a new document."),
-        ),
-        ImportColumn(
-            "is_public",
-            tl("Public"),
-            kind="bool",
-            help=tl("Yes: anyone may read it (e.g. administrative procedures). No: internal."),
-            example=False,
-        ),
-    ]
+
+    @property
+    def columns(self):
+        # The master list's own columns come from the master list (cms catalogue); imported lazily,
+        # since the master list builds its export from IMPORTED_COLUMNS.
+        from .views.admin import MASTER_LIST_ONLY_COLUMNS, MASTER_LIST_ONLY_HELP
+
+        return IMPORTED_COLUMNS + [
+            InformationColumn(name, column.header, help=MASTER_LIST_ONLY_HELP)
+            for name, column in MASTER_LIST_ONLY_COLUMNS
+        ]
 
     def example_rows(self):
         rows = super().example_rows()

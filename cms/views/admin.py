@@ -13,10 +13,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import Button
 
@@ -25,6 +27,7 @@ from qms.spreadsheets import export
 
 from .. import selectors, services
 from ..errors import DocumentError
+from ..imports import imported_heading
 from ..models import DocumentReview, ProcessDocumentPage
 
 STATUS_CHOICES = [("current", _("Current")), ("withdrawn", _("Withdrawn")), ("draft", _("Draft"))]
@@ -73,17 +76,38 @@ def _current(doc):
     return doc.current_versions[0] if getattr(doc, "current_versions", None) else None
 
 
+# What the master list shows for people only; the document import reads past these columns.
+MASTER_LIST_ONLY_COLUMNS = [
+    ("unit_name", export.Column(_("Unit"), lambda doc: doc.unit.name, width=30)),
+    ("owner_name", export.Column(_("Process owner"), lambda doc: str(doc.process_owner or "") or None)),
+    ("next_review_date", export.Column(_("Next review date"), lambda doc: doc.next_review_date, kind="date")),
+    ("status", export.Column(_("Status"), lambda doc: selectors.document_status(doc))),
+]
+MASTER_LIST_ONLY_HELP = _("Shown by the master list for information; an import does not change it.")
+
+
+def _imported(name, value, **kwargs):
+    return export.Column(imported_heading(name), value, **kwargs)
+
+
+_ONLY = dict(MASTER_LIST_ONLY_COLUMNS)
+
+# The export is also the document import's file (README: a register exported by the product
+# imports back as it is): every imported column under the importer's own heading, and the
+# values it reads (unit code, owner's username), so that importing it back changes nothing.
 EXPORT_COLUMNS = [
-    export.Column(_("Identifier"), lambda doc: doc.identifier),
-    export.Column(_("Title"), lambda doc: doc.title, width=50),
-    export.Column(_("Unit"), lambda doc: doc.unit.name, width=30),
-    export.Column(_("Process owner"), lambda doc: str(doc.process_owner) if doc.process_owner else None),
-    export.Column(_("Revision"), lambda doc: _current(doc).number if _current(doc) else None, kind="int"),
-    export.Column(
-        _("Effective date"), lambda doc: _current(doc).effective_date if _current(doc) else None, kind="date"
-    ),
-    export.Column(_("Next review date"), lambda doc: doc.next_review_date, kind="date"),
-    export.Column(_("Status"), lambda doc: selectors.document_status(doc)),
+    _imported("identifier", lambda doc: doc.identifier),
+    _imported("title", lambda doc: doc.title, width=50),
+    _imported("unit", lambda doc: doc.unit.code),
+    _ONLY["unit_name"],
+    _ONLY["owner_name"],
+    _imported("owner", lambda doc: doc.process_owner.get_username() if doc.process_owner else None),
+    _imported("revision", lambda doc: _current(doc).number if _current(doc) else None, kind="int"),
+    _imported("effective_date", lambda doc: _current(doc).effective_date if _current(doc) else None, kind="date"),
+    _imported("review_interval", lambda doc: doc.review_interval_months, kind="int"),
+    _ONLY["next_review_date"],
+    _imported("is_public", lambda doc: doc.is_public, kind="bool"),
+    _ONLY["status"],
 ]
 
 
@@ -126,10 +150,24 @@ class MasterListView(ReportView):
             RegisterColumn(
                 "effective", _("Effective date"), lambda d: _current(d).effective_date if _current(d) else ""
             ),
-            DateColumn("next_review_date", label=_("Next review date")),
+            RegisterColumn("next_review_date", _("Next review date"), self._next_review),
             RegisterColumn("status", _("Status"), selectors.document_status),
             RegisterColumn("actions", _("Review"), self._review_link),
         ]
+
+    @staticmethod
+    def _next_review(doc):
+        """The date itself (a register is read and printed; "7 months ago" says neither when nor how late).
+
+        ISO 9001 7.5.2 c: a live document past its review date is marked overdue.
+        """
+        day = doc.next_review_date
+        if day is None:
+            return ""
+        shown = date_format(day, "SHORT_DATE_FORMAT")
+        if day < timezone.localdate() and doc.live and not doc.withdrawn_at:
+            return format_html('<strong class="overdue">{}</strong> ({})', shown, _("Overdue"))
+        return shown
 
     def _review_link(self, doc):
         from django.utils.html import format_html_join

@@ -46,22 +46,65 @@ def test_export_cells(client, register):
     sheet = read_register(response_bytes(response))
     with translation.override("vi"):
         expected = [str(column.header) for column in EXPORT_COLUMNS]
-    assert sheet.headings == expected and len(expected) == 8
+    assert sheet.headings == expected and len(expected) == 12
+    assert sheet.headings[2] == "Mã đơn vị"  # the document import's own heading
     rows = {row[0]: row for row in sheet.rows}
     assert set(rows) == {"QT-01", "QT-02", "QT-03"}
     qt01 = rows["QT-01"]
     assert qt01[1] == "Cấp giấy phép biểu diễn"
-    assert qt01[2] == "Phòng Quản lý Văn hóa"
-    assert qt01[3] == str(register["owner"])
-    assert qt01[4] == 2
-    assert qt01[5].date() == timezone.localdate()
-    assert qt01[6].date() == timezone.localdate().replace(year=timezone.localdate().year + 1)
+    assert qt01[2] == "QLVH"
+    assert qt01[3] == "Phòng Quản lý Văn hóa"
+    assert qt01[4] == str(register["owner"])
+    assert qt01[5] == register["owner"].username
+    assert qt01[6] == 2
+    assert qt01[7].date() == timezone.localdate()
+    assert qt01[8] == 12
+    assert qt01[9].date() == timezone.localdate().replace(year=timezone.localdate().year + 1)
+    assert qt01[10] == "Không"
     assert rows["QT-02"][1] == '=HYPERLINK("x")'  # kept as text, never a formula
     cells = {row[0].value: row for row in sheet.cells}
     assert cells["QT-02"][1].data_type == "s"
-    assert rows["QT-02"][6].date() == datetime.date(2021, 1, 1)
-    statuses = {key: row[7] for key, row in rows.items()}
+    assert rows["QT-02"][9].date() == datetime.date(2021, 1, 1)
+    statuses = {key: row[11] for key, row in rows.items()}
     assert statuses["QT-03"] != statuses["QT-01"]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_exported_master_list_imports_back_unchanged(client, register, language):
+    """README: a register exported by the product can be imported back as it is."""
+    from cms.models import DocumentVersion, ProcessDocumentPage
+    from qms.spreadsheets.imports import get_importer, run_import
+
+    draft = make_document("QT-04", unit=register["unit_b"], user=register["officer"], is_public=True)
+    draft.unpublish()
+    officer = register["officer"]
+    client.force_login(officer)
+    with translation.override(language):
+        response = client.get(reverse("cms_register"), {"export": "xlsx"}, HTTP_ACCEPT_LANGUAGE=language)
+    data = response_bytes(response)
+    before = (DocumentVersion.objects.count(), ProcessDocumentPage.objects.count())
+    with translation.override(language):
+        preview = run_import(get_importer("documents"), data, user=officer, filename="master-list.xlsx", commit=False)
+        assert preview.ok, [str(problem) for problem in preview.problems]
+        assert preview.counts() == {"created": 0, "updated": 0, "unchanged": 4}
+        result = run_import(get_importer("documents"), data, user=officer, filename="master-list.xlsx", commit=True)
+    assert result.committed, [str(problem) for problem in result.problems]
+    assert result.counts() == {"created": 0, "updated": 0, "unchanged": 4}
+    assert (DocumentVersion.objects.count(), ProcessDocumentPage.objects.count()) == before
+
+
+def test_the_list_shows_the_next_review_date_itself(client, register):
+    client.force_login(register["officer"])
+    html = client.get(reverse("cms_register")).content.decode()
+    next_year = timezone.localdate().replace(year=timezone.localdate().year + 1)
+    assert next_year.strftime("%d-%m-%Y") in html  # QT-01, SHORT_DATE_FORMAT (vi)
+    assert "01-01-2021" in html
+    overdue_row = next(row for row in html.split("<tr") if "QT-02" in row)
+    assert 'class="overdue"' in overdue_row and "01-01-2021" in overdue_row
+    current_row = next(row for row in html.split("<tr") if "QT-01" in row)
+    assert 'class="overdue"' not in current_row
+    for row in (overdue_row, current_row):
+        assert "<time" not in row and "trước" not in row  # no "7 tháng trước"
 
 
 def test_filters_apply_to_the_list_and_the_export(client, register):
