@@ -46,5 +46,13 @@ class ImportUpload(models.Model):
         return f"{self.importer_key}: {self.filename}"
 
     @property
+    def importer_title(self):
+        """The import's name in the reader's language (the key, if that import is gone)."""
+        from .imports import get_importer
+
+        importer = get_importer(self.importer_key)
+        return importer.title if importer is not None else self.importer_key
+
+    @property
     def expired(self):
         return self.status == self.Status.PENDING and timezone.now() - self.uploaded_at > UPLOAD_LIFETIME

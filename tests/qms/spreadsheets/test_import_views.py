@@ -103,6 +103,9 @@ def test_upload_preview_commit(client):
     again = client.post(response["Location"])  # a second click imports nothing twice
     assert again.status_code == 302
     assert OrganisationUnit.history.count() == 2
+    # The log of imports names the import as people read it, not by its internal key.
+    recent = client.get(reverse("spreadsheets_admin:index")).content.decode()
+    assert "<td>units</td>" not in recent and "<td>Đơn vị</td>" in recent
 
 
 def test_a_file_with_problems_lists_them_and_cannot_be_committed(client):
