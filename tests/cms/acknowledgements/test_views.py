@@ -126,3 +126,19 @@ def test_officer_distributes_through_the_form_and_bad_input_keeps_the_choice(cli
     distribution = version.distributions.get(unit=other)
     assert distribution.distributed_by == officer
     assert distribution.history.get().history_change_reason == "Liên quan"
+
+
+def test_the_document_page_reads_title_then_revision_then_acknowledgement(client, unit, officer):
+    """The identifier and title come first; the revision line and the button below, apart from them."""
+    page, version = make_document(unit=unit, user=officer, versions=2)
+    client.force_login(factories.make_staff(unit=unit))
+    html = client.get(page.url).content.decode()
+    content = html[html.index('class="print-frame"') :]
+    content = content[content.index("<tbody>") :]
+    identifier, title = content.index(page.identifier), content.index(f"<h1>{page.title}</h1>")
+    revision, box = content.index('class="revision-info"'), content.index('class="acknowledgement-box')
+    assert identifier < title < revision < box
+    assert content.count(f"<h1>{page.title}</h1>") == 1
+    assert 'class="doc-status"' in content and 'name="csrfmiddlewaretoken"' in content
+    old = client.get(f"{page.url}v/1/").content.decode()
+    assert old.count("<h1>") == 1 and page.identifier in old and 'class="revision-info"' not in old
