@@ -19,7 +19,7 @@ from wagtail.admin.widgets import HeaderButton
 
 from . import forms as site_forms
 from . import policy, services
-from .history import action_timeline, timeline
+from .history import EMPTY, action_timeline, display_value, timeline
 from .models import CorrectiveAction, Nonconformity
 from .register import register_filename, register_workbook
 
@@ -256,7 +256,23 @@ class TimelineHistoryView(history.HistoryView):
 
 
 class TimelineInspectView(generic.InspectView):
+    """The record as a person reads it, then its history (ISO 9001 7.5.3): the same wording as the timeline."""
+
     template_name = "nonconformities/admin/inspect.html"
+    # Bookkeeping, not part of the record a person reads: the row id and the optimistic-locking counter.
+    internal_fields = ("id", "version")
+
+    def get_fields(self):
+        return [name for name in super().get_fields() if name not in self.internal_fields]
+
+    def get_field_display_value(self, field_name, field):
+        if field is None:
+            return super().get_field_display_value(field_name, field)
+        value = getattr(self.object, field_name)
+        if field.many_to_many:
+            value = list(value.all())
+        shown = display_value(self.model, field_name, value)
+        return shown if shown != "" else EMPTY
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

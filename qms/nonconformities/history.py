@@ -4,38 +4,91 @@ Read-only by construction: it only reads the historical tables; nothing in the
 product edits or deletes them.
 """
 
+import datetime
+
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import DeletedObject
 
 KIND = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+EMPTY = "—"
 
 
-def _display(model, field_name, value):
-    if value in (None, "", [], {}):
-        return "—"
+def display_value(model, field_name, value):
+    """`value` of `model.field_name` as a person reads it: labels, local times, "—" for nothing.
+
+    Shared by the timeline (values from `diff_against(..., foreign_keys_are_objs=True)`) and the admin's inspect
+    view (values read from the record), so a field reads the same in both places.
+    """
+    if isinstance(value, DeletedObject):
+        # simple_history wraps an empty foreign key as a DeletedObject with no pk: that is "nothing", not a
+        # deleted record. One with a pk is a record removed since (it says which).
+        return EMPTY if value.pk is None else str(value)
+    if value is None or (isinstance(value, str | list | dict | tuple) and not value):
+        return EMPTY
     try:
         field = model._meta.get_field(field_name)
     except FieldDoesNotExist:
         return str(value)
     if field.many_to_many:
-        target = field.related_model
-        key = target._meta.model_name
-        ids = [row.get(key) or row.get(f"{key}_id") for row in value if isinstance(row, dict)]
-        return ", ".join(str(obj) for obj in target._base_manager.filter(pk__in=ids)) or "—"
+        return _display_many(field, value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, datetime.datetime):
+        # Stored in UTC; read in the reader's zone (UserTimezoneMiddleware, Wagtail's own in the admin).
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return date_format(local, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, dict | list):
         return _format_json(value)
     return str(value)
 
 
+def _display_many(field, value):
+    """A many-to-many value: the rows of a history diff ({through field: object, ...}) or related objects.
+
+    With `foreign_keys_are_objs=True` a row holds the related objects themselves, or a DeletedObject for one
+    removed since; a plain id (older callers) is looked up.
+    """
+    if isinstance(value, models.Manager):
+        value = value.all()
+    target = field.related_model
+    key = field.m2m_reverse_field_name()  # the through field that points at the target (e.g. "isoclause")
+    names, ids = [], []
+    for row in value:
+        item = row.get(key, row.get(f"{key}_id")) if isinstance(row, dict) else row
+        if isinstance(item, DeletedObject):
+            if item.pk is not None:
+                names.append(str(item))
+        elif isinstance(item, models.Model):
+            names.append(str(item))
+        elif item is not None:
+            ids.append(item)
+    if ids:
+        names.extend(str(obj) for obj in target._base_manager.filter(pk__in=ids))
+    return ", ".join(names) or EMPTY
+
+
 def _format_json(value):
+    """The root cause analysis (ISO 9001 10.2.1 b) 2): the whys in order, the causes under their categories."""
+    from .forms import FISHBONE
+
     if isinstance(value, dict) and "whys" in value:
-        return " → ".join(value["whys"]) or "—"
+        return " → ".join(str(why) for why in value["whys"]) or EMPTY
     if isinstance(value, dict) and "causes" in value:
-        return "; ".join(f"{key}: {text}" for key, text in value["causes"].items()) or "—"
+        labels = dict(FISHBONE)
+        return (
+            "; ".join(f"{labels.get(key, key)}: {text}" for key, text in (value["causes"] or {}).items() if text)
+            or EMPTY
+        )
+    if value in ({}, []):
+        return EMPTY
     return str(value)
 
 
@@ -70,8 +123,8 @@ def _entries(obj, limit):
                 changes.append(
                     {
                         "field": label,
-                        "old": _display(model, change.field, change.old),
-                        "new": _display(model, change.field, change.new),
+                        "old": display_value(model, change.field, change.old),
+                        "new": display_value(model, change.field, change.new),
                     }
                 )
         entries.append(
