@@ -148,6 +148,14 @@ def transition(request, pk):
     return redirect(nc.get_absolute_url())
 
 
+def _missing_reason(error, cleaned_data, changes, record):
+    """Whether the service refused because a change that needs a reason (ISO 9001 7.5.3) came without one."""
+    if not isinstance(error, services.InvalidInput) or (cleaned_data.get("reason") or "").strip():
+        return False
+    needing = services.FIELDS_NEEDING_REASON if isinstance(record, Nonconformity) else {"due_date"}
+    return any(name in needing and getattr(record, name) != value for name, value in changes.items())
+
+
 @login_required
 def edit(request, pk):
     nc = _visible_nc(request, pk)
@@ -166,7 +174,11 @@ def edit(request, pk):
                 )
             except services.NonconformityError as error:
                 # The form keeps what the person typed; nothing is lost.
-                _refused(request, error)
+                if _missing_reason(error, form.cleaned_data, form.changes(), nc):
+                    # Said once, next to the field to fill in (not also as a message at the top).
+                    form.add_error("reason", error.message)
+                else:
+                    _refused(request, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(nc.get_absolute_url())
@@ -296,7 +308,10 @@ def action_edit(request, pk):
             try:
                 services.action_update(action=action, user=request.user, version=version, reason=reason, **data)
             except services.NonconformityError as error:
-                _refused(request, error)
+                if _missing_reason(error, form.cleaned_data, data, action):
+                    form.add_error("reason", error.message)
+                else:
+                    _refused(request, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(action.get_absolute_url())

@@ -169,3 +169,46 @@ def test_due_date_move_without_reason_is_refused_on_the_site(client, cast):
     assert client.post(url, data).status_code == 302
     action.refresh_from_db()
     assert action.due_date == original + datetime.timedelta(days=5)
+
+
+def test_missing_reason_is_said_once_next_to_the_reason_field(client):
+    unit = f.make_unit()
+    officer = f.make_officer(unit=unit)
+    nc = f.make_nonconformity(unit=unit)
+    client.force_login(officer)
+    data = {
+        "title": nc.title,
+        "description": nc.description,
+        "source": nc.source,
+        "severity": "major",
+        "unit": unit.pk,
+        "version": nc.version,
+    }
+    response = client.post(reverse("nonconformities:edit", args=[nc.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"]
+    message = response.context["form"].errors["reason"][0]
+    body = response.content.decode()
+    assert body.count(message) == 1
+    assert body.index(message) > body.index('name="reason"')  # inline, under the field, not a message on top
+    assert not list(response.context["messages"])
+    assert Nonconformity.objects.get(pk=nc.pk).severity == "minor"
+
+
+def test_missing_reason_for_a_due_date_move_is_said_once(client, cast):
+    import datetime
+
+    action, people = cast["action"], cast["people"]
+    client.force_login(people["officer"])
+    response = client.post(
+        reverse("nonconformities:action_edit", args=[action.pk]),
+        {
+            "kind": action.kind,
+            "description": action.description,
+            "owner": action.owner_id,
+            "due_date": (action.due_date + datetime.timedelta(days=5)).isoformat(),
+            "version": action.version,
+        },
+    )
+    message = response.context["form"].errors["reason"][0]
+    assert response.content.decode().count(message) == 1 and not list(response.context["messages"])
