@@ -10,6 +10,7 @@ workflow's rules.
 """
 
 import datetime
+import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,17 +24,36 @@ from .models import Nonconformity
 
 
 def _choices(enum):
-    """Each choice accepted by its value or by its label in either language."""
+    """Each choice accepted by its code or by its label in any language (compared without case).
+
+    The label in the active language comes last: the template's hint, its drop-down and its example row show
+    that one, so a Vietnamese template offers Vietnamese words (the codes still work, for older files).
+    """
+    from django.conf import settings
     from django.utils import translation
 
     found = []
     for value, _label in enum.choices:
         names = [value]
-        for code in ("vi", "en"):
+        for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 names.append(str(enum(value).label))
-        found.append(tuple(names))
+        names.append(str(enum(value).label))
+        names.append(_listable(names[-1]))
+        # Duplicates dropped from the front, so the active language's wording stays last.
+        found.append((value, *[name for name in dict.fromkeys(reversed(names[1:])) if name != value][::-1]))
     return tuple(found)
+
+
+def _listable(label):
+    """An Excel drop-down separates its entries with commas, so a label with one ("Phản ánh, khiếu nại ...")
+    is offered as "Phản ánh / khiếu nại ..."; the label as written is accepted too."""
+    return re.sub(r"\s*,\s*", " / ", label)
+
+
+def _label(member):
+    """A choice as the template's example row shows it: the active language's wording of its drop-down."""
+    return _listable(str(member.label))
 
 
 class NonconformityImporter(Importer):
@@ -57,14 +77,14 @@ class NonconformityImporter(Importer):
                 required=True,
                 kind="choice",
                 choices=_choices(Nonconformity.Source),
-                example="complaint",
+                example=_label(Nonconformity.Source.COMPLAINT),
             ),
             ImportColumn(
                 "severity",
                 gettext_lazy("Severity"),
                 kind="choice",
                 choices=_choices(Nonconformity.Severity),
-                example="minor",
+                example=_label(Nonconformity.Severity.MINOR),
             ),
             ImportColumn("reported_on", gettext_lazy("Reported on"), kind="date"),
             ImportColumn("reported_by", gettext_lazy("Reported by (username)"), max_length=150),

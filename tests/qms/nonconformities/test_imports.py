@@ -71,3 +71,51 @@ def test_import_with_a_bad_row_writes_nothing():
     assert not result.committed
     assert {problem.row for problem in result.problems} == {3, 4}
     assert not Nonconformity.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "source", "severity"),
+    [
+        ("vi", "Phản ánh / khiếu nại của người dân / khách hàng", "Nhẹ"),
+        ("en", "Citizen or customer complaint", "Minor"),
+    ],
+)
+def test_template_example_uses_labels_and_imports_back(language, source, severity):
+    """The example row speaks the person's language, and the template filled as shown imports as it is."""
+    from openpyxl import load_workbook
+
+    from qms.spreadsheets.template_workbook import build_template
+
+    unit = f.make_unit(code="QLVH")
+    officer = f.make_officer(unit=unit)
+    importer = get_importer("nonconformities")
+    data = build_template(importer, language=language)
+    sheet = load_workbook(io.BytesIO(data)).active
+    row = {heading.value: cell.value for heading, cell in zip(sheet[1], sheet[2], strict=True)}
+    assert source in row.values() and severity in row.values()
+    assert "complaint" not in row.values() and "minor" not in row.values()
+    # The drop-down offers the same words (one entry each: no comma inside an entry).
+    lists = [v.formula1.strip('"').split(",") for v in sheet.data_validations.dataValidation if v.type == "list"]
+    assert any(source in entries for entries in lists) and any(severity in entries for entries in lists)
+    result = run_import(importer, data, user=officer, filename="mau.xlsx", commit=True)
+    assert result.committed, result.problems
+    nc = Nonconformity.objects.get()
+    assert nc.source == "complaint" and nc.severity == "minor"
+
+
+def test_choices_accept_codes_and_labels_in_any_case():
+    unit = f.make_unit(code="QLVH")
+    officer = f.make_officer(unit=unit)
+    data = _xlsx(
+        [
+            ["Một", "QLVH", "Mô tả", "COMPLAINT", "MAJOR", None, None, None],
+            ["Hai", "QLVH", "Mô tả", "phản ánh, khiếu nại của người dân, khách hàng", "nhẹ", None, None, None],
+            ["Ba", "QLVH", "Mô tả", "citizen or customer complaint", "Minor", None, None, None],
+        ]
+    )
+    result = run_import(get_importer("nonconformities"), data, user=officer, filename="x.xlsx", commit=True)
+    assert result.committed, result.problems
+    assert set(Nonconformity.objects.values_list("source", "severity")) == {
+        ("complaint", "major"),
+        ("complaint", "minor"),
+    }
