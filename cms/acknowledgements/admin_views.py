@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from cms.models import DocumentVersion, ProcessDocumentPage
 from qms.core.models import OrganisationUnit
-from qms.spreadsheets.export import Column, xlsx_response
+from qms.spreadsheets.export import Column, RegisterWorkbook
 
 from . import documents, policy, selectors, services
 from .forms import DistributeForm
@@ -224,12 +224,13 @@ def export_view(request, version_id):
     if denied:
         return denied
     status = selectors.pending_for_version(version)
-    return xlsx_response(
+    book = RegisterWorkbook(
         title=_("Read and understood: %(version)s") % {"version": _title(version)},
-        columns=EXPORT_COLUMNS,
-        rows=status.rows(),
         user=request.user,
-        filename=f"read-and-understood-{version.page.identifier}-rev{version.number}.xlsx",
         filters_description=_("%(acknowledged)s acknowledged, %(pending)s pending")
         % {"acknowledged": status.acknowledged_count, "pending": status.pending_count},
     )
+    # A sheet name holds 31 characters: the identifier (at most 30) names the sheet cleanly;
+    # the full title and revision are in the header block above the table.
+    book.add_table(version.page.identifier, EXPORT_COLUMNS, status.rows())
+    return book.response(f"read-and-understood-{version.page.identifier}-rev{version.number}.xlsx")

@@ -162,3 +162,32 @@ def test_unit_index_lists_current_documents_for_the_reader(client, people):
     client.force_login(people["staff"])
     html = client.get(index_url).content.decode()
     assert "TT-40" in html and "QT-41" in html
+
+
+def test_the_records_table_tells_who_keeps_a_record_from_where_it_is_kept(client, people):
+    from django.utils import translation
+
+    records = [
+        {
+            "type": "record",
+            "value": {"record": "Sổ theo dõi", "keeper": "Văn thư", "location": "Tủ hồ sơ 2", "retention": "5 năm"},
+        }
+    ]
+    page = make_document(unit=people["unit"], user=people["officer"], content={"records": records})
+    client.force_login(people["staff"])
+    html = client.get(page.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    table = html[html.index("Sổ theo dõi") - 600 : html.index("Sổ theo dõi")]
+    with translation.override("en"):
+        kept_by, where = translation.gettext("Kept by (person or unit)"), translation.gettext("Storage location")
+    assert f"<th>{kept_by}</th><th>{where}</th>" in table
+
+
+def test_the_document_list_is_titled_like_the_navigation_item(client, people):
+    from django.utils.translation import gettext
+
+    make_document(unit=people["unit"], user=people["officer"])
+    client.force_login(people["staff"])
+    html = client.get("/procedures/").content.decode()
+    assert f"<h1>{gettext('Documents')}</h1>" in html
+    nav = html[: html.index("<h1>")]
+    assert f">{gettext('Documents')}<" in nav

@@ -32,7 +32,8 @@ def test_export_lists_acknowledged_and_pending_people_by_unit(client, unit, offi
     assert f"{page.identifier}-rev1.xlsx" in response["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = book.active
-    assert page.identifier in sheet["A2"].value
+    assert sheet.title == page.identifier  # not "Đã đọc và hiểu  QT-… Thủ tụ" (colon dropped, cut at 31)
+    assert page.identifier in sheet["A2"].value and page.title in sheet["A2"].value
     assert "1 đã xác nhận, 1 chưa xác nhận" in sheet["A3"].value
     headings = [cell.value for cell in sheet[TABLE_HEADER_ROW]]
     assert headings == [str(column.header) for column in EXPORT_COLUMNS]
