@@ -108,6 +108,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Language and time: Vietnamese first, English available; dates in the
 # reader's zone (Asia/Ho_Chi_Minh unless the person chose another).
 LANGUAGE_CODE = env.get("LANGUAGE_CODE", "vi")
+FORMAT_MODULE_PATH = ["qms.formats"]
 # How names read: Vietnamese puts the family name first ("Hoàng Thị Mai").
 QMS_FAMILY_NAME_FIRST = env.get_bool("QMS_FAMILY_NAME_FIRST", LANGUAGE_CODE.startswith("vi"))
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

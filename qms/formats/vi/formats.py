@@ -1,0 +1,5 @@
+# Vietnamese administrative documents write dates day/month/year with slashes (13/12/2026), as the
+# Excel registers do; Django's own Vietnamese short format uses dashes and puts the time first.
+SHORT_DATE_FORMAT = "d/m/Y"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
