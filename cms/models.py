@@ -8,6 +8,7 @@ each periodic review as an immutable `DocumentReview`.
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks
@@ -387,4 +388,6 @@ class DocumentReview(models.Model):
         default_permissions = ("view",)
 
     def __str__(self):
-        return f"{self.page.identifier} {self.get_outcome_display()} {self.reviewed_at:%Y-%m-%d}"
+        # The local day in the site's date format: the UTC date of a morning review is the day before.
+        day = formats.date_format(timezone.localtime(self.reviewed_at), "SHORT_DATE_FORMAT")
+        return f"{self.page.identifier} {self.get_outcome_display()} {day}"

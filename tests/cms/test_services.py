@@ -14,6 +14,12 @@ from tests.cms.builders import make_document
 pytestmark = pytest.mark.django_db
 
 
+def short(day):
+    from django.utils import formats
+
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
 def test_document_create_records_the_given_version():
     unit = factories.make_unit()
     owner = factories.make_staff(unit=unit)
@@ -71,10 +77,11 @@ def test_a_back_dated_history_is_superseded_on_each_successors_effective_date(cl
     client.force_login(factories.make_staff(unit=unit))
     page.refresh_from_db()
     history = client.get(page.url).content.decode()
-    assert "03-02-2025" in history and "11-04-2026" in history
-    assert timezone.localdate().strftime("%d-%m-%Y") not in history.split("<tbody>")[-1]
+    history = history[history.index('class="amendments"') :]
+    assert f"{short(datetime.date(2025, 2, 3))}" in history and f"{short(datetime.date(2026, 4, 11))}" in history
+    assert short(timezone.localdate()) not in history
     banner = client.get(f"{page.url}v/2/").content.decode()
-    assert "11-04-2026" in banner.split('class="banner superseded"')[1].split("</p>")[0]
+    assert short(datetime.date(2026, 4, 11)) in banner.split('class="banner superseded"')[1].split("</p>")[0]
 
 
 def test_a_revision_published_today_supersedes_the_previous_now():
@@ -170,3 +177,11 @@ def test_register_fields_update_without_a_new_version():
     assert page.is_public and page.review_interval_months == 24
     assert page.next_review_date == datetime.date(2027, 1, 1)
     assert DocumentVersion.objects.filter(page=page).count() == 1
+
+
+def test_a_review_is_named_by_its_local_day():
+    page = make_document()
+    review = services.document_review_record(page=page, outcome="valid", comment="", user=factories.make_officer())
+    morning = datetime.datetime(2026, 4, 11, 6, 0, tzinfo=timezone.get_default_timezone())  # 10 April in UTC
+    review.reviewed_at = morning
+    assert short(datetime.date(2026, 4, 11)) in str(review)
