@@ -5,7 +5,7 @@ results and the findings. Built with the project's `RegisterWorkbook`, so every 
 organisation, the title, and who exported it when.
 """
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,11 +20,12 @@ def _people(audit):
 
 
 def _date(value):
-    return value.strftime("%d/%m/%Y") if value else ""
+    # The reader's format (d/m/Y in Vietnamese, m/d/Y in English): an English page never mixes the two.
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
 def _datetime(value):
-    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else ""
 
 
 def cover_pairs(audit):

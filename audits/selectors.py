@@ -1,9 +1,14 @@
 """Reads reused by views, services and reports (ISO 9001 9.2.2 a: programme coverage)."""
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from qms.core.models import IsoClause, OrganisationUnit
 
@@ -178,24 +183,105 @@ class HistoryEntry:
     changes: list
 
 
-def _entries(records, label):
+EMPTY = "–"
+# Fields that only carry the row's identity or an optimistic-lock counter: never a change a reader needs.
+_NOT_SHOWN = {"id", "version"}
+
+
+def _object_label(obj):
+    """How a related record is named in the history: clause 8.5.1, document QT-07, audit ĐGNB-2026-01."""
+    if isinstance(obj, IsoClause):
+        return obj.number
+    for attribute in ("identifier", "reference"):
+        value = getattr(obj, attribute, None)
+        if isinstance(value, str) and value:
+            return value
+    return str(obj)
+
+
+def _history_value(model, field_name, value):
+    """A value of a history row as a reader reads it (ISO 9001 7.5.3: the record must be legible).
+
+    simple_history gives raw values: primary keys for foreign keys, the through-table rows
+    ({"audit": 4, "isoclause": 44}) for many-to-many fields, codes for choices, aware UTC datetimes.
+    """
+    if value in (None, "", [], {}):
+        return EMPTY
+    try:
+        model_field = model._meta.get_field(field_name)
+    except FieldDoesNotExist:
+        return str(value)
+    if model_field.many_to_many:
+        target = model_field.related_model
+        key = model_field.m2m_reverse_field_name()
+        ids = []
+        for row in value:
+            if isinstance(row, dict):
+                pk = row.get(key, row.get(f"{key}_id"))
+                if pk is not None:
+                    ids.append(pk)
+        labels = [_object_label(obj) for obj in target._base_manager.filter(pk__in=ids)]
+        return ", ".join(labels) or EMPTY
+    if model_field.is_relation:
+        obj = model_field.related_model._base_manager.filter(pk=getattr(value, "pk", value)).first()
+        # A related record that no longer exists is still named by its key, never "Deleted … (pk=None)".
+        return _object_label(obj) if obj is not None else f"#{getattr(value, 'pk', value)}"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value)) or EMPTY
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def _changes(record, previous):
+    """(field label, old, new) of what differs between two history rows, state fields included.
+
+    simple_history's `diff_against` leaves out fields that are not editable in a form; on an audit
+    those are the state (status, meetings, conclusion, closure), which is the history a reader needs most.
+    """
+    model = record.instance_type
+    changed = []
+    for tracked in record.tracked_fields:
+        if tracked.name in _NOT_SHOWN:
+            continue
+        old, new = getattr(previous, tracked.attname), getattr(record, tracked.attname)
+        if old != new:
+            changed.append((tracked.name, old, new))
+    m2m = [tracked.name for tracked in getattr(record, "_history_m2m_fields", [])]
+    if m2m:
+        try:
+            delta = record.diff_against(previous, included_fields=m2m)
+        except Exception:  # noqa: BLE001 - a history row the model no longer matches still shows its reason
+            delta = None
+        if delta is not None:
+            changed += [(change.field, change.old, change.new) for change in delta.changes]
+    changes = []
+    for name, old, new in changed:
+        try:
+            label = capfirst(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:  # a field the model no longer has: keep its name
+            label = name
+        changes.append((label, _history_value(model, name, old), _history_value(model, name, new)))
+    return changes
+
+
+def _entries(records, label, limit):
+    """History entries of `records` (newest first; one more than `limit` so the oldest shown has its previous)."""
+    records = list(records)
     entries = []
-    for record in records:
+    for index, record in enumerate(records[:limit]):
         changes = []
-        previous = record.prev_record
+        # The previous record is the next one in this list: no query per row, and two records saved
+        # in the same instant still compare with each other.
+        previous = records[index + 1] if index + 1 < len(records) else None
         if previous is not None:
-            try:
-                delta = record.diff_against(previous)
-            except Exception:  # noqa: BLE001 - a history row the model no longer matches still shows its reason
-                delta = None
-            if delta is not None:
-                for change in delta.changes:
-                    field_name = change.field
-                    try:
-                        field_name = str(record.instance_type._meta.get_field(change.field).verbose_name)
-                    except Exception:  # noqa: BLE001 - m2m or removed field: keep its name
-                        pass
-                    changes.append((field_name, change.old, change.new))
+            changes = _changes(record, previous)
         entries.append(
             HistoryEntry(
                 when=record.history_date,
@@ -210,10 +296,13 @@ def _entries(records, label):
 
 def audit_history(audit, limit=100):
     """Who changed what on the audit and its findings, and why (ISO 9001 7.5.3, 9.2.2 f): newest first."""
-    audit_records = audit.history.select_related("history_user").order_by("-history_date")[:limit]
-    finding_records = (
-        Finding.history.filter(audit_id=audit.pk).select_related("history_user").order_by("-history_date")[:limit]
-    )
-    entries = _entries(audit_records, lambda record: audit.reference)
-    entries += _entries(finding_records, lambda record: f"{audit.reference}/{record.number:02d}")
+    order = ("-history_date", "-history_id")
+    audit_records = audit.history.select_related("history_user").order_by(*order)[: limit + 1]
+    finding_records = Finding.history.filter(audit_id=audit.pk).select_related("history_user").order_by("id", *order)
+    entries = _entries(audit_records, lambda record: audit.reference, limit)
+    by_finding = {}
+    for record in finding_records:
+        by_finding.setdefault(record.id, []).append(record)
+    for records in by_finding.values():
+        entries += _entries(records, lambda record: f"{audit.reference}/{record.number:02d}", limit)
     return sorted(entries, key=lambda entry: entry.when, reverse=True)[:limit]
