@@ -13,6 +13,8 @@ Messages use `t`/`tl` (see qms.spreadsheets.importer_messages) so that they are
 translated in the spreadsheets catalogue, not added to the audits catalogue.
 """
 
+from django.utils.text import capfirst
+
 from qms.core.models import IsoClause
 from qms.spreadsheets.importer_messages import t, tl
 from qms.spreadsheets.imports import ImportColumn, Importer, RowError, history_reason, normalise, register
@@ -30,7 +32,8 @@ class ChecklistQuestionImporter(Importer):
     columns = [
         ImportColumn(
             "clause",
-            tl("ISO 9001 clause"),
+            # Capitalised here: the same msgid is also a model's lower-case verbose name in some catalogues.
+            capfirst(tl("ISO 9001 clause")),
             key=True,
             max_length=12,
             help=tl("Clause number, e.g. 8.5.1. The clause, the document or both."),

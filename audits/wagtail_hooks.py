@@ -1,7 +1,8 @@
 """Admin registration of internal audits (ISO 9001 9.2): programmes, audits, findings, question bank.
 
-Wagtail's ModelViewSet gives the lists, filters, Excel export and inspect views
-(https://docs.wagtail.org/en/stable/extending/generic_views.html). Saving goes through
+Wagtail's ModelViewSet gives the lists, filters and inspect views
+(https://docs.wagtail.org/en/stable/extending/generic_views.html); a list's Excel download is the
+register of `audits.registers`, built by the product's spreadsheet layer. Saving goes through
 `audits.services`, so the independence rule (9.2.2 c) and the history entry apply here as on
 the site; per-audit rights come from `audits.permissions` through a permission policy.
 """
@@ -22,7 +23,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import permissions, selectors, services
+from . import permissions, registers, selectors, services
 from .models import Audit, AuditProgramme, ChecklistQuestion, Finding
 
 # --- permission policies ---------------------------------------------------------------------
@@ -177,6 +178,7 @@ class AuditViewSet(ModelViewSet):
     name = "audit_register"
     icon = "clipboard-list"
     menu_label = _("Audits")
+    index_view_class = registers.AuditIndexView
     add_view_class = AuditCreateView
     edit_view_class = AuditEditView
     list_display = [
@@ -190,19 +192,6 @@ class AuditViewSet(ModelViewSet):
     ]
     filterset_class = AuditFilterSet
     search_fields = ["reference", "title"]
-    list_export = [
-        "reference",
-        "title",
-        "programme",
-        "kind",
-        "status",
-        "planned_start",
-        "planned_end",
-        "actual_start",
-        "actual_end",
-        "lead_auditor",
-        "closed_at",
-    ]
     export_filename = "audits"
     form_fields = [
         "programme",
@@ -250,6 +239,7 @@ class ProgrammeViewSet(ModelViewSet):
     name = "audit_programmes"
     icon = "date"
     menu_label = _("Audit programmes")
+    index_view_class = registers.ProgrammeIndexView
     add_view_class = ProgrammeCreateView
     edit_view_class = ProgrammeEditView
     list_display = [
@@ -264,7 +254,6 @@ class ProgrammeViewSet(ModelViewSet):
         ),
     ]
     list_filter = ["status"]
-    list_export = ["year", "objectives", "status", "approved_by", "approved_at"]
     export_filename = "audit-programmes"
     form_fields = ["year", "objectives"]
     inspect_view_enabled = True
@@ -276,6 +265,7 @@ class FindingViewSet(ModelViewSet):
     name = "audit_findings"
     icon = "warning"
     menu_label = _("Findings")
+    index_view_class = registers.FindingIndexView
     list_display = [
         "__str__",
         "audit",
@@ -286,20 +276,6 @@ class FindingViewSet(ModelViewSet):
     ]
     filterset_class = FindingFilterSet
     search_fields = ["statement", "evidence"]
-    list_export = [
-        "audit",
-        "number",
-        "classification",
-        "statement",
-        "evidence",
-        "clause",
-        "document",
-        "unit",
-        "nonconformity",
-        "verification",
-        "recorded_by",
-        "recorded_at",
-    ]
     export_filename = "audit-findings"
     form_fields = ["classification", "statement", "evidence"]
     inspect_view_enabled = True
@@ -311,10 +287,10 @@ class ChecklistQuestionViewSet(ModelViewSet):
     name = "audit_questions"
     icon = "help"
     menu_label = _("Question bank")
+    index_view_class = registers.QuestionIndexView
     list_display = ["text", "clause", "document", "is_active"]
     list_filter = ["is_active", "clause", "document"]
     search_fields = ["text"]
-    list_export = ["clause", "document", "text", "sort_order", "is_active"]
     export_filename = "audit-questions"
     form_fields = ["clause", "document", "text", "sort_order", "is_active"]
     copy_view_enabled = False
