@@ -26,14 +26,17 @@ def test_auditor_records_a_finding_and_raises_its_nonconformity(page):
 
     log_in(page, auditor)
     page.goto(f"/audits/{audit.pk}/")
-    page.click("form[action$='/checklist/generate/'] button")
+    # Wait for each submit's own page: the previous page already shows a success message.
+    with page.expect_navigation():
+        page.click("form[action$='/checklist/generate/'] button")
     page.wait_for_selector(".messages .success")
     page.click("a.record-finding")
     page.select_option("#id_classification", "minor")
     page.fill("#id_statement", "Hồ sơ cấp phép lữ hành không có phiếu kiểm soát")
     page.fill("#id_evidence", "5/12 hồ sơ tháng 10 không có phiếu kiểm soát")
     page.select_option("#id_clause", label=str(IsoClause.objects.get(number="8.5.1")))
-    page.click("form.card button[type=submit]")
+    with page.expect_navigation():
+        page.click("form.card button[type=submit]")
     page.wait_for_selector(".messages .success")
     finding = Finding.objects.get(audit=audit)
     assert finding.unit == unit  # the only unit in scope is proposed
