@@ -32,7 +32,11 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from wagtail import views as wagtail_views
 
-GENERATION_KEY = "cms:reader-cache:generation"
+# Part of every key of the document caches (this one and the body cache of cms.views.pages): bump it
+# when a release changes how a document page renders, so that no page cached before the release is
+# served after it.
+LAYOUT_VERSION = 2
+GENERATION_KEY = f"cms:reader-cache:{LAYOUT_VERSION}:generation"
 TIMEOUT = 3600
 # Letters only, so that they pass through HTML escaping unchanged.
 CSRF_HOLE = "qmsReaderCacheCsrfHole"
@@ -135,7 +139,7 @@ def _key(request):
         _reader(request),
         timezone.localdate().isoformat(),  # overdue banners and acknowledgement deadlines change at midnight
     )
-    return "cms:reader-cache:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"cms:reader-cache:{LAYOUT_VERSION}:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _cacheable_request(request):

@@ -66,6 +66,7 @@ def _cached_body(request, page, newest):
         str(part)
         for part in (
             "cms:doc",
+            reader_cache.LAYOUT_VERSION,
             page.pk,
             page.live_revision_id,
             newest.pk if newest else 0,
