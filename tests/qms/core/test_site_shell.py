@@ -27,7 +27,10 @@ def test_healthz_reports_broker_down(client):
 def test_home_page_for_anonymous_and_staff(client):
     response = client.get("/")
     assert response.status_code == 200
-    assert "Hệ thống quản lý chất lượng" in response.content.decode()
+    html = response.content.decode()
+    assert "Hệ thống quản lý chất lượng" in html
+    title = html[html.index("<title>") + len("<title>") : html.index("</title>")]
+    assert title.strip() and " · " not in title  # the home page's own title, not "X · X"
     client.force_login(factories.make_staff())
     assert client.get("/").status_code == 200
 
