@@ -26,7 +26,7 @@ class AuditError(Exception):
 def _save(obj, *, user, reason):
     obj._history_user = user
     # django-simple-history keeps at most 100 characters of the reason.
-    obj._change_reason = str(reason or "")[:100]
+    obj._change_reason = str(reason or "")
     obj.save()
     return obj
 

@@ -98,7 +98,7 @@ def transition_label(source, target):
 
 def _save(obj, user, reason):
     obj._history_user = user
-    obj._change_reason = str(reason)[:100] if reason else ""
+    obj._change_reason = str(reason) if reason else ""
     obj.version += 1
     obj.save()
 
@@ -183,7 +183,7 @@ def nonconformity_report(
         status_changed_at=reported_at,
     )
     nc._history_user = recorded_by or reported_by
-    nc._change_reason = str(reason or _("Reported"))[:100]
+    nc._change_reason = str(reason or _("Reported"))
     nc.save()
     # The M2M history rows carry the same user and reason.
     if documents:
@@ -316,7 +316,7 @@ def action_create(*, nonconformity, kind, description, owner, due_date, user, re
         nonconformity=nc, kind=kind, description=_clean(description), owner=owner, due_date=due_date
     )
     action._history_user = user
-    action._change_reason = str(reason or _("Action planned"))[:100]
+    action._change_reason = str(reason or _("Action planned"))
     action.save()
     return action
 

@@ -94,6 +94,9 @@ DATABASES = {"default": env.get_database("DATABASE_URL", VAR_DIR / "qms.sqlite3"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
+# A reason in the trail is kept whole: a rejection or reopening reason may exist only
+# there (ISO 9001 7.5.3, 10.2.2). The default is a CharField(100).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 AUTHENTICATION_BACKENDS = ["qms.core.auth_backends.QmsModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
