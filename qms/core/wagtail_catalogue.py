@@ -25,6 +25,9 @@ DOMAINS = ("django", "djangojs")
 # Wagtail apps whose catalogue we do not carry although they may be installed: none today. An app
 # here is left to Wagtail's own catalogue (and reported as such by the check).
 NOT_COVERED: set[str] = set()
+# Third-party apps whose messages show in the Wagtail admin and that ship no English catalogue: the
+# language whose catalogue lists their msgids (its translations are not used).
+THIRD_PARTY = {"django_celery_beat": "de", "simple_history": "de"}
 HEADER = {
     "Project-Id-Version": "qms-tracker wagtail-vi",
     "Language": "vi",
@@ -47,25 +50,41 @@ def catalogue_path(domain: str) -> Path:
     return catalogue_dir() / f"{domain}.po"
 
 
+def _shown_in_wagtail(entry: polib.POEntry) -> bool:
+    """A third-party message our users can meet: one from models or app configs, which the Wagtail
+    viewsets show (django-celery-beat's schedules, django-simple-history's change kinds), not one of
+    the Django admin's, which this product does not install."""
+    return any(not (path.endswith("admin.py") or "/templates/" in path) for path, _line in entry.occurrences)
+
+
 def sources(domain: str) -> list[tuple[str, Path]]:
-    """(app name, English catalogue) of every installed Wagtail app that ships one for ``domain``."""
+    """(app name, catalogue listing its messages) of every installed app whose messages we carry."""
     found = []
     for config in apps.get_app_configs():
-        if not config.name.startswith("wagtail") or config.name in NOT_COVERED:
+        if config.name in NOT_COVERED:
             continue
-        path = Path(config.path) / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"
+        if config.name.startswith("wagtail"):
+            path = Path(config.path) / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"
+        elif config.name in THIRD_PARTY:
+            path = Path(config.path) / "locale" / THIRD_PARTY[config.name] / "LC_MESSAGES" / f"{domain}.po"
+        else:
+            continue
         if path.exists():
             found.append((config.name, path))
     return found
 
 
+def _messages(app: str, path: Path) -> list[polib.POEntry]:
+    entries = [e for e in polib.pofile(str(path)) if not e.obsolete]
+    return [e for e in entries if _shown_in_wagtail(e)] if app in THIRD_PARTY else entries
+
+
 def source_entries(domain: str) -> dict[tuple[str | None, str], tuple[str, polib.POEntry]]:
-    """Every message of the Wagtail apps for ``domain``, keyed by (context, msgid), first app first."""
+    """Every message to carry for ``domain``, keyed by (context, msgid), first app first."""
     entries = {}
     for app, path in sources(domain):
-        for entry in polib.pofile(str(path)):
-            if not entry.obsolete:
-                entries.setdefault((entry.msgctxt, entry.msgid), (app, entry))
+        for entry in _messages(app, path):
+            entries.setdefault((entry.msgctxt, entry.msgid), (app, entry))
     return entries
 
 
@@ -97,7 +116,7 @@ def counts(domain: str) -> dict[str, tuple[int, int]]:
     ours = {(e.msgctxt, e.msgid): e for e in load(domain)}
     result = {}
     for app, path in sources(domain):
-        keys = {(e.msgctxt, e.msgid) for e in polib.pofile(str(path)) if not e.obsolete}
+        keys = {(e.msgctxt, e.msgid) for e in _messages(app, path)}
         result[app] = (sum(1 for key in keys if key in ours and translated(ours[key])), len(keys))
     return result
 
@@ -137,8 +156,9 @@ def update(domain: str) -> tuple[int, int]:
             msgid=source.msgid,
             msgid_plural=source.msgid_plural,
             msgstr="",
+            occurrences=[],
             msgstr_plural={0: ""} if source.msgid_plural else {},
-            flags=list(source.flags),
+            flags=[flag for flag in source.flags if flag != "fuzzy"],
             comment=app,
         )
         po.append(entry)
