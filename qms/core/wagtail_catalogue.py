@@ -16,7 +16,9 @@ See https://docs.djangoproject.com/en/5.2/topics/i18n/translation/#how-django-di
 import re
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
+import django
 import polib
 from django.apps import apps
 from django.conf import settings
@@ -28,6 +30,12 @@ NOT_COVERED: set[str] = set()
 # Third-party apps whose messages show in the Wagtail admin and that ship no English catalogue: the
 # language whose catalogue lists their msgids (its translations are not used).
 THIRD_PARTY = {"django_celery_beat": "de", "simple_history": "de"}
+DATA_APP = "qms data (workflow names)"
+# Django's own Vietnamese lags its msgids (timesince's "%(num)d minute" is English, so the dashboard
+# says "0 minutes trước"): we carry the messages of Django's core that its catalogue lacks, except
+# language names (we offer two) and the default start page (never shown).
+DJANGO_APP = "django"
+_DJANGO_SKIPPED = ("conf/global_settings.py", "views/templates/default_urlconf.html")
 HEADER = {
     "Project-Id-Version": "qms-tracker wagtail-vi",
     "Language": "vi",
@@ -39,7 +47,7 @@ HEADER = {
     "Last-Translator": "QMS tracker contributors",
     "Language-Team": "Vietnamese",
 }
-_PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}|</?[a-zA-Z][^>]*>")
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdifr]|\{\w*\}|</?[a-zA-Z][^>]*>")
 
 
 def catalogue_dir() -> Path:
@@ -60,10 +68,11 @@ def _shown_in_wagtail(entry: polib.POEntry) -> bool:
 def sources(domain: str) -> list[tuple[str, Path]]:
     """(app name, catalogue listing its messages) of every installed app whose messages we carry."""
     found = []
-    for config in apps.get_app_configs():
+    django_core = SimpleNamespace(name=DJANGO_APP, path=str(Path(django.__file__).parent / "conf"))
+    for config in [*apps.get_app_configs(), django_core]:
         if config.name in NOT_COVERED:
             continue
-        if config.name.startswith("wagtail"):
+        if config.name.startswith("wagtail") or config.name == DJANGO_APP:
             path = Path(config.path) / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"
         elif config.name in THIRD_PARTY:
             path = Path(config.path) / "locale" / THIRD_PARTY[config.name] / "LC_MESSAGES" / f"{domain}.po"
@@ -74,9 +83,28 @@ def sources(domain: str) -> list[tuple[str, Path]]:
     return found
 
 
+def _lacking_in_django(entry: polib.POEntry, django_vi: set) -> bool:
+    if (entry.msgctxt, entry.msgid) in django_vi:
+        return False
+    return not all(path.endswith(_DJANGO_SKIPPED) for path, _line in entry.occurrences)
+
+
 def _messages(app: str, path: Path) -> list[polib.POEntry]:
     entries = [e for e in polib.pofile(str(path)) if not e.obsolete]
+    if app == DJANGO_APP:
+        vi = polib.pofile(str(path).replace("/en/", "/vi/"))
+        django_vi = {(e.msgctxt, e.msgid) for e in vi if e.translated()}
+        return [e for e in entries if _lacking_in_django(e, django_vi)]
     return [e for e in entries if _shown_in_wagtail(e)] if app in THIRD_PARTY else entries
+
+
+def data_names() -> list[str]:
+    """The English names our migrations give Wagtail data the admin shows (the approval workflow and
+    its steps); qms.core.workflow_names shows them translated through this catalogue."""
+    from importlib import import_module
+
+    workflow = import_module("cms.migrations.0005_document_approval_workflow")
+    return [workflow.WORKFLOW_NAME, *(task for task, _group in workflow.TASKS)]
 
 
 def source_entries(domain: str) -> dict[tuple[str | None, str], tuple[str, polib.POEntry]]:
@@ -85,6 +113,9 @@ def source_entries(domain: str) -> dict[tuple[str | None, str], tuple[str, polib
     for app, path in sources(domain):
         for entry in _messages(app, path):
             entries.setdefault((entry.msgctxt, entry.msgid), (app, entry))
+    if domain == "django":
+        for name in data_names():
+            entries.setdefault((None, name), (DATA_APP, polib.POEntry(msgid=name)))
     return entries
 
 
@@ -112,13 +143,13 @@ def missing(domain: str) -> dict[str, list[str]]:
 
 
 def counts(domain: str) -> dict[str, tuple[int, int]]:
-    """Per Wagtail app, (translated, total) of all its messages, shared ones included."""
+    """Per app, (translated, total) of all its messages, shared ones included."""
     ours = {(e.msgctxt, e.msgid): e for e in load(domain)}
-    result = {}
-    for app, path in sources(domain):
-        keys = {(e.msgctxt, e.msgid) for e in _messages(app, path)}
-        result[app] = (sum(1 for key in keys if key in ours and translated(ours[key])), len(keys))
-    return result
+    groups = {app: {(e.msgctxt, e.msgid) for e in _messages(app, path)} for app, path in sources(domain)}
+    if domain == "django":
+        groups[DATA_APP] = {(None, name) for name in data_names()}
+    done = {app: sum(1 for key in keys if key in ours and translated(ours[key])) for app, keys in groups.items()}
+    return {app: (done[app], len(keys)) for app, keys in groups.items()}
 
 
 def placeholders(text: str) -> Counter:
