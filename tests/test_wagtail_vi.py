@@ -170,3 +170,20 @@ def test_account_page_in_vietnamese(superuser_client):
         ["Thông tin cá nhân", "Thông báo", "Họ tên và email", "Tùy chọn giao diện"],
         ["Profile", "Notifications", "Name and Email", "Theme preferences"],
     )
+
+
+@pytest.mark.django_db
+def test_moderation_email_in_vietnamese(mailoutbox):
+    from cms.services import document_submit
+
+    unit = factories.make_unit()
+    officer = factories.make_officer(unit=unit)
+    factories.make_officer(unit=unit)  # a reviewer of the first step, told by e-mail
+    page = make_document(user=officer, unit=unit)
+    mailoutbox.clear()
+    document_submit(page=page, user=officer, change_summary="Sửa đổi điều 3 theo yêu cầu")
+    assert mailoutbox
+    for message in mailoutbox:
+        assert message.subject.startswith(f'Trang "{page.title}" đã được gửi duyệt'), message.subject
+        assert "Bạn có thể sửa trang tại đây:" in message.body
+        assert "has been submitted" not in message.subject + message.body
