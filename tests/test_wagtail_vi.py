@@ -158,8 +158,9 @@ def test_page_editor_in_vietnamese(superuser_client):
         ["Save draft", "More actions", "Submit to Document approval", "Preview", "Promote", "Content"],
     )
     # The editor's own JavaScript messages ("Collapse all") come from the djangojs catalogue.
-    script = superuser_client.get(reverse("wagtailadmin_javascript_catalog")).content.decode("unicode_escape")
-    assert "Thu gọn tất cả" in script and "Mở rộng tất cả" in script
+    script = superuser_client.get(reverse("wagtailadmin_javascript_catalog")).content.decode()
+    for phrase in ("Thu gọn tất cả", "Mở rộng tất cả"):
+        assert phrase in script or json.dumps(phrase)[1:-1] in script, phrase
 
 
 @pytest.mark.django_db
