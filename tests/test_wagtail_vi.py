@@ -19,7 +19,7 @@ from tests import factories
 from tests.cms.builders import make_document
 
 ROOT = Path(__file__).resolve().parent.parent
-# Every module our users meet; the catalogue must translate all of their messages.
+# The modules our users meet today; the catalogue must translate all of their messages.
 COVERED = {
     "django": {
         "wagtail.admin",
@@ -45,7 +45,9 @@ COVERED = {
 def test_every_message_of_the_wagtail_modules_is_translated(domain):
     counts = catalogue.counts(domain)
     assert COVERED[domain] <= set(counts), f"a module is no longer a source: {COVERED[domain] - set(counts)}"
-    missing = {app: msgids for app, msgids in catalogue.missing(domain).items() if app in COVERED[domain]}
+    # Every installed source counts, not only the listed ones: installing another Wagtail app
+    # (wagtail.locales, wagtail.embeds...) fails here until its messages are translated.
+    missing = catalogue.missing(domain)
     assert not missing, f"run `make wagtail-messages` and translate: { {a: m[:5] for a, m in missing.items()} }"
 
 
