@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from . import workflow_names  # noqa: F401 (its hooks show the workflow's names translated)
 from .models import IsoClause, OrganisationUnit
 
 

@@ -115,7 +115,9 @@ FORMAT_MODULE_PATH = ["qms.formats"]
 # How names read: Vietnamese puts the family name first ("Hoàng Thị Mai").
 QMS_FAMILY_NAME_FIRST = env.get_bool("QMS_FAMILY_NAME_FIRST", LANGUAGE_CODE.startswith("vi"))
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own wording first; then the project's Vietnamese for the Wagtail admin, which a LOCALE_PATHS
+# catalogue lets win over Wagtail's partial one (qms/core/wagtail_catalogue.py, issue 20).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "wagtail"]
 TIME_ZONE = env.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
