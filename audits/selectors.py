@@ -38,6 +38,15 @@ def independence_conflicts(*, auditors, units=(), documents=()):
     return conflicts
 
 
+def audit_independence_conflicts(audit):
+    """Independence conflicts of the audit's team as it is now, against its scope (9.2.2 c)."""
+    return independence_conflicts(
+        auditors=audit.auditors(),
+        units=list(audit.scope_units.all()),
+        documents=list(audit.scope_documents.select_related("unit")),
+    )
+
+
 def audits_for_user(user):
     """Audits the person is on, as lead auditor or team member ("my audits")."""
     if not user.is_authenticated:

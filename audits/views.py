@@ -106,6 +106,8 @@ def audit_detail(request, pk):
         "close_form": CloseForm(),
         "verify_form": VerifyForm(),
         "blockers": services.closure_blockers(audit) if audit.status == Audit.Status.REPORTING else [],
+        # Said before anyone presses a step that would be refused (ISO 9001 9.2.2 c).
+        "independence": "" if audit.is_closed else services.independence_blocker(audit),
         "results_open": audit.status in services.RESULTS_OPEN,
         "history": selectors.audit_history(audit),
     }
