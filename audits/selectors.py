@@ -164,6 +164,32 @@ def checklist_counts(audit):
     return [(label, counts.get(value, 0)) for value, label in ChecklistItem.Result.choices]
 
 
+#: The checklist filters of the workspace: what each shows (ISO 9001 9.2.2: the auditor works through
+#: the lines still to assess and comes back to the nonconforming ones for the findings).
+CHECKLIST_FILTERS = ("all", "open", "nonconforming")
+
+
+@dataclass
+class ChecklistView:
+    which: str
+    lines: list
+    counts: dict
+
+
+def checklist_lines(audit, which="all"):
+    """The checklist lines one filter shows, in order, with the count of every filter."""
+    from .models import ChecklistItem
+
+    items = list(audit.checklist.select_related("clause", "document").order_by("sort_order", "pk"))
+    groups = {
+        "all": items,
+        "open": [item for item in items if item.result == ChecklistItem.Result.NOT_ASSESSED],
+        "nonconforming": [item for item in items if item.result == ChecklistItem.Result.NONCONFORMITY],
+    }
+    which = which if which in groups else "all"
+    return ChecklistView(which=which, lines=groups[which], counts={key: len(value) for key, value in groups.items()})
+
+
 def same_scope(audit, other):
     """Two audits have the same scope when their units, documents and clauses are the same sets."""
 

@@ -1,9 +1,10 @@
 """Real browser: an auditor records a finding and raises its nonconformity, once (ISO 9001 9.2.2 e, 10.2)."""
 
 import pytest
+from django.utils import translation
 
 from audits import services
-from audits.models import Finding
+from audits.models import ChecklistItem, Finding
 from qms.core.models import IsoClause
 from qms.nonconformities.models import Nonconformity
 from tests import factories
@@ -52,3 +53,59 @@ def test_auditor_records_a_finding_and_raises_its_nonconformity(page):
     assert Nonconformity.objects.count() == 1
     finding.refresh_from_db()
     assert finding.nonconformity == nonconformity
+
+
+def _running_audit_with_checklist(clauses):
+    unit = factories.make_unit(code="QLDL", name="Phòng Quản lý Du lịch")
+    officer = factories.make_officer(unit=factories.make_unit(code="VP", name="Văn phòng"))
+    auditor = factories.make_auditor(unit=factories.make_unit(code="TTRA", name="Thanh tra"), first_name="Dũng")
+    audit = builders.make_audit(
+        lead=auditor,
+        units=[unit],
+        clauses=[IsoClause.objects.get(number=number) for number in clauses],
+        user=officer,
+        reference="ĐGNB-2",
+    )
+    services.audit_start_preparation(audit=audit, user=auditor)
+    services.audit_open(audit=audit, user=auditor)
+    with translation.override("vi"):
+        items = services.checklist_generate(audit=audit, user=auditor)
+    return audit, auditor, items
+
+
+def test_the_checklist_is_a_compact_table_whose_line_is_recorded_in_place(page):
+    """ISO 9001 9.2.2: the auditor works through the checklist; 24 lines must be scannable, not 12,000 px."""
+    audit, auditor, items = _running_audit_with_checklist(["7.1", "8.2", "8.5", "9.1"])
+    assert len(items) >= 20
+    log_in(page, auditor)
+    page.goto(f"/audits/{audit.pk}/")
+    checklist = page.locator("#checklist")
+    assert checklist.bounding_box()["height"] < 2600, "the checklist should be a compact table"
+    assert page.locator("#checklist tbody tr").count() == len(items)
+
+    line = items[2]
+    row = page.locator(f"#item-{line.pk}")
+    assert not row.locator("textarea").first.is_visible()  # the form is folded until asked for
+    row.locator("summary").click()
+    row.locator("textarea[name$='-evidence']").fill("Sổ theo dõi tháng 11 thiếu 3 hồ sơ")
+    row.locator("select[name$='-result']").select_option("nonconformity")
+    with page.expect_navigation():
+        row.locator("button.save-line").click()
+    page.wait_for_selector(".messages .success")
+    line.refresh_from_db()
+    assert line.result == ChecklistItem.Result.NONCONFORMITY
+    with translation.override("vi"):
+        label = str(ChecklistItem.Result.NONCONFORMITY.label)
+    assert label in page.locator(f"#item-{line.pk} .line-result").inner_text()
+
+    # Filters: the nonconforming one alone; open lines without it; all of them again.
+    with page.expect_navigation():
+        page.click("#checklist a.line-filter[data-filter='nonconforming']")
+    assert page.locator("#checklist tbody tr").count() == 1
+    assert page.locator(f"#item-{line.pk}").count() == 1
+    with page.expect_navigation():
+        page.click("#checklist a.line-filter[data-filter='open']")
+    assert page.locator("#checklist tbody tr").count() == len(items) - 1
+    assert page.locator(f"#item-{line.pk}").count() == 0
+    counts = page.locator("#checklist .line-filters").inner_text()
+    assert f"({len(items)})" in counts and "(1)" in counts
