@@ -105,6 +105,23 @@ class Coverage:
     def complete(self):
         return not (self.missing_documents or self.missing_units or self.missing_clauses)
 
+    def missing_documents_by_unit(self):
+        """[(owning unit, [documents])] of the processes left out, units in name order."""
+        groups = {}
+        for document in self.missing_documents:
+            groups.setdefault(document.unit, []).append(document)
+        return sorted(groups.items(), key=lambda group: str(group[0] or ""))
+
+    def missing_clauses_by_section(self):
+        """[(top clause 4 to 10, [clauses])] of the clauses left out, in clause order."""
+        tops = {clause.number: clause for clause in IsoClause.objects.filter(parent__isnull=True)}
+        groups = {}
+        for clause in self.missing_clauses:
+            top = clause.number.split(".")[0]
+            groups.setdefault(top, []).append(clause)
+        ordered = sorted(groups.items(), key=lambda group: IsoClause.make_sort_key(group[0]))
+        return [(tops.get(number, number), clauses) for number, clauses in ordered]
+
 
 def programme_coverage(programme):
     """Which process documents, units and clauses the programme's audits cover, and when.

@@ -109,3 +109,35 @@ def test_the_checklist_is_a_compact_table_whose_line_is_recorded_in_place(page):
     assert page.locator(f"#item-{line.pk}").count() == 0
     counts = page.locator("#checklist .line-filters").inner_text()
     assert f"({len(items)})" in counts and "(1)" in counts
+
+
+def test_the_coverage_warning_gives_counts_first_and_folds_the_lists(page):
+    """ISO 9001 9.2.2 a: what the programme leaves out, readable at a glance even with 60 documents."""
+    officer = factories.make_officer(unit=factories.make_unit(code="VP", name="Văn phòng"))
+    auditor = factories.make_auditor(unit=factories.make_unit(code="TTRA", name="Thanh tra"))
+    units = [factories.make_unit(code=f"P{n}", name=f"Phòng {n}") for n in range(6)]
+    documents = [
+        builders.make_process_document(unit=units[n % 6], identifier=f"QT-{n:02d}", title=f"Quy trình số {n}")
+        for n in range(60)
+    ]
+    programme = builders.make_programme(year=2026, user=officer)
+    builders.make_audit(
+        programme=programme,
+        lead=auditor,
+        units=[units[0]],
+        documents=[documents[0]],
+        clauses=[IsoClause.objects.get(number="8.5")],
+        user=officer,
+    )
+    log_in(page, officer)
+    page.goto(f"/audits/programmes/{programme.pk}/")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 3000, f"the coverage page is {height} px tall"
+    warning = page.locator(".coverage-warning")
+    text = warning.inner_text()
+    assert "59" in text and "60" in text  # 59 of 60 processes not covered, counted first
+    assert not page.locator(".coverage-warning table").first.is_visible()
+    summary = page.locator(".coverage-warning details.missing-documents summary")
+    summary.click()
+    group = page.locator(".coverage-warning details.missing-documents tr", has_text="Phòng 1")
+    assert group.count() == 1 and "QT-01" in group.inner_text() and "10" in group.inner_text()
