@@ -54,6 +54,21 @@ def audits_for_user(user):
     return Audit.objects.filter(Q(lead_auditor=user) | Q(team=user)).distinct()
 
 
+def programmes_awaiting_approval(user):
+    """Draft programmes with audits planned, waiting for top management to approve them (9.2.2 a).
+
+    Shown to approvers (and superusers); quality officers may approve on their behalf from the
+    programme's page, but the programme they draft is not "awaiting" them.
+    """
+    from qms.core import roles
+
+    from .models import AuditProgramme
+
+    if not user.is_authenticated or not (user.is_superuser or roles.is_approver(user)):
+        return AuditProgramme.objects.none()
+    return AuditProgramme.objects.filter(status=AuditProgramme.Status.DRAFT, audits__isnull=False).distinct()
+
+
 def closed_audits_of_unit(unit_id):
     return (
         Audit.objects.filter(status=Audit.Status.CLOSED)

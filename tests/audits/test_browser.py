@@ -141,3 +141,28 @@ def test_the_coverage_warning_gives_counts_first_and_folds_the_lists(page):
     summary.click()
     group = page.locator(".coverage-warning details.missing-documents tr", has_text="Phòng 1")
     assert group.count() == 1 and "QT-01" in group.inner_text() and "10" in group.inner_text()
+
+
+def test_the_approver_is_led_from_her_home_page_to_the_revision_awaiting_her(page):
+    """ISO 9001 7.5.2 c, 5.1: leadership lands on the site; what awaits her approval is the first thing there."""
+    from cms import services as cms_services
+
+    unit = factories.make_unit(code="QLVH", name="Phòng Quản lý Văn hóa")
+    officer = factories.make_officer(unit=unit)
+    approver = factories.make_approver(first_name="Lan")
+    document = builders.make_document("QT-VH-07", unit=unit, user=officer, title="Cấp giấy phép biểu diễn")
+    cms_services.document_submit(
+        page=document, user=officer, change_summary="Rút ngắn thời hạn", changes={"title": "Cấp phép biểu diễn"}
+    )
+    cms_services.document_task_approve(page=document, user=officer)  # the quality officers' review
+
+    log_in(page, approver)
+    page.goto("/")
+    panel = page.locator("#approvals-pending")
+    assert panel.is_visible()
+    assert "QT-VH-07" in panel.inner_text() and "Rút ngắn thời hạn" in panel.inner_text()
+    with page.expect_navigation():
+        panel.locator("a", has_text="QT-VH-07").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/admin/pages/{document.pk}/edit/")
+    assert page.locator('button[data-workflow-action-name="approve"]').count() >= 1
