@@ -110,3 +110,15 @@ def test_the_refusal_is_in_the_persons_language(audit, auditor, audited_unit):
     with translation.override("vi"), pytest.raises(services.AuditError) as error:
         services.audit_start_preparation(audit=audit, user=auditor)
     assert "9.2.2 c" in error.value.message and "thuộc" in error.value.message
+
+
+def test_the_workspace_says_why_before_a_step_is_pressed(client, audit, auditor, audited_unit):
+    _move(auditor, audited_unit)
+    client.force_login(auditor)
+    html = client.get(f"/audits/{audit.pk}/").content.decode()
+    warning = html[html.index("independence-warning") :].split("</p>")[0]
+    assert "9.2.2 c" in warning and audited_unit.name in warning
+    response = client.post(f"/audits/{audit.pk}/step/prepare/", follow=True)
+    assert "9.2.2 c" in response.content.decode()
+    audit.refresh_from_db()
+    assert audit.status == Audit.Status.PLANNED
