@@ -458,6 +458,7 @@ def checklist_generate(*, audit, user, reason=""):
     """Add the lines the scope calls for; lines already there are kept as they are (idempotent)."""
     audit = _locked_audit(audit)
     _require_edit(audit, user)
+    _require_independence(audit)
     if audit.status not in EDITABLE_CHECKLIST:
         raise AuditError(_("The checklist can no longer change."))
     existing = set(audit.checklist.values_list("source", "clause_id", "document_id", "question"))
@@ -485,6 +486,7 @@ def checklist_copy(*, audit, source_audit, user, reason=""):
     """Copy the questions (not the answers) of an earlier audit of the same scope."""
     audit = _locked_audit(audit)
     _require_edit(audit, user)
+    _require_independence(audit)
     if audit.status not in EDITABLE_CHECKLIST:
         raise AuditError(_("The checklist can no longer change."))
     if source_audit.pk == audit.pk or not same_scope(audit, source_audit):
@@ -519,6 +521,7 @@ def copy_sources(audit):
 def checklist_item_add(*, audit, question, user, clause=None, document=None, reason=""):
     audit = _locked_audit(audit)
     _require_edit(audit, user)
+    _require_independence(audit)
     if not question.strip():
         raise AuditError(_("Write the question."))
     item = ChecklistItem(

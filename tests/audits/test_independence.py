@@ -122,3 +122,13 @@ def test_the_workspace_says_why_before_a_step_is_pressed(client, audit, auditor,
     assert "9.2.2 c" in response.content.decode()
     audit.refresh_from_db()
     assert audit.status == Audit.Status.PLANNED
+
+
+def test_preparing_the_checklist_is_checked_too(audit, auditor, audited_unit):
+    services.audit_start_preparation(audit=audit, user=auditor)
+    _move(auditor, audited_unit)
+    with pytest.raises(services.AuditError):
+        services.checklist_generate(audit=audit, user=auditor)
+    with pytest.raises(services.AuditError):
+        services.checklist_item_add(audit=audit, question="Có sổ theo dõi không?", user=auditor)
+    assert not audit.checklist.exists()
