@@ -29,6 +29,7 @@ class AuditsConfig(AppConfig):
         # The programme belongs to the quality officer; auditors and leadership read it.
         roles.register_permissions(roles.AUDITORS, "audits.add_checklistquestion", "audits.change_checklistquestion")
 
+        from . import approvals
         from .demo import seed
 
         demo.register(30, "audits", seed)
@@ -38,3 +39,5 @@ class AuditsConfig(AppConfig):
             order=40,
             visible=lambda user: user.is_authenticated and (permissions.can_read_audits(user) or user.unit_id),
         )
+        # Leadership lands on the site: what awaits its approval comes first (ISO 9001 5.1).
+        site.register_home_panel("approvals", approvals.render_home_panel, order=5)

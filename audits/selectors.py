@@ -38,11 +38,35 @@ def independence_conflicts(*, auditors, units=(), documents=()):
     return conflicts
 
 
+def audit_independence_conflicts(audit):
+    """Independence conflicts of the audit's team as it is now, against its scope (9.2.2 c)."""
+    return independence_conflicts(
+        auditors=audit.auditors(),
+        units=list(audit.scope_units.all()),
+        documents=list(audit.scope_documents.select_related("unit")),
+    )
+
+
 def audits_for_user(user):
     """Audits the person is on, as lead auditor or team member ("my audits")."""
     if not user.is_authenticated:
         return Audit.objects.none()
     return Audit.objects.filter(Q(lead_auditor=user) | Q(team=user)).distinct()
+
+
+def programmes_awaiting_approval(user):
+    """Draft programmes with audits planned, waiting for top management to approve them (9.2.2 a).
+
+    Shown to approvers (and superusers); quality officers may approve on their behalf from the
+    programme's page, but the programme they draft is not "awaiting" them.
+    """
+    from qms.core import roles
+
+    from .models import AuditProgramme
+
+    if not user.is_authenticated or not (user.is_superuser or roles.is_approver(user)):
+        return AuditProgramme.objects.none()
+    return AuditProgramme.objects.filter(status=AuditProgramme.Status.DRAFT, audits__isnull=False).distinct()
 
 
 def closed_audits_of_unit(unit_id):
@@ -95,6 +119,23 @@ class Coverage:
     @property
     def complete(self):
         return not (self.missing_documents or self.missing_units or self.missing_clauses)
+
+    def missing_documents_by_unit(self):
+        """[(owning unit, [documents])] of the processes left out, units in name order."""
+        groups = {}
+        for document in self.missing_documents:
+            groups.setdefault(document.unit, []).append(document)
+        return sorted(groups.items(), key=lambda group: str(group[0] or ""))
+
+    def missing_clauses_by_section(self):
+        """[(top clause 4 to 10, [clauses])] of the clauses left out, in clause order."""
+        tops = {clause.number: clause for clause in IsoClause.objects.filter(parent__isnull=True)}
+        groups = {}
+        for clause in self.missing_clauses:
+            top = clause.number.split(".")[0]
+            groups.setdefault(top, []).append(clause)
+        ordered = sorted(groups.items(), key=lambda group: IsoClause.make_sort_key(group[0]))
+        return [(tops.get(number, number), clauses) for number, clauses in ordered]
 
 
 def programme_coverage(programme):
@@ -153,6 +194,32 @@ def checklist_counts(audit):
 
     counts = Counter(audit.checklist.values_list("result", flat=True))
     return [(label, counts.get(value, 0)) for value, label in ChecklistItem.Result.choices]
+
+
+#: The checklist filters of the workspace: what each shows (ISO 9001 9.2.2: the auditor works through
+#: the lines still to assess and comes back to the nonconforming ones for the findings).
+CHECKLIST_FILTERS = ("all", "open", "nonconforming")
+
+
+@dataclass
+class ChecklistView:
+    which: str
+    lines: list
+    counts: dict
+
+
+def checklist_lines(audit, which="all"):
+    """The checklist lines one filter shows, in order, with the count of every filter."""
+    from .models import ChecklistItem
+
+    items = list(audit.checklist.select_related("clause", "document").order_by("sort_order", "pk"))
+    groups = {
+        "all": items,
+        "open": [item for item in items if item.result == ChecklistItem.Result.NOT_ASSESSED],
+        "nonconforming": [item for item in items if item.result == ChecklistItem.Result.NONCONFORMITY],
+    }
+    which = which if which in groups else "all"
+    return ChecklistView(which=which, lines=groups[which], counts={key: len(value) for key, value in groups.items()})
 
 
 def same_scope(audit, other):

@@ -5,14 +5,15 @@ django-simple-history entry, and raises `AuditError` with a message a person can
 rule forbids the change.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import permissions
 from .models import Audit, AuditProgramme, ChecklistItem, ChecklistQuestion, Finding
-from .selectors import earlier_audits_with_same_scope, independence_conflicts, same_scope
+from .selectors import audit_independence_conflicts, earlier_audits_with_same_scope, independence_conflicts, same_scope
 
 
 class AuditError(Exception):
@@ -47,6 +48,31 @@ def _require_edit(audit, user):
 
 def _locked_audit(audit):
     return Audit.objects.select_for_update().get(pk=audit.pk)
+
+
+def independence_blocker(audit):
+    """Why the audit cannot go on because an auditor is not independent of an audited unit, or "".
+
+    People move between units after the plan is made, so independence (ISO 9001 9.2.2 c) is not
+    only a rule of the plan: every step of the audit asks it again of the team as it is now.
+    """
+    conflicts = audit_independence_conflicts(audit)
+    if not conflicts:
+        return ""
+    names = "; ".join(
+        _("%(person)s belongs to %(unit)s") % {"person": person, "unit": unit} for person, unit in conflicts
+    )
+    return _(
+        "Audit %(ref)s cannot go on: an auditor is not independent of a unit in its scope "
+        "(ISO 9001 9.2.2 c): %(names)s. A quality officer can change the audit team, or take the unit "
+        "out of the scope."
+    ) % {"ref": audit.reference, "names": names}
+
+
+def _require_independence(audit):
+    blocker = independence_blocker(audit)
+    if blocker:
+        raise AuditError(blocker)
 
 
 # --- programme -------------------------------------------------------------------------------
@@ -225,6 +251,8 @@ def _transition(audit, *, user, source, target, reason, **fields):
                 "needed": Audit.Status(source).label,
             }
         )
+    # Every step, closure included: the report too must come from an independent team (9.2.2 c).
+    _require_independence(audit)
     for name, value in fields.items():
         setattr(audit, name, value)
     audit.status = target
@@ -430,12 +458,17 @@ def checklist_generate(*, audit, user, reason=""):
     """Add the lines the scope calls for; lines already there are kept as they are (idempotent)."""
     audit = _locked_audit(audit)
     _require_edit(audit, user)
+    _require_independence(audit)
     if audit.status not in EDITABLE_CHECKLIST:
         raise AuditError(_("The checklist can no longer change."))
     existing = set(audit.checklist.values_list("source", "clause_id", "document_id", "question"))
     order = _next_order(audit)
     created = []
-    for source, clause, document, question in _planned_items(audit):
+    # The questions are part of the audit record, read by everyone and exported in the report: they are
+    # written in the organisation's language, not in that of whoever pressed the button (ISO 9001 7.5.2).
+    with translation.override(settings.LANGUAGE_CODE):
+        planned = _planned_items(audit)
+    for source, clause, document, question in planned:
         key = (source, clause.pk if clause else None, document.pk if document else None, question)
         if key in existing:
             continue
@@ -453,6 +486,7 @@ def checklist_copy(*, audit, source_audit, user, reason=""):
     """Copy the questions (not the answers) of an earlier audit of the same scope."""
     audit = _locked_audit(audit)
     _require_edit(audit, user)
+    _require_independence(audit)
     if audit.status not in EDITABLE_CHECKLIST:
         raise AuditError(_("The checklist can no longer change."))
     if source_audit.pk == audit.pk or not same_scope(audit, source_audit):
@@ -487,6 +521,7 @@ def copy_sources(audit):
 def checklist_item_add(*, audit, question, user, clause=None, document=None, reason=""):
     audit = _locked_audit(audit)
     _require_edit(audit, user)
+    _require_independence(audit)
     if not question.strip():
         raise AuditError(_("Write the question."))
     item = ChecklistItem(
@@ -505,6 +540,7 @@ def checklist_item_update(*, item, version, user, question=None, evidence=None, 
     """Record evidence and result on a line; `version` is what the editor saw (lost update check)."""
     item = ChecklistItem.objects.select_for_update().select_related("audit").get(pk=item.pk)
     _require_edit(item.audit, user)
+    _require_independence(item.audit)
     if int(version) != item.version:
         raise AuditError(
             _("Someone else changed this line while you were editing it. Reload the page and enter your change again.")
@@ -561,6 +597,7 @@ def finding_record(
     _require_edit(audit, user)
     if audit.status not in RESULTS_OPEN:
         raise AuditError(_("Findings are recorded between the opening meeting and closure."))
+    _require_independence(audit)
     if classification not in Finding.Classification.values:
         raise AuditError(_("Choose a classification."))
     if not statement.strip() or not evidence.strip():
@@ -600,6 +637,7 @@ def finding_update(*, finding, user, reason="", **changes):
         Finding.NONCONFORMITIES
     ):
         raise AuditError(_("Its nonconformity has been raised: the finding stays a nonconformity."))
+    _require_independence(finding.audit)
     _check_finding_links(finding.audit, changes.get("checklist_item"))
     for name, value in changes.items():
         setattr(finding, name, value)
@@ -641,13 +679,16 @@ def finding_raise_nonconformity(*, finding, user, reason=""):
     owner = finding.document.process_owner if finding.document else None
     owner = owner or (finding.unit.manager if finding.unit else None)
     audit = finding.audit
-    description = _("%(statement)s\n\nObjective evidence: %(evidence)s\n\nAudit %(audit)s, finding %(ref)s.") % {
-        "statement": finding.statement,
-        "evidence": finding.evidence,
-        "audit": audit,
-        "ref": finding.reference,
-    }
-    title = _("Audit finding %(ref)s: %(statement)s") % {"ref": finding.reference, "statement": finding.statement}
+    # The nonconformity's title and description are a record of the organisation, kept in its
+    # language whoever raises it (ISO 9001 7.5.2, 10.2.2); only the history reason is the person's.
+    with translation.override(settings.LANGUAGE_CODE):
+        description = _("%(statement)s\n\nObjective evidence: %(evidence)s\n\nAudit %(audit)s, finding %(ref)s.") % {
+            "statement": finding.statement,
+            "evidence": finding.evidence,
+            "audit": audit,
+            "ref": finding.reference,
+        }
+        title = _("Audit finding %(ref)s: %(statement)s") % {"ref": finding.reference, "statement": finding.statement}
     if len(title) > 250:
         title = title[:249] + "…"
     try:

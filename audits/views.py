@@ -73,7 +73,8 @@ def audit_detail(request, pk):
             return redirect("audits:report", pk=audit.pk)
         raise PermissionDenied
     can_edit = permissions.can_edit_audit(user, audit)
-    items = list(audit.checklist.select_related("clause", "document").order_by("sort_order", "pk"))
+    checklist = selectors.checklist_lines(audit, request.GET.get("lines", "all"))
+    items = checklist.lines
     rows = [
         (
             item,
@@ -98,22 +99,35 @@ def audit_detail(request, pk):
         "audit": audit,
         "can_edit": can_edit,
         "rows": rows,
+        "checklist": checklist,
+        "line_filters": [
+            (key, label, checklist.counts[key])
+            for key, label in (
+                ("all", _("All")),
+                ("open", ChecklistItem.Result.NOT_ASSESSED.label),
+                ("nonconforming", ChecklistItem.Result.NONCONFORMITY.label),
+            )
+        ],
         "findings": findings,
         "earlier_findings": earlier,
-        "copy_sources": services.copy_sources(audit) if can_edit and not items else [],
+        "copy_sources": services.copy_sources(audit) if can_edit and not checklist.counts["all"] else [],
         "question_form": NewQuestionForm(),
         "meeting_form": MeetingForm(),
         "close_form": CloseForm(),
         "verify_form": VerifyForm(),
         "blockers": services.closure_blockers(audit) if audit.status == Audit.Status.REPORTING else [],
+        # Said before anyone presses a step that would be refused (ISO 9001 9.2.2 c).
+        "independence": "" if audit.is_closed else services.independence_blocker(audit),
         "results_open": audit.status in services.RESULTS_OPEN,
         "history": selectors.audit_history(audit),
     }
     return render(request, "audits/detail.html", context)
 
 
-def _back(audit, anchor=""):
-    return redirect(reverse("audits:detail", args=[audit.pk]) + anchor)
+def _back(audit, anchor="", lines=None):
+    """Back to the workspace, with the checklist filter the person was using."""
+    query = f"?lines={lines}" if lines in selectors.CHECKLIST_FILTERS and lines != "all" else ""
+    return redirect(reverse("audits:detail", args=[audit.pk]) + query + anchor)
 
 
 def _run(request, action, **kwargs):
@@ -200,13 +214,14 @@ def checklist_item(request, pk):
     item = get_object_or_404(ChecklistItem.objects.select_related("audit"), pk=pk)
     audit = item.audit
     _require_edit(request.user, audit)
+    lines = request.POST.get("lines")
     if request.POST.get("remove"):
         _run(request, services.checklist_item_remove, item=item)
-        return _back(audit, "#checklist")
+        return _back(audit, "#checklist", lines)
     form = ChecklistItemForm(request.POST, prefix=f"item{item.pk}")
     if not form.is_valid():
         messages.error(request, _("Check the line: %(errors)s") % {"errors": form.errors.as_text()})
-        return _back(audit, f"#item-{item.pk}")
+        return _back(audit, f"#item-{item.pk}", lines)
     data = form.cleaned_data
     result = data["result"] if audit.status in services.RESULTS_OPEN else None
     saved = _run(
@@ -223,7 +238,7 @@ def checklist_item(request, pk):
         messages.info(request, _("Your text was: %(text)s") % {"text": data["evidence"] or "–"})
     else:
         messages.success(request, _("Line %(n)s saved.") % {"n": item.sort_order})
-    return _back(audit, f"#item-{item.pk}")
+    return _back(audit, f"#item-{item.pk}", lines)
 
 
 @login_required

@@ -73,3 +73,28 @@ def average_days_to_close():
     if not spans:
         return None, 0
     return round(sum(spans) / len(spans), 1), len(spans)
+
+
+def major_ready_to_close():
+    """Major nonconformities whose actions are all verified effective: only their closure is left (10.2.1 d)."""
+    return (
+        Nonconformity.objects.filter(severity=Nonconformity.Severity.MAJOR, status=S.AWAITING_VERIFICATION)
+        .filter(actions__isnull=False)
+        .exclude(actions__status__in=[status for status in A.values if status != A.VERIFIED])
+        .select_related("unit", "owner")
+        .distinct()
+        .order_by("status_changed_at", "pk")
+    )
+
+
+def major_awaiting_closure(user):
+    """Those of `major_ready_to_close` that `user` may close: empty for anyone but leadership.
+
+    ISO 9001 10.2: closing a major nonconformity needs an approver (policy.can_transition).
+    """
+    if not user.is_authenticated:
+        return Nonconformity.objects.none()
+    probe = Nonconformity(severity=Nonconformity.Severity.MAJOR, status=S.AWAITING_VERIFICATION)
+    if not policy.can_transition(user, probe, S.CLOSED):
+        return Nonconformity.objects.none()
+    return major_ready_to_close()

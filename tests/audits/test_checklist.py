@@ -145,3 +145,17 @@ def test_an_auditor_not_on_the_audit_cannot_edit_it(audit):
     stranger = f.make_auditor(unit=f.make_unit())
     with pytest.raises(services.AuditError):
         services.checklist_generate(audit=audit, user=stranger)
+
+
+def test_generated_questions_are_in_the_organisations_language_whoever_generates_them(audit, auditor, settings):
+    """An auditor with an English browser generates the checklist: its questions are a record of the
+    organisation and stay in its language (settings.LANGUAGE_CODE) on every screen (ISO 9001 7.5.2)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "vi"
+    with translation.override("en"):
+        items = services.checklist_generate(audit=audit, user=auditor)
+    clause = IsoClause.objects.get(number="8.2.1")
+    question = next(item.question for item in items if item.clause == clause)
+    assert "Is the requirement" not in question
+    assert clause.title_vi in question and "điều khoản" in question.lower()

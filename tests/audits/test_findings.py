@@ -220,3 +220,17 @@ def test_the_workspace_shows_who_changed_what_and_why(client, running_audit, aud
     assert body.count('id="history"') == 1  # once, in the page; never inside its <title>
     title = body[body.index("<title>") : body.index("</title>")]
     assert running_audit.reference in title and "<" not in title[len("<title>") :]
+
+
+def test_the_raised_nonconformity_is_worded_in_the_organisations_language(running_audit, auditor, settings):
+    """The title and description of the nonconformity are a record kept in the organisation's
+    language, whatever the language of the auditor who pressed the button (ISO 9001 7.5.2, 10.2)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "vi"
+    finding = record(running_audit, auditor)
+    with translation.override("en"):
+        nonconformity = services.finding_raise_nonconformity(finding=finding, user=auditor)
+    assert not nonconformity.title.startswith("Audit finding")
+    assert finding.reference in nonconformity.title
+    assert "Objective evidence" not in nonconformity.description
