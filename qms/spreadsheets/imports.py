@@ -50,6 +50,7 @@ What the framework does (``run_import``):
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 import zipfile
@@ -65,17 +66,28 @@ from django.core.validators import validate_email
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from openpyxl.utils.cell import coordinate_to_tuple
 
+# The limits of one import file. A register of 20,000 rows of ten columns fits them; reading a file
+# at every limit takes a couple of seconds here, so a hostile file costs no more than that.
 DEFAULT_MAX_ROWS = 20_000
+DEFAULT_MAX_CELLS = 200_000  # the rows limit times ten columns (the widest importer has nine)
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # 500 bytes a cell at the cells limit: far more than text needs
 HEADER_SEARCH_ROWS = 10
+# Problems kept and shown; the others are only counted ("and N more"). Past this many, nobody reads
+# on, and a file where every cell is a problem must not turn into a page of a million lines.
+MAX_PROBLEMS = 200
 
 _REGISTRY: dict[str, Importer] = {}
 
 
 def max_rows():
     return getattr(settings, "QMS_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+
+
+def max_cells():
+    return getattr(settings, "QMS_IMPORT_MAX_CELLS", DEFAULT_MAX_CELLS)
 
 
 def max_bytes():
@@ -129,6 +141,56 @@ class Problem:
         return str(self.message)
 
 
+def _position(problem):
+    return (problem.row or 0, problem.column or "")
+
+
+class ProblemList:
+    """The first MAX_PROBLEMS problems by place in the sheet (row, then column), and how many in all.
+
+    Adding a problem past the limit costs a comparison, not a line on the page: a file where every
+    cell is wrong is counted to the end cheaply, and shows its first problems."""
+
+    def __init__(self, limit=None):
+        self.limit = MAX_PROBLEMS if limit is None else limit
+        self.count = 0
+        self.rows = set()  # every row with a problem, shown or not: none of them is written
+        self._kept = []
+
+    def add(self, problem):
+        self.count += 1
+        if problem.row:
+            self.rows.add(problem.row)
+        self._kept.append(problem)
+        if len(self._kept) >= 2 * self.limit:
+            self._trim()
+
+    def extend(self, problems):
+        for problem in problems:
+            self.add(problem)
+
+    def _trim(self):
+        self._kept.sort(key=_position)  # stable: problems of one cell keep the order they were found in
+        del self._kept[self.limit :]
+
+    @property
+    def full(self):
+        return self.count >= self.limit
+
+    def shown(self):
+        self._trim()
+        return list(self._kept)
+
+    def __len__(self):
+        return self.count
+
+    def __bool__(self):
+        return self.count > 0
+
+    def __iter__(self):
+        return iter(self.shown())
+
+
 # -- columns ------------------------------------------------------------------------------------------------
 
 KINDS = ("text", "int", "date", "bool", "email", "list", "choice")
@@ -137,9 +199,24 @@ _TRUE = {"true", "yes", "y", "x", "1", "có", "co", "c", "đúng", "dung", "publ
 _FALSE = {"false", "no", "n", "0", "không", "khong", "k", "sai", "internal", "nội bộ", "noi bo"}
 
 
+# Characters that show nothing but make two equal-looking texts differ: zero-width space, non-joiner
+# and joiner, word joiner, invisible operators, byte-order mark, soft hyphen, Mongolian vowel
+# separator, and the bidirectional controls. A code pasted from a web page or a PDF often carries one
+# ("QLVH-01" + U+200B), and would otherwise be a new key.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+def clean_text(text):
+    """The one normalisation of imported text: NFC, invisible characters removed, ends stripped.
+
+    Every text cell goes through it (``ImportColumn`` parsing), and so does every comparison of
+    headings and keys (``normalise``): what is stored is what is compared."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFC", str(text))).strip()
+
+
 def normalise(text):
     """Compare headings and codes loosely: case, accents kept, spaces collapsed, a trailing '*' dropped."""
-    text = unicodedata.normalize("NFC", str(text)).strip().rstrip("*").strip()
+    text = clean_text(text).rstrip("*").strip()
     return re.sub(r"\s+", " ", text).casefold()
 
 
@@ -188,7 +265,7 @@ class ImportColumn:
             raw = int(raw)  # a code typed as a number (e.g. 12) arrives as 12.0
         if isinstance(raw, dt.datetime | dt.date | dt.time):
             raise CellError(_("expected text, found a date."))
-        return unicodedata.normalize("NFC", str(raw)).strip()
+        return clean_text(raw)
 
     def _parse_text(self, raw):
         text = self._as_text(raw)
@@ -205,7 +282,7 @@ class ImportColumn:
             number = raw
         else:
             try:
-                decimal = Decimal(str(raw).strip().replace(" ", ""))
+                decimal = Decimal(clean_text(raw).replace(" ", ""))
             except InvalidOperation:
                 raise CellError(_("expected a whole number, found “%(value)s”.") % {"value": raw}) from None
             if not decimal.is_finite() or decimal != decimal.to_integral_value():
@@ -223,7 +300,7 @@ class ImportColumn:
         if isinstance(raw, dt.date):
             return raw
         if isinstance(raw, str):
-            text = raw.strip()
+            text = clean_text(raw)
             for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
                 try:
                     return dt.datetime.strptime(text, pattern).date()
@@ -291,14 +368,19 @@ class RowOutcome:
 class ImportResult:
     importer: Importer
     filename: str
-    problems: list = field(default_factory=list)
+    problems: list = field(default_factory=list)  # the first MAX_PROBLEMS, by row and column
     outcomes: list = field(default_factory=list)
     rows_read: int = 0
     committed: bool = False
+    problem_count: int = 0  # all of them, shown or not
 
     @property
     def ok(self):
-        return not self.problems
+        return not self.problem_count and not self.problems
+
+    @property
+    def problems_more(self):
+        return max(self.problem_count - len(self.problems), 0)
 
     def counts(self):
         counts = {"created": 0, "updated": 0, "unchanged": 0}
@@ -361,11 +443,37 @@ def get_importer(key):
 
 
 # -- reading ------------------------------------------------------------------------------------------------
+#
+# Every bound below is there so that a small hostile upload cannot keep a web process busy: the
+# reading work is proportional to what the limits allow, never to what the file claims or contains.
+# ``make bench`` (hostile_import_max_s) times the worst hostile file through the upload view.
 
-_XML_ELEMENT = re.compile(rb"<[A-Za-z_]")
-_XML_DECLARATIONS = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, or an encrypted (password-protected) .xlsx
 _CELL_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*\bref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+# What may stand before the root element of a part: white space, comments, processing instructions
+# (the XML declaration is one). Anything else there (<!DOCTYPE, <!ENTITY...) is refused. Skipping
+# comments as a whole matters: a scanner that stops at the first "<a" it sees is fooled by
+# "<!-- <a> --><!DOCTYPE ...>".
+_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+PROLOG_BYTES = 65536  # a real part's prolog is a few hundred bytes; a longer one is refused, not searched
+MAX_MEMBERS = 10_000  # parts of the archive; a one-sheet register has about ten
+# Tags ("<") a worksheet or the shared-string table may hold per cell allowed: a cell is 4 tags
+# (<c><v></v></c>), an inline string 6. Counted while the archive is checked, before any XML is
+# parsed, so that a part stuffed with elements that are not cells never reaches a parser.
+MARKUP_PER_CELL = 6
+MARKUP_SLACK = 100_000  # headings, column widths, views, formatting of a real sheet
+SMALL_PART_TAGS = 100_000  # parts openpyxl turns into objects: manifest, workbook, its relationships, styles
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _CELL, _DIMENSION = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}dimension"
+_STRING, _TEXT, _RUN = f"{_MAIN}si", f"{_MAIN}t", f"{_MAIN}r"
+_INLINE, _FORMULA = f"{_MAIN}is", f"{_MAIN}f"
+# lxml reads the sheet and the shared strings (about three times faster than openpyxl's ElementTree
+# reader, and it stops on the cell where a limit is reached). It neither loads a DTD nor expands an
+# entity, and the prolog check has already refused any DOCTYPE; openpyxl parses the few small parts
+# it reads through defusedxml.
+_SAFE_XML = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
 
 
 def _not_xlsx():
@@ -389,8 +497,44 @@ def _unsafe():
     )
 
 
+def _too_big():
+    return ImportFileError(_("The file expands to an unreasonable size once unpacked; it was not read."))
+
+
+def _too_many_rows():
+    return ImportFileError(
+        _("The sheet has more than %(max)s rows; import it in several files of at most %(max)s rows each.")
+        % {"max": f"{max_rows():,}"}
+    )
+
+
+def _too_many_cells():
+    return ImportFileError(
+        _(
+            "The sheet has more than %(max)s cells, more than an import reads; delete the columns and rows that "
+            "are not imported, or import it in several files."
+        )
+        % {"max": f"{max_cells():,}"}
+    )
+
+
+def _sheet_markup_limit():
+    return MARKUP_PER_CELL * max_cells() + 4 * max_rows() + MARKUP_SLACK
+
+
+def _prolog_is_safe(head):
+    """True when only white space, comments and processing instructions precede the root element."""
+    position = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    while match := _PROLOG_ITEM.match(head, position):
+        position = match.end()
+    return _ROOT_START.match(head, position) is not None
+
+
 def _check_archive(data):
-    """Refuse what is not a plain, sane .xlsx archive before any XML is parsed."""
+    """Refuse what is not a plain, sane .xlsx archive before any XML is parsed.
+
+    Returns (merged cell ranges, {part name: number of tags}) for the checks that need to know which
+    part is which (the manifest tells, once it is read)."""
     if data.startswith(_OLE_SIGNATURE):
         raise ImportFileError(
             _(
@@ -408,50 +552,105 @@ def _check_archive(data):
     names = {member.filename for member in members}
     if "xl/workbook.xml" not in names:
         raise _not_xlsx()
-    if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
-        raise ImportFileError(_("The file expands to an unreasonable size once unpacked; it was not read."))
-    merged = []
+    # The sizes are those the archive declares; a member that expands beyond its declared size fails
+    # its CRC check below (zipfile stops at the declared size), so the sum is a real bound.
+    if len(members) > MAX_MEMBERS or sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
+        raise _too_big()
+    tag_limit = _sheet_markup_limit()
+    merged, tags = [], {}
     for member in members:
         if not member.filename.endswith((".xml", ".rels", ".vml")):
             continue
         try:
             with archive.open(member) as fh:
-                head = fh.read(65536)
-                if member.filename.startswith("xl/worksheets/"):
-                    # Merged cells sit at the end of the sheet: scan it in chunks, never the whole at once.
-                    tail = head
-                    while chunk := fh.read(1 << 20):
+                head = fh.read(PROLOG_BYTES)
+                count = head.count(b"<")
+                tail = head
+                is_sheet = member.filename.startswith("xl/worksheets/")
+                # Read to the end (the CRC check fails on a damaged member), in chunks, never the whole at once.
+                while chunk := fh.read(1 << 20):
+                    count += chunk.count(b"<")
+                    if count > tag_limit:
+                        break
+                    if is_sheet:  # merged cells sit at the end of the sheet
                         tail = tail[-512:] + chunk
                         merged += _CELL_REF.findall(tail)
+                if is_sheet:
                     merged += _CELL_REF.findall(head)
-                else:
-                    while fh.read(1 << 20):  # read to the end: the CRC check fails on a damaged member
-                        pass
         except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
             raise _damaged() from None
+        if count > tag_limit:
+            raise _too_many_cells() if is_sheet or "sharedstrings" in member.filename.lower() else _too_big()
+        tags[member.filename] = count
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
             try:
-                head = head.decode("utf-16").encode("utf-8")
+                head = head[: len(head) // 2 * 2].decode("utf-16").encode("utf-8")
             except UnicodeDecodeError:
                 raise _damaged() from None
-        element = _XML_ELEMENT.search(head)
-        if element is None or _XML_DECLARATIONS.search(head, 0, element.start()):
+        if not _prolog_is_safe(head):
             raise _unsafe()
-    return sorted({ref.decode() for ref in merged})
+    return sorted({ref.decode() for ref in merged}), tags
+
+
+def _encode(value):
+    """A cell value as JSON (dates and times tagged, since JSON has none)."""
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"time": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return {"seconds": value.total_seconds()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _decode(value):
+    if not isinstance(value, dict):
+        return value
+    ((kind, text),) = value.items()
+    if kind == "datetime":
+        return dt.datetime.fromisoformat(text)
+    if kind == "date":
+        return dt.date.fromisoformat(text)
+    if kind == "time":
+        return dt.time.fromisoformat(text)
+    return dt.timedelta(seconds=text)
 
 
 @dataclass
 class Sheet:
-    """The non-empty rows of the one sheet, as read ({column index: value}), and cell problems."""
+    """The non-empty rows of the one sheet, as read ({column index: value}), and cell problems.
+
+    `problems` are (row, column index, kind, detail) with kind "formula" or "error", put into words
+    when validated (in the language of whoever looks). A Sheet is what an upload keeps for its
+    preview and commit (``to_bytes``), so that the workbook is parsed once."""
 
     rows: list  # (row number, {column index: value})
     problems: list
 
+    def to_bytes(self):
+        rows = [[number, [[index, _encode(value)] for index, value in values.items()]] for number, values in self.rows]
+        document = {"rows": rows, "problems": [list(problem) for problem in self.problems]}
+        return zlib.compress(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode(), 6)
+
+    @classmethod
+    def from_bytes(cls, content):
+        document = json.loads(zlib.decompress(bytes(content)))
+        rows = [(number, {index: _decode(value) for index, value in cells}) for number, cells in document["rows"]]
+        return cls(rows=rows, problems=[tuple(problem) for problem in document["problems"]])
+
+
+def _cell_problem(kind, detail):
+    if kind == "formula":
+        return _("contains a formula (%(formula)s); type the value itself.") % {"formula": detail}
+    return _("contains an error value (%(error)s).") % {"error": detail}
+
 
 def read_sheet(data):
     """Read the only sheet of an .xlsx safely. Raises ImportFileError; cell-level problems are returned."""
-    from openpyxl import load_workbook
-
     if len(data) > max_bytes():
         raise ImportFileError(
             _("The file is larger than %(size)s MB; split it or remove what is not imported.")
@@ -459,73 +658,186 @@ def read_sheet(data):
         )
     if not data:
         raise ImportFileError(_("The file is empty."))
-    merged = _check_archive(data)
+    merged, tags = _check_archive(data)
     try:
-        book = load_workbook(BytesIO(data), read_only=True, data_only=False)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on damaged or hostile input
-        if "defusedxml" in type(error).__module__ or "Forbidden" in type(error).__name__:
-            raise _unsafe() from None
-        raise _damaged() from None
-    try:
-        return _read_book(book, merged)
+        return _read_book(data, merged, tags)
     except ImportFileError:
         raise
-    except Exception as error:  # noqa: BLE001 - a damaged sheet part shows up only while reading its rows
+    except Exception as error:  # noqa: BLE001 - openpyxl and lxml raise many kinds on damaged or hostile input
         if "defusedxml" in type(error).__module__ or "Forbidden" in type(error).__name__:
             raise _unsafe() from None
         raise _damaged() from None
-    finally:
-        book.close()
 
 
-def _read_book(book, merged):
-    if len(book.sheetnames) != 1:
-        raise ImportFileError(
-            _(
-                "The workbook has %(count)s sheets (%(names)s); an import reads exactly one. Delete the other sheets "
-                "(or copy the register into the template) and upload it again."
-            )
-            % {"count": len(book.sheetnames), "names": ", ".join(book.sheetnames)}
-        )
-    ws = book.worksheets[0]
-    if not hasattr(ws, "iter_rows"):
-        raise ImportFileError(_("The workbook holds a chart sheet, not a table."))
-    limit = max_rows()
-    too_many = ImportFileError(
-        _("The sheet has more than %(max)s rows; import it in several files of at most %(max)s rows each.")
-        % {"max": f"{limit:,}"}
-    )
-    declared = ws.max_row if isinstance(ws.max_row, int) else None
-    if declared and declared > limit + HEADER_SEARCH_ROWS:
-        raise too_many
-    if merged:
-        raise ImportFileError(
-            _("The sheet has merged cells (%(cells)s). Unmerge them so that each value sits in its own cell.")
-            % {"cells": ", ".join(merged[:5]) + ("…" if len(merged) > 5 else "")}
-        )
-    problems = []
-    rows = []
-    for cells in ws.iter_rows():
-        cells = [cell for cell in cells if getattr(cell, "value", None) is not None]
-        if not cells:
-            continue
-        number = cells[0].row
-        values = {}
-        for cell in cells:
-            if cell.data_type == "f":
-                message = _("contains a formula (%(formula)s); type the value itself.") % {
-                    "formula": str(cell.value)[:40]
-                }
-                problems.append((number, cell.column, message))
-            elif cell.data_type == "e":
-                problems.append(
-                    (number, cell.column, _("contains an error value (%(error)s).") % {"error": cell.value})
+def _require_small(tags, name):
+    if tags.get(name, 0) > SMALL_PART_TAGS:
+        raise _too_big()
+
+
+def _read_book(data, merged, tags):
+    """The workbook's structure through openpyxl's reader (never its worksheet reader: a read-only
+    worksheet parses a sheet without a <dimension> whole just to size it), then the one sheet."""
+    from openpyxl.packaging.relationship import get_rels_path
+    from openpyxl.reader.excel import ExcelReader, _find_workbook_part
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, ARC_STYLE, SHARED_STRINGS
+
+    _require_small(tags, ARC_CONTENT_TYPES)
+    reader = ExcelReader(BytesIO(data), read_only=True, data_only=False)
+    try:
+        reader.read_manifest()
+        workbook_part = _find_workbook_part(reader.package).PartName[1:]
+        _require_small(tags, workbook_part)
+        _require_small(tags, get_rels_path(workbook_part))
+        _require_small(tags, ARC_STYLE)
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheets = list(reader.parser.find_sheets())
+        if len(sheets) != 1:
+            names = [sheet.name for sheet, _rel in sheets]
+            raise ImportFileError(
+                _(
+                    "The workbook has %(count)s sheets (%(names)s); an import reads exactly one. Delete the other "
+                    "sheets (or copy the register into the template) and upload it again."
                 )
+                % {"count": len(names), "names": ", ".join(names[:5]) + ("…" if len(names) > 5 else "")}
+            )
+        ((_sheet, rel),) = sheets
+        if "chartsheet" in rel.Type:
+            raise ImportFileError(_("The workbook holds a chart sheet, not a table."))
+        if rel.target not in reader.valid_files:
+            raise _damaged()
+        if merged:
+            raise ImportFileError(
+                _("The sheet has merged cells (%(cells)s). Unmerge them so that each value sits in its own cell.")
+                % {"cells": ", ".join(merged[:5]) + ("…" if len(merged) > 5 else "")}
+            )
+        strings_part = reader.package.find(SHARED_STRINGS)
+        strings = _read_strings(reader.archive, strings_part.PartName[1:]) if strings_part is not None else []
+        return _read_rows(reader.archive, rel.target, strings, reader.wb)
+    finally:
+        reader.archive.close()
+
+
+def _read_strings(archive, name):
+    """The shared-string table, refused as soon as it holds more strings than the sheet may have cells."""
+    from lxml import etree
+    from openpyxl.cell.text import Text
+
+    limit = max_cells()
+    strings = []
+    with archive.open(name) as source:
+        for _event, element in etree.iterparse(source, events=("end",), tag=_STRING, **_SAFE_XML):
+            if len(strings) >= limit:
+                raise _too_many_cells()
+            if len(element) == 1 and element[0].tag == _TEXT:  # a plain string: the common case, fast
+                text = element[0].text or ""
+            else:  # rich text (runs) or phonetic hints: openpyxl's own reading
+                text = Text.from_tree(element).content
+            strings.append(text.replace("x005F_", ""))
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    return strings
+
+
+class _CellParser:
+    """openpyxl's cell reading (types, dates by style, shared and inline strings, formulas), one cell at a time."""
+
+    def __init__(self, strings, workbook):
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        self._parser = WorkSheetParser(
+            None,
+            strings,
+            data_only=False,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+
+    def start_row(self, element):
+        number = element.get("r")
+        self._parser.row_counter = int(number) if number else self._parser.row_counter + 1
+        self._parser.col_counter = 0
+
+    def parse_cell(self, element):
+        """{"row", "column", "value", "data_type"} of a <c> element."""
+        inline = element.find(_INLINE) if element.get("t") == "inlineStr" else None
+        if inline is not None and len(inline) == 1 and inline[0].tag == _TEXT and element.find(_FORMULA) is None:
+            # A plain inline string (what openpyxl itself writes): read directly, as openpyxl would.
+            parser = self._parser
+            coordinate = element.get("r")
+            if coordinate:
+                row, parser.col_counter = coordinate_to_tuple(coordinate)
             else:
-                values[cell.column] = cell.value
-        rows.append((number, values))
-        if len(rows) > limit + HEADER_SEARCH_ROWS:
-            raise too_many  # the declared dimension lied (or was absent): stop reading here
+                parser.col_counter += 1
+                row = parser.row_counter
+            return {"row": row, "column": parser.col_counter, "value": inline[0].text or "", "data_type": "s"}
+        return self._parser.parse_cell(element)
+
+
+def _read_rows(archive, name, strings, workbook):
+    """The rows of the sheet, read as a stream and refused on the row or cell over a limit.
+
+    Counted as read, whatever the sheet declares: every <row> element (empty ones too, since
+    reading them costs the same) and every <c> element. A declared <dimension> over the row limit
+    refuses the sheet before its first row."""
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+
+    row_limit = max_rows() + HEADER_SEARCH_ROWS
+    cell_limit = max_cells()
+    parser = _CellParser(strings, workbook)
+    rows, problems = [], []
+    rows_read = cells_read = 0
+    number, values, filled = None, {}, False
+    with archive.open(name) as source:
+        events = etree.iterparse(source, events=("start", "end"), tag=(_ROW, _CELL, _DIMENSION), **_SAFE_XML)
+        for event, element in events:
+            tag = element.tag
+            if tag == _CELL:
+                if event == "start":
+                    continue
+                cells_read += 1
+                if cells_read > cell_limit:
+                    raise _too_many_cells()
+                cell = parser.parse_cell(element)
+                element.clear()
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+                value = cell["value"]
+                if value is None:
+                    continue
+                filled = True
+                number = number or cell["row"]
+                if cell["data_type"] == "f":
+                    problems.append((number, cell["column"], "formula", str(value)[:40]))
+                elif cell["data_type"] == "e":
+                    problems.append((number, cell["column"], "error", str(value)))
+                else:
+                    values[cell["column"]] = value
+            elif tag == _ROW:
+                if event == "start":
+                    rows_read += 1
+                    if rows_read > row_limit:
+                        raise _too_many_rows()
+                    parser.start_row(element)
+                    number, values, filled = None, {}, False
+                    continue
+                if filled:  # a cell with something in it, a formula or an error value included
+                    rows.append((number, values))
+                number, values, filled = None, {}, False
+                element.clear()
+                while element.getprevious() is not None:
+                    del element.getparent()[0]
+            elif event == "end" and tag == _DIMENSION:
+                try:
+                    declared = range_boundaries(element.get("ref", ""))[3]
+                except (TypeError, ValueError):
+                    declared = None
+                if declared and declared > row_limit:
+                    raise _too_many_rows()
     return Sheet(rows=rows, problems=problems)
 
 
@@ -548,10 +860,11 @@ def _locate_headings(importer, sheet):
 
 
 def validate(importer, data):
-    """Parse and check the file: (rows, problems, rows_read, heading of each column name).
+    """Check the file (.xlsx bytes, or the Sheet already read from them): (rows, problems, rows_read,
+    heading of each column name); `problems` is a ProblemList.
 
     Raises ImportFileError for a refused file."""
-    sheet = read_sheet(data)
+    sheet = data if isinstance(data, Sheet) else read_sheet(data)
     header_row, header_values, matched = _locate_headings(importer, sheet)
     if header_row is None:
         expected = ", ".join(str(column.label) for column in importer.columns)
@@ -559,18 +872,18 @@ def validate(importer, data):
             _("No heading row found: the first rows must hold the column headings (%(expected)s). Use the template.")
             % {"expected": expected}
         )
-    problems = []
+    problems = ProblemList()
     headings = {index: str(value) for index, value in header_values.items()}
     columns_at = {}
     for index, column in matched.items():
         if column is None:
-            problems.append(
+            problems.add(
                 Problem(
                     header_row, headings[index], _("unknown column; rename it to one of the template's or delete it.")
                 )
             )
         elif column.name in {c.name for c in columns_at.values()}:
-            problems.append(Problem(header_row, headings[index], _("this column appears twice.")))
+            problems.add(Problem(header_row, headings[index], _("this column appears twice.")))
         else:
             columns_at[index] = column
     missing = [
@@ -590,9 +903,9 @@ def validate(importer, data):
         return get_column_letter(index)
 
     flagged = set()
-    for number, index, message in sheet.problems:
+    for number, index, kind, detail in sheet.problems:
         if number >= header_row:
-            problems.append(Problem(number, heading_of(index), message))
+            problems.add(Problem(number, heading_of(index), _cell_problem(kind, detail)))
             flagged.add((number, index))
     rows = []
     data_rows = [(number, values) for number, values in sheet.rows if number > header_row]
@@ -605,7 +918,7 @@ def validate(importer, data):
         parsed, raw, row_ok = {}, {}, True
         for index in values:
             if index not in columns_at and index not in headings:
-                problems.append(Problem(number, heading_of(index), _("a value in a column without a heading.")))
+                problems.add(Problem(number, heading_of(index), _("a value in a column without a heading.")))
                 row_ok = False
         for index, column in columns_at.items():
             raw[column.name] = values.get(index)
@@ -615,7 +928,7 @@ def validate(importer, data):
             try:
                 parsed[column.name] = column.parse(values.get(index))
             except CellError as error:
-                problems.append(Problem(number, headings[index], error.message))
+                problems.add(Problem(number, headings[index], error.message))
                 row_ok = False
         for column in importer.columns:
             if column not in columns_at.values():
@@ -624,10 +937,10 @@ def validate(importer, data):
             rows.append(ImportRow(number, parsed, raw))
     if not data_rows:
         raise ImportFileError(_("The sheet has headings but no rows to import."))
-    problems += _duplicates(importer, rows, headings, columns_at)
+    problems.extend(_duplicates(importer, rows, headings, columns_at))
     heading_by_name = {column.name: headings[index] for index, column in columns_at.items()}
     for number, name, message in importer.check_rows(rows):
-        problems.append(Problem(number, heading_by_name.get(name) or importer.heading(name), message))
+        problems.add(Problem(number, heading_by_name.get(name) or importer.heading(name), message))
     return rows, problems, len(data_rows), heading_by_name
 
 
@@ -681,14 +994,15 @@ def run_import(importer, data, *, user, filename, commit):
     """
     result = ImportResult(importer=importer, filename=filename)
     rows, problems, result.rows_read, heading_by_name = validate(importer, data)
-    result.problems = list(problems)
-    bad_rows = {problem.row for problem in problems if problem.row}
     reason = import_reason(filename)
     # context["commit"] is False in a preview: an importer whose writes are slow (documents) may check
     # without writing then; the commit runs the real writes and reports any refusal on its row.
     context = {"commit": commit}
+    # With the list of problems already full, the file is refused whatever the rows would say: their
+    # writes are not tried (they would only add problems nobody is shown).
+    to_apply = [] if problems.full else [row for row in rows if row.number not in problems.rows]
     with transaction.atomic():
-        for row in importer.order_rows([row for row in rows if row.number not in bad_rows]):
+        for row in importer.order_rows(to_apply):
             # Each row in its own savepoint (a nested atomic block, so that a database error inside it
             # leaves the outer transaction usable): a refused row is listed and the next rows are checked.
             try:
@@ -696,23 +1010,24 @@ def run_import(importer, data, *, user, filename, commit):
                     action, label = importer.apply_row(row, user=user, reason=reason, context=context)
             except RowError as error:
                 column = (heading_by_name.get(error.column) or importer.heading(error.column)) if error.column else None
-                result.problems.append(Problem(row.number, column, error.message))
+                problems.add(Problem(row.number, column, error.message))
                 continue
             except ValidationError as error:
-                result.problems.append(Problem(row.number, None, " ".join(error.messages)))
+                problems.add(Problem(row.number, None, " ".join(error.messages)))
                 continue
             except IntegrityError:
                 # A record created by someone else meanwhile (unique constraint): reported, not overwritten.
                 message = _("someone created or changed the same record at the same moment; upload the file again.")
-                result.problems.append(Problem(row.number, None, message))
+                problems.add(Problem(row.number, None, message))
                 continue
             except DatabaseError as error:
-                result.problems.append(
+                problems.add(
                     Problem(row.number, None, _("the database refused this row (%(error)s).") % {"error": error})
                 )
                 continue
             result.outcomes.append(RowOutcome(row.number, action, label))
-        result.problems.sort(key=lambda problem: (problem.row or 0, problem.column or ""))
+        result.problems = problems.shown()
+        result.problem_count = problems.count
         if commit and result.ok:
             result.committed = True
         else:

@@ -1,0 +1,248 @@
+"""A tiny hostile spreadsheet must not tie up a web process (issue 12 item 4).
+
+Every hostile kind is refused as a whole file, with a message naming the limit, and writes
+nothing. How fast is measured by ``make bench`` (hostile_import_max_s), not here: these tests
+are not timed, they only prove that reading stops at the limit.
+"""
+
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+
+from qms.core.models import OrganisationUnit
+from qms.spreadsheets import hostile_files, imports
+from qms.spreadsheets.imports import ImportFileError, get_importer, normalise, read_sheet, run_import
+from qms.spreadsheets.models import ImportUpload
+from tests.factories import make_officer
+
+from .xlsx import UNIT_HEADINGS, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def officer():
+    return make_officer(username="officer")
+
+
+def refused(data, officer):
+    before = (OrganisationUnit.objects.count(), OrganisationUnit.history.count())
+    with pytest.raises(ImportFileError) as caught:
+        run_import(get_importer("units"), data, user=officer, filename="bad.xlsx", commit=True)
+    assert (OrganisationUnit.objects.count(), OrganisationUnit.history.count()) == before
+    return caught.value.message
+
+
+def upload(client, data, name="hostile.xlsx"):
+    file = BytesIO(data)
+    file.name = name
+    return client.post(reverse("spreadsheets_admin:upload", kwargs={"key": "units"}), {"file": file})
+
+
+# -- problems are capped ------------------------------------------------------------------------------------
+
+
+def test_the_first_200_problems_are_kept_and_the_rest_counted(officer):
+    rows = [(f"U{n}", f"Unit {n}", "", "", "stray", "stray") for n in range(300)]  # 600 problems
+    result = run_import(
+        get_importer("units"), xlsx(rows, headings=UNIT_HEADINGS), user=officer, filename="u.xlsx", commit=True
+    )
+    assert not result.committed and not OrganisationUnit.objects.exists()
+    assert len(result.problems) == imports.MAX_PROBLEMS == 200
+    assert result.problem_count == 600 and result.problems_more == 400
+    assert str(result.problems[0]) == "Row 2, column “E”: a value in a column without a heading."
+    assert [p.row for p in result.problems] == sorted(p.row for p in result.problems)
+
+
+def log_in(client, language):
+    from wagtail.users.models import UserProfile
+
+    officer = make_officer()
+    profile = UserProfile.get_for_user(officer)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(officer)
+
+
+def test_the_preview_says_how_many_more(client):
+    log_in(client, "en")
+    rows = [(f"U{n}", f"Unit {n}", "", "", "stray") for n in range(250)]
+    preview = client.get(upload(client, xlsx(rows, headings=UNIT_HEADINGS))["Location"])
+    body = preview.content.decode()
+    assert body.count("a value in a column without a heading") == 200
+    assert "250 problems found" in body and "…and 50 more problems." in body
+
+
+def test_the_more_line_is_in_vietnamese_too(client):
+    log_in(client, "vi")
+    rows = [(f"U{n}", f"Unit {n}", "", "", "stray") for n in range(250)]
+    body = client.get(upload(client, xlsx(rows, headings=UNIT_HEADINGS))["Location"]).content.decode()
+    assert "Có 250 lỗi" in body and "và 50 lỗi khác" in body
+
+
+# -- cells and rows are capped, whatever the sheet declares ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda h: hostile_files.huge_sheet_without_dimension(h, rows=1_200),
+        lambda h: hostile_files.lying_dimension(h, rows=1_200),
+        lambda h: hostile_files.wide_row(h, cells=1_500),
+        lambda h: hostile_files.problem_cells(h, rows=20, columns=100),
+    ],
+    ids=["no-dimension", "lying-dimension", "one-wide-row", "problem-cells"],
+)
+def test_a_sheet_with_more_cells_than_the_limit_is_refused(officer, settings, build):
+    settings.QMS_IMPORT_MAX_CELLS = 1_000
+    settings.QMS_IMPORT_MAX_ROWS = 5_000
+    assert "more than 1,000 cells" in refused(build(UNIT_HEADINGS), officer)
+
+
+def test_reading_stops_at_the_cell_limit(settings, monkeypatch):
+    """Not after parsing everything: the reader has seen at most the limit (plus one) when it refuses."""
+    settings.QMS_IMPORT_MAX_CELLS = 1_000
+    settings.QMS_IMPORT_MAX_ROWS = 50_000
+    seen = []
+    parse_cell = imports._CellParser.parse_cell
+
+    def counting(self, element):
+        seen.append(1)
+        return parse_cell(self, element)
+
+    monkeypatch.setattr(imports._CellParser, "parse_cell", counting)
+    monkeypatch.setattr(imports, "MARKUP_SLACK", 10**9)  # the cheap count of tags would refuse it first
+    with pytest.raises(ImportFileError, match="more than 1,000 cells"):
+        read_sheet(hostile_files.huge_sheet_without_dimension(UNIT_HEADINGS, rows=40_000))
+    assert len(seen) <= 1_001
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda h: hostile_files.huge_sheet_without_dimension(h, rows=80),
+        lambda h: hostile_files.lying_dimension(h, rows=80),
+        lambda h: hostile_files.empty_rows(h, rows=5_000),
+    ],
+    ids=["no-dimension", "lying-dimension", "empty-rows"],
+)
+def test_a_sheet_with_more_rows_than_the_limit_is_refused(officer, settings, build):
+    settings.QMS_IMPORT_MAX_ROWS = 50
+    assert "more than 50 rows" in refused(build(UNIT_HEADINGS), officer)
+
+
+def test_a_huge_shared_string_table_is_refused_before_it_is_parsed(officer, settings):
+    settings.QMS_IMPORT_MAX_CELLS = 1_000
+    assert "more than 1,000 cells" in refused(hostile_files.huge_shared_strings(UNIT_HEADINGS, 5_000), officer)
+
+
+def test_many_sheets_are_refused_from_the_workbook_part(officer):
+    message = refused(hostile_files.many_sheets(UNIT_HEADINGS, 300), officer)
+    assert "300 sheets" in message and "S0, S1" in message and "…" in message
+
+
+def test_a_zip_bomb_is_refused_by_its_declared_size(officer):
+    assert "unreasonable size" in refused(hostile_files.zip_bomb(UNIT_HEADINGS, 120 * 1024 * 1024), officer)
+
+
+@pytest.mark.parametrize("prefix", [b"", b"<!-- <a> -->", b"<?pi <a>?>", b"<!-- -- <x/> -->\n  "])
+def test_a_doctype_behind_a_comment_holding_a_tag_is_found(officer, prefix):
+    assert "possible attack" in refused(hostile_files.xml_bomb(UNIT_HEADINGS, prefix=prefix), officer)
+
+
+def test_a_prolog_longer_than_any_real_file_is_refused(officer):
+    data = hostile_files.xml_bomb(UNIT_HEADINGS, prefix=b"<!--" + b" " * 200_000 + b"-->")
+    assert "possible attack" in refused(data, officer)
+
+
+def test_a_comment_before_the_root_element_is_harmless():
+    sheet = hostile_files.sheet_xml(hostile_files.rows_xml([UNIT_HEADINGS, ["A", "B"]]))
+    sheet = sheet.replace(b"?>\n", b"?>\n<!-- made by hand <b> -->", 1)
+    data = hostile_files.package([("Sheet1", sheet)])
+    assert read_sheet(data).rows[1] == (2, {1: "A", 2: "B"})
+
+
+# -- every hostile kind through the upload view: refused, nothing stored, nothing written ---------------------
+
+
+@pytest.mark.parametrize("kind", list(hostile_files.all_kinds(UNIT_HEADINGS, scale=0)))
+def test_every_hostile_file_is_refused_at_upload(client, kind):
+    client.force_login(make_officer())
+    data = hostile_files.all_kinds(UNIT_HEADINGS, scale=0)[kind]()
+    response = upload(client, data)
+    assert response.status_code == 200, "refused files stay on the upload form"
+    assert response.context["form"].errors["file"]
+    assert not ImportUpload.objects.exists() and not OrganisationUnit.objects.exists()
+
+
+# -- the workbook is parsed once per upload --------------------------------------------------------------------
+
+
+def test_upload_preview_and_commit_parse_the_workbook_once(client, monkeypatch):
+    calls = []
+    real = imports.read_sheet
+
+    def counting(data):
+        calls.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(imports, "read_sheet", counting)
+    client.force_login(make_officer())
+    rows = [("QLVH", "Phòng Quản lý văn hoá", "", ""), ("VP", "Văn phòng", "", "")]
+    location = upload(client, xlsx(rows, headings=UNIT_HEADINGS))["Location"]
+    assert client.get(location).status_code == 200
+    assert client.post(location).status_code == 302
+    assert set(OrganisationUnit.objects.values_list("code", flat=True)) == {"QLVH", "VP"}
+    assert len(calls) == 1
+    stored = ImportUpload.objects.get()
+    assert stored.status == "committed" and bytes(stored.sheet) == b"", "the parsed rows are forgotten on commit"
+
+
+def test_the_parsed_sheet_round_trips_every_cell_type():
+    import datetime as dt
+
+    from qms.spreadsheets.imports import Sheet
+
+    sheet = Sheet(
+        rows=[(1, {1: "a", 2: 12, 3: 1.5, 4: True}), (2, {1: dt.datetime(2026, 1, 2, 3, 4), 2: dt.date(2026, 1, 2)})],
+        problems=[(2, 3, "formula", "=A1")],
+    )
+    sheet.rows.append((3, {1: dt.time(8, 30), 2: dt.timedelta(hours=2)}))
+    again = Sheet.from_bytes(sheet.to_bytes())
+    assert again.rows == sheet.rows and again.problems == sheet.problems
+
+
+# -- invisible characters ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u202e"])
+def test_invisible_characters_do_not_make_a_new_key(officer, invisible):
+    rows = [("QLVH-01", "A", "", ""), (f"QLVH-01{invisible}", "B", "", "")]
+    result = run_import(
+        get_importer("units"), xlsx(rows, headings=UNIT_HEADINGS), user=officer, filename="u.xlsx", commit=True
+    )
+    assert [str(p) for p in result.problems] == [
+        "Row 3, column “Unit code”: “QLVH-01” is already on row 2; each row must have its own identifier."
+    ]
+    assert normalise(f"\u200b QLVH-01{invisible} ") == normalise("qlvh-01")
+
+
+def test_an_invisible_character_is_not_stored(officer):
+    rows = [("\u200bQL\u00adVH", "Phòng\u2060 Quản lý văn hoá\ufeff", "", "")]
+    run_import(get_importer("units"), xlsx(rows, headings=UNIT_HEADINGS), user=officer, filename="u.xlsx", commit=True)
+    unit = OrganisationUnit.objects.get()
+    assert (unit.code, unit.name) == ("QLVH", "Phòng Quản lý văn hoá")
+
+
+def test_text_is_compared_in_nfc():
+    decomposed = "Pho\u0300ng"  # o + combining grave
+    assert normalise(decomposed) == normalise("Phòng")
