@@ -67,6 +67,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet._reader import _cast_number
 
 # The limits of one import file. A register of 20,000 rows of ten columns fits them; reading a file
 # at every limit takes a couple of seconds here, so a hostile file costs no more than that.
@@ -156,6 +157,7 @@ class ProblemList:
         self.count = 0
         self.rows = set()  # every row with a problem, shown or not: none of them is written
         self._kept = []
+        self._last_row = None  # once `limit` are kept: the row of the last, beyond which none is shown
 
     def add(self, problem):
         self.count += 1
@@ -169,9 +171,21 @@ class ProblemList:
         for problem in problems:
             self.add(problem)
 
+    def wants(self, row):
+        """Whether a problem on `row` could be among those shown; when not, count_only() is enough
+        (no message to put into words: the rows of a sheet are checked in order)."""
+        return self._last_row is None or (row or 0) <= self._last_row
+
+    def count_only(self, row):
+        self.count += 1
+        if row:
+            self.rows.add(row)
+
     def _trim(self):
         self._kept.sort(key=_position)  # stable: problems of one cell keep the order they were found in
         del self._kept[self.limit :]
+        if len(self._kept) == self.limit:
+            self._last_row = self._kept[-1].row or 0
 
     @property
     def full(self):
@@ -468,7 +482,7 @@ SMALL_PART_TAGS = 100_000  # parts openpyxl turns into objects: manifest, workbo
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _CELL, _DIMENSION = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}dimension"
 _STRING, _TEXT, _RUN = f"{_MAIN}si", f"{_MAIN}t", f"{_MAIN}r"
-_INLINE, _FORMULA = f"{_MAIN}is", f"{_MAIN}f"
+_INLINE, _VALUE = f"{_MAIN}is", f"{_MAIN}v"
 # lxml reads the sheet and the shared strings (about three times faster than openpyxl's ElementTree
 # reader, and it stops on the cell where a limit is reached). It neither loads a DTD nor expands an
 # entity, and the prolog check has already refused any DOCTYPE; openpyxl parses the few small parts
@@ -632,14 +646,26 @@ class Sheet:
     problems: list
 
     def to_bytes(self):
-        rows = [[number, [[index, _encode(value)] for index, value in values.items()]] for number, values in self.rows]
+        # One flat list a row, [number, index, value, index, value...]: the fewest objects to rebuild.
+        rows = []
+        for number, values in self.rows:
+            row = [number]
+            for index, value in values.items():
+                row += (index, _encode(value))
+            rows.append(row)
         document = {"rows": rows, "problems": [list(problem) for problem in self.problems]}
         return zlib.compress(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode(), 6)
 
     @classmethod
     def from_bytes(cls, content):
         document = json.loads(zlib.decompress(bytes(content)))
-        rows = [(number, {index: _decode(value) for index, value in cells}) for number, cells in document["rows"]]
+        rows = []
+        for row in document["rows"]:
+            values = dict(zip(row[1::2], row[2::2], strict=True))
+            for index, value in values.items():
+                if type(value) is dict:
+                    values[index] = _decode(value)
+            rows.append((row[0], values))
         return cls(rows=rows, problems=[tuple(problem) for problem in document["problems"]])
 
 
@@ -741,12 +767,22 @@ def _read_strings(archive, name):
     return strings
 
 
+_COORDINATE = re.compile(r"([A-Z]{1,3})([0-9]+)")
+
+
 class _CellParser:
-    """openpyxl's cell reading (types, dates by style, shared and inline strings, formulas), one cell at a time."""
+    """One <c> element to {"row", "column", "value", "data_type"}, as openpyxl reads it.
+
+    The common cells (numbers, shared and plain inline strings, booleans) are read here directly,
+    about three times faster than openpyxl's own parse_cell, which reads the others (formulas,
+    dates by their number format, error values, rich inline text)."""
 
     def __init__(self, strings, workbook):
         from openpyxl.worksheet._reader import WorkSheetParser
 
+        self._strings = strings
+        self._date_styles = {str(style) for style in workbook._date_formats}
+        self._columns = {}  # "AB" -> 28, learnt as met
         self._parser = WorkSheetParser(
             None,
             strings,
@@ -755,25 +791,45 @@ class _CellParser:
             date_formats=workbook._date_formats,
             timedelta_formats=workbook._timedelta_formats,
         )
+        self.row = 0  # the number of the row being read, for cells without a coordinate
 
     def start_row(self, element):
         number = element.get("r")
-        self._parser.row_counter = int(number) if number else self._parser.row_counter + 1
-        self._parser.col_counter = 0
+        self.row = int(number) if number and number.isdigit() else self.row + 1
+        self._parser.row_counter, self._parser.col_counter = self.row, 0
+
+    def _position(self, element):
+        parser = self._parser
+        match = _COORDINATE.fullmatch(element.get("r") or "")
+        if match is None:
+            parser.col_counter += 1
+            return self.row, parser.col_counter
+        letters = match[1]
+        column = self._columns.get(letters)
+        if column is None:
+            column = self._columns[letters] = coordinate_to_tuple(f"{letters}1")[1]
+        parser.col_counter = column
+        return int(match[2]), column
 
     def parse_cell(self, element):
-        """{"row", "column", "value", "data_type"} of a <c> element."""
-        inline = element.find(_INLINE) if element.get("t") == "inlineStr" else None
-        if inline is not None and len(inline) == 1 and inline[0].tag == _TEXT and element.find(_FORMULA) is None:
-            # A plain inline string (what openpyxl itself writes): read directly, as openpyxl would.
-            parser = self._parser
-            coordinate = element.get("r")
-            if coordinate:
-                row, parser.col_counter = coordinate_to_tuple(coordinate)
-            else:
-                parser.col_counter += 1
-                row = parser.row_counter
-            return {"row": row, "column": parser.col_counter, "value": inline[0].text or "", "data_type": "s"}
+        kind = element.get("t", "n")
+        children = len(element)
+        if children == 1:
+            child = element[0]
+            if child.tag == _VALUE:
+                text = child.text
+                if kind == "s" and text and text.isdigit() and int(text) < len(self._strings):
+                    row, column = self._position(element)
+                    return {"row": row, "column": column, "value": self._strings[int(text)], "data_type": "s"}
+                if kind == "n" and element.get("s", "0") not in self._date_styles and text:
+                    row, column = self._position(element)
+                    return {"row": row, "column": column, "value": _cast_number(text), "data_type": "n"}
+            elif kind == "inlineStr" and child.tag == _INLINE and len(child) == 1 and child[0].tag == _TEXT:
+                row, column = self._position(element)
+                return {"row": row, "column": column, "value": child[0].text or "", "data_type": "s"}
+        elif children == 0:
+            row, column = self._position(element)
+            return {"row": row, "column": column, "value": None, "data_type": "n"}
         return self._parser.parse_cell(element)
 
 
@@ -792,46 +848,52 @@ def _read_rows(archive, name, strings, workbook):
     rows, problems = [], []
     rows_read = cells_read = 0
     number, values, filled = None, {}, False
+    current = None  # the <row> whose cells are being read
     with archive.open(name) as source:
-        events = etree.iterparse(source, events=("start", "end"), tag=(_ROW, _CELL, _DIMENSION), **_SAFE_XML)
-        for event, element in events:
+        # End events only (half the events of start and end): a cell's row is its parent element,
+        # whose attributes are known by then.
+        events = etree.iterparse(source, events=("end",), tag=(_ROW, _CELL, _DIMENSION), **_SAFE_XML)
+        for _event, element in events:
             tag = element.tag
             if tag == _CELL:
-                if event == "start":
-                    continue
+                parent = element.getparent()
+                if parent is not current:
+                    current = parent
+                    rows_read += 1
+                    if rows_read > row_limit:
+                        raise _too_many_rows()
+                    parser.start_row(parent)
                 cells_read += 1
                 if cells_read > cell_limit:
                     raise _too_many_cells()
                 cell = parser.parse_cell(element)
-                element.clear()
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
                 value = cell["value"]
                 if value is None:
                     continue
                 filled = True
                 number = number or cell["row"]
-                if cell["data_type"] == "f":
+                kind = cell["data_type"]
+                if kind == "f":
                     problems.append((number, cell["column"], "formula", str(value)[:40]))
-                elif cell["data_type"] == "e":
+                elif kind == "e":
                     problems.append((number, cell["column"], "error", str(value)))
                 else:
                     values[cell["column"]] = value
             elif tag == _ROW:
-                if event == "start":
+                if element is not current:  # a row without cells
                     rows_read += 1
                     if rows_read > row_limit:
                         raise _too_many_rows()
                     parser.start_row(element)
-                    number, values, filled = None, {}, False
-                    continue
+                current = None
                 if filled:  # a cell with something in it, a formula or an error value included
                     rows.append((number, values))
                 number, values, filled = None, {}, False
+                # The row and the rows before it are done with: free them (the tree would keep them).
                 element.clear()
                 while element.getprevious() is not None:
                     del element.getparent()[0]
-            elif event == "end" and tag == _DIMENSION:
+            elif tag == _DIMENSION:
                 try:
                     declared = range_boundaries(element.get("ref", ""))[3]
                 except (TypeError, ValueError):
@@ -859,12 +921,27 @@ def _locate_headings(importer, sheet):
     return None, {}, {}
 
 
-def validate(importer, data):
-    """Check the file (.xlsx bytes, or the Sheet already read from them): (rows, problems, rows_read,
-    heading of each column name); `problems` is a ProblemList.
+@dataclass
+class Layout:
+    """Where an importer's columns sit in a sheet, and the problems of its heading row."""
 
-    Raises ImportFileError for a refused file."""
-    sheet = data if isinstance(data, Sheet) else read_sheet(data)
+    header_row: int
+    headings: dict  # column index -> heading as in the file
+    columns_at: dict  # column index -> ImportColumn
+    data_rows: list  # (row number, {column index: value}) below the heading row
+    problems: ProblemList
+
+    def heading_of(self, index):
+        if index in self.headings:
+            return self.headings[index]
+        from openpyxl.utils import get_column_letter
+
+        return get_column_letter(index)
+
+
+def check_sheet(importer, sheet):
+    """The checks that refuse a whole file (heading row, required columns, number of rows, any rows),
+    without parsing a cell: what the upload needs to know before keeping the sheet. Returns its Layout."""
     header_row, header_values, matched = _locate_headings(importer, sheet)
     if header_row is None:
         expected = ", ".join(str(column.label) for column in importer.columns)
@@ -894,31 +971,37 @@ def validate(importer, data):
             _("Required columns are missing: %(columns)s. Use the headings of the template.")
             % {"columns": ", ".join(missing)}
         )
-
-    def heading_of(index):
-        if index in headings:
-            return headings[index]
-        from openpyxl.utils import get_column_letter
-
-        return get_column_letter(index)
-
-    flagged = set()
-    for number, index, kind, detail in sheet.problems:
-        if number >= header_row:
-            problems.add(Problem(number, heading_of(index), _cell_problem(kind, detail)))
-            flagged.add((number, index))
-    rows = []
     data_rows = [(number, values) for number, values in sheet.rows if number > header_row]
     if len(data_rows) > max_rows():
-        raise ImportFileError(
-            _("The sheet has more than %(max)s rows; import it in several files of at most %(max)s rows each.")
-            % {"max": f"{max_rows():,}"}
-        )
-    for number, values in data_rows:
+        raise _too_many_rows()
+    if not data_rows:
+        raise ImportFileError(_("The sheet has headings but no rows to import."))
+    return Layout(header_row, headings, columns_at, data_rows, problems)
+
+
+def validate(importer, data):
+    """Check the file (.xlsx bytes, or the Sheet already read from them): (rows, problems, rows_read,
+    heading of each column name); `problems` is a ProblemList.
+
+    Raises ImportFileError for a refused file."""
+    sheet = data if isinstance(data, Sheet) else read_sheet(data)
+    layout = check_sheet(importer, sheet)
+    problems, headings, columns_at = layout.problems, layout.headings, layout.columns_at
+    flagged = set()
+    for number, index, kind, detail in sheet.problems:
+        if number >= layout.header_row:
+            problems.add(Problem(number, layout.heading_of(index), _cell_problem(kind, detail)))
+            flagged.add((number, index))
+    stray = _("a value in a column without a heading.")
+    rows = []
+    for number, values in layout.data_rows:
         parsed, raw, row_ok = {}, {}, True
         for index in values:
             if index not in columns_at and index not in headings:
-                problems.add(Problem(number, heading_of(index), _("a value in a column without a heading.")))
+                if problems.wants(number):
+                    problems.add(Problem(number, layout.heading_of(index), stray))
+                else:
+                    problems.count_only(number)
                 row_ok = False
         for index, column in columns_at.items():
             raw[column.name] = values.get(index)
@@ -935,13 +1018,11 @@ def validate(importer, data):
                 parsed.setdefault(column.name, [] if column.kind == "list" else None)
         if row_ok:
             rows.append(ImportRow(number, parsed, raw))
-    if not data_rows:
-        raise ImportFileError(_("The sheet has headings but no rows to import."))
     problems.extend(_duplicates(importer, rows, headings, columns_at))
     heading_by_name = {column.name: headings[index] for index, column in columns_at.items()}
     for number, name, message in importer.check_rows(rows):
         problems.add(Problem(number, heading_by_name.get(name) or importer.heading(name), message))
-    return rows, problems, len(data_rows), heading_by_name
+    return rows, problems, len(layout.data_rows), heading_by_name
 
 
 def _duplicates(importer, rows, headings, columns_at):

@@ -76,9 +76,10 @@ class ImportUploadView(ImportBaseView):
         data = upload.read(framework.max_bytes() + 1)
         try:
             # The one time the workbook is parsed: the preview and the commit use the rows kept here.
-            # A file refused as a whole is never stored (checking is enough to know; the preview runs the rows).
+            # A file refused as a whole is never stored (its layout is enough to know; the preview checks
+            # every cell and runs the rows).
             sheet = framework.read_sheet(data)
-            framework.validate(self.importer, sheet)
+            framework.check_sheet(self.importer, sheet)
         except framework.ImportFileError as error:
             form.add_error("file", error.message)
             return self.render_to_response(self.get_context_data(form=form))

@@ -246,3 +246,67 @@ def test_an_invisible_character_is_not_stored(officer):
 def test_text_is_compared_in_nfc():
     decomposed = "Pho\u0300ng"  # o + combining grave
     assert normalise(decomposed) == normalise("Phòng")
+
+
+# -- the streaming reader reads what openpyxl reads ------------------------------------------------------------
+
+
+def openpyxl_rows(data):
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(data), read_only=True)
+    rows = []
+    for cells in book.worksheets[0].iter_rows():
+        values = {cell.column: cell.value for cell in cells if getattr(cell, "value", None) is not None}
+        if values:
+            rows.append((cells[0].row if hasattr(cells[0], "row") else None, values))
+    book.close()
+    return [values for _number, values in rows]
+
+
+def test_the_reader_reads_types_dates_and_formulas_as_openpyxl_does():
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.append(["Code", "Date", "When", "Yes", "Count", "Share", "Formula"])
+    ws.append(["QT-07", dt.date(2026, 1, 2), dt.datetime(2026, 3, 4, 5, 6), True, 12, 1.5, "=A1"])
+    ws.append(["  x  ", None, dt.time(8, 30), False, -3, 0.125, None])
+    ws["B3"].number_format = "0.00"
+    ws["B3"] = 45000
+    out = BytesIO()
+    book.save(out)
+    sheet = read_sheet(out.getvalue())
+    plain = [{i: v for i, v in values.items()} for _n, values in sheet.rows]
+    expected = openpyxl_rows(out.getvalue())
+    expected[1].pop(7)  # the formula is a problem, not a value
+    assert plain == expected
+    assert sheet.problems == [(2, 7, "formula", "=A1")]
+
+
+def test_the_reader_reads_shared_rich_and_typed_strings_as_openpyxl_does():
+    ns = hostile_files.MAIN_NS
+    table = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="{ns}">'
+        "<si><t>Mã đơn vị</t></si><si><r><t>Phòng </t></r><r><rPr><b/></rPr><t>Quản lý</t></r></si>"
+        '<si><t xml:space="preserve"> QLVH </t><rPh sb="0" eb="1"><t>phonetic</t></rPh></si></sst>'
+    ).encode()
+    rows = (
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+        '<row r="3"><c r="A3" t="s"><v>2</v></c><c r="B3" t="b"><v>1</v></c><c r="C3" t="str"><v>text</v></c>'
+        '<c r="D3" t="e"><v>#N/A</v></c><c r="E3"><v>7</v></c><c r="F3"><v>2.5</v></c><c r="G3" s="0"/></row>'
+        "<row><c><v>1</v></c><c><v>2</v></c></row>"
+    )
+    data = hostile_files.package([("Sheet1", hostile_files.sheet_xml([rows]))], shared_strings=table)
+    sheet = read_sheet(data)
+    assert sheet.rows == [
+        (1, {1: "Mã đơn vị", 2: "Phòng Quản lý"}),
+        (3, {1: " QLVH ", 2: True, 3: "text", 5: 7, 6: 2.5}),
+        (4, {1: 1, 2: 2}),
+    ]
+    assert sheet.problems == [(3, 4, "error", "#N/A")]
+    expected = openpyxl_rows(data)
+    expected[1].pop(4)
+    assert [values for _n, values in sheet.rows] == expected
