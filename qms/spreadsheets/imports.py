@@ -571,6 +571,7 @@ def _check_archive(data):
     if len(members) > MAX_MEMBERS or sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
         raise _too_big()
     tag_limit = _sheet_markup_limit()
+    row_limit = max_rows() + HEADER_SEARCH_ROWS
     merged, tags = [], {}
     for member in members:
         if not member.filename.endswith((".xml", ".rels", ".vml")):
@@ -581,18 +582,24 @@ def _check_archive(data):
                 count = head.count(b"<")
                 tail = head
                 is_sheet = member.filename.startswith("xl/worksheets/")
+                rows = head.count(b"<row")  # and <rowBreaks, once at most: close enough to name the limit
                 # Read to the end (the CRC check fails on a damaged member), in chunks, never the whole at once.
                 while chunk := fh.read(1 << 20):
                     count += chunk.count(b"<")
+                    if is_sheet:
+                        rows += (tail[-3:] + chunk).count(b"<row")  # a match across chunks counted once
+                        if rows > row_limit:
+                            break
+                        tail = tail[-512:] + chunk  # merged cells sit at the end of the sheet
+                        merged += _CELL_REF.findall(tail)
                     if count > tag_limit:
                         break
-                    if is_sheet:  # merged cells sit at the end of the sheet
-                        tail = tail[-512:] + chunk
-                        merged += _CELL_REF.findall(tail)
                 if is_sheet:
                     merged += _CELL_REF.findall(head)
         except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
             raise _damaged() from None
+        if is_sheet and rows > row_limit:
+            raise _too_many_rows()
         if count > tag_limit:
             raise _too_many_cells() if is_sheet or "sharedstrings" in member.filename.lower() else _too_big()
         tags[member.filename] = count
