@@ -29,22 +29,28 @@ from a module ``<app>/imports.py`` (found by ``autodiscover_modules("imports")``
 What the framework does (``run_import``):
 
 1. Reads the file defensively (``read_sheet``): size limit, a real .xlsx (zip with
-   ``xl/workbook.xml``), no corrupt members, no DTD/entity declarations (XML bombs;
-   openpyxl also parses sheets through ``defusedxml``), an uncompressed-size limit
-   (zip bombs), exactly one sheet, the declared dimension and the actual count within
-   ``QMS_IMPORT_MAX_ROWS`` (read-only mode, never loading the whole sheet first), no
-   merged cells, no formulas, no error values. Any of these refuses the whole file
-   with one clear message (``ImportFileError``).
+   ``xl/workbook.xml``), no corrupt members, nothing but comments and processing
+   instructions before a part's root element (no DTD/entity declarations: XML bombs;
+   openpyxl reads its parts through ``defusedxml``, lxml reads the sheet without DTD or
+   entities), an uncompressed-size and parts limit (zip bombs), a count of every part's
+   tags before any parsing, exactly one sheet, at most ``QMS_IMPORT_MAX_ROWS`` rows and
+   ``QMS_IMPORT_MAX_CELLS`` cells counted as they are read (whatever the sheet declares;
+   reading stops on the first one over), no merged cells, no formulas, no error values.
+   Any of these refuses the whole file with one clear message (``ImportFileError``).
+   The result is a ``Sheet``, which an upload keeps (``Sheet.to_bytes``): the workbook is
+   parsed once, and the preview and the commit work on those rows.
 2. Finds the heading row (within the first rows, so a register exported by this
    product imports back), matches headings to columns by name or by their English or
-   Vietnamese label, reports missing required columns and unknown columns.
-3. Parses every cell by its column type, reports each problem by row and column,
-   and reports duplicate identifiers (``key`` columns).
+   Vietnamese label, reports missing required columns and unknown columns
+   (``check_sheet``: what refuses a whole file, without reading a cell).
+3. Parses every cell by its column type (text through ``clean_text``: NFC, invisible
+   characters removed), reports each problem by row and column, and reports duplicate
+   identifiers (``key`` columns). The first ``MAX_PROBLEMS`` are kept, the rest counted.
 4. Applies every clean row inside one transaction, each row in a savepoint so that a
    row's problem (unknown unit, refused by a service) is listed and the next rows
    are still checked; then rolls everything back if there was any problem or if it is
-   a dry run. A commit re-reads and re-validates the stored file: what is written is
-   exactly what was previewed, or nothing.
+   a dry run. A commit re-validates the rows kept at upload: what is written is exactly
+   what was previewed, or nothing.
 """
 
 from __future__ import annotations
