@@ -43,7 +43,8 @@ def upload_for(*, token, importer, user):
         raise ImportRefused(_("This upload does not exist or is not yours."))
     if upload.status == ImportUpload.Status.COMMITTED:
         raise ImportRefused(_("This file has already been imported."))
-    if upload.expired:
+    # An upload pending when uploads began to keep the sheet instead of the file has none.
+    if upload.expired or not upload.sheet:
         raise ImportRefused(_("This upload is too old; upload the file again."))
     return upload
 

@@ -61,6 +61,17 @@ def test_the_first_200_problems_are_kept_and_the_rest_counted(officer):
     assert result.problem_count == 600 and result.problems_more == 400
     assert str(result.problems[0]) == "Row 2, column “E”: a value in a column without a heading."
     assert [p.row for p in result.problems] == sorted(p.row for p in result.problems)
+    assert result.outcomes == [], "with the list of problems full, the rows are not tried"
+
+
+def test_under_200_problems_the_clean_rows_are_still_tried(officer):
+    rows = [("A1", "Good", "", ""), ("A2", "Bad", "MISSING", ""), ("A3", "Stray", "", "", "x")]
+    result = run_import(
+        get_importer("units"), xlsx(rows, headings=UNIT_HEADINGS), user=officer, filename="u.xlsx", commit=True
+    )
+    assert result.problem_count == 2 and result.problems_more == 0
+    assert [outcome.number for outcome in result.outcomes] == [2]
+    assert not OrganisationUnit.objects.exists()
 
 
 def log_in(client, language):
@@ -205,6 +216,27 @@ def test_upload_preview_and_commit_parse_the_workbook_once(client, monkeypatch):
     assert len(calls) == 1
     stored = ImportUpload.objects.get()
     assert stored.status == "committed" and bytes(stored.sheet) == b"", "the parsed rows are forgotten on commit"
+
+
+def test_a_person_keeps_only_the_five_newest_pending_uploads(officer):
+    from qms.spreadsheets.services import PENDING_PER_PERSON, import_upload_create
+
+    data = xlsx([("QLVH", "Phòng", "", "")], headings=UNIT_HEADINGS)
+    made = [
+        import_upload_create(importer=get_importer("units"), data=data, filename=f"{n}.xlsx", user=officer)
+        for n in range(7)
+    ]
+    kept = set(ImportUpload.objects.values_list("pk", flat=True))
+    assert kept == {upload.pk for upload in made[-PENDING_PER_PERSON:]}
+
+
+def test_an_upload_without_a_kept_sheet_must_be_uploaded_again(client):
+    log_in(client, "en")
+    location = upload(client, xlsx([("QLVH", "Phòng", "", "")], headings=UNIT_HEADINGS))["Location"]
+    ImportUpload.objects.update(sheet=b"")  # as left by the migration for a preview then pending
+    response = client.post(location, follow=True)
+    assert "upload the file again" in response.content.decode()
+    assert not OrganisationUnit.objects.exists()
 
 
 def test_the_parsed_sheet_round_trips_every_cell_type():
