@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from qms.core.models import OrganisationUnit
 from qms.spreadsheets import hostile_files, imports
-from qms.spreadsheets.imports import ImportFileError, get_importer, normalise, read_sheet, run_import
+from qms.spreadsheets.imports import ImportFileError, get_importer, normalise, read_sheet, reading, run_import, safety
 from qms.spreadsheets.models import ImportUpload
 from tests.factories import make_officer
 
@@ -124,14 +124,14 @@ def test_reading_stops_at_the_cell_limit(settings, monkeypatch):
     settings.QMS_IMPORT_MAX_CELLS = 1_000
     settings.QMS_IMPORT_MAX_ROWS = 50_000
     seen = []
-    parse_cell = imports._CellParser.parse_cell
+    parse_cell = reading._CellParser.parse_cell
 
     def counting(self, element):
         seen.append(1)
         return parse_cell(self, element)
 
-    monkeypatch.setattr(imports._CellParser, "parse_cell", counting)
-    monkeypatch.setattr(imports, "MARKUP_SLACK", 10**9)  # the cheap count of tags would refuse it first
+    monkeypatch.setattr(reading._CellParser, "parse_cell", counting)
+    monkeypatch.setattr(safety, "MARKUP_SLACK", 10**9)  # the cheap count of tags would refuse it first
     with pytest.raises(ImportFileError, match="more than 1,000 cells"):
         read_sheet(hostile_files.huge_sheet_without_dimension(UNIT_HEADINGS, rows=40_000))
     assert len(seen) <= 1_001
@@ -200,13 +200,13 @@ def test_every_hostile_file_is_refused_at_upload(client, kind):
 
 def test_upload_preview_and_commit_parse_the_workbook_once(client, monkeypatch):
     calls = []
-    real = imports.read_sheet
+    real = reading._read_book  # every parse of a workbook goes through it
 
-    def counting(data):
+    def counting(data, *args):
         calls.append(len(data))
-        return real(data)
+        return real(data, *args)
 
-    monkeypatch.setattr(imports, "read_sheet", counting)
+    monkeypatch.setattr(reading, "_read_book", counting)
     client.force_login(make_officer())
     rows = [("QLVH", "Phòng Quản lý văn hoá", "", ""), ("VP", "Văn phòng", "", "")]
     location = upload(client, xlsx(rows, headings=UNIT_HEADINGS))["Location"]
