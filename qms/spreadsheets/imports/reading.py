@@ -19,7 +19,7 @@ from .safety import SMALL_PART_TAGS, check_archive, damaged, too_big, unsafe
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _CELL, _DIMENSION = f"{_MAIN}row", f"{_MAIN}c", f"{_MAIN}dimension"
-_STRING, _TEXT, _RUN = f"{_MAIN}si", f"{_MAIN}t", f"{_MAIN}r"
+_STRING, _TEXT = f"{_MAIN}si", f"{_MAIN}t"
 _INLINE, _VALUE = f"{_MAIN}is", f"{_MAIN}v"
 # lxml reads the sheet and the shared strings (about three times faster than openpyxl's ElementTree
 # reader, and it stops on the cell where a limit is reached). It neither loads a DTD nor expands an
@@ -44,8 +44,6 @@ def _encode(value):
 
 
 def _decode(value):
-    if not isinstance(value, dict):
-        return value
     ((kind, text),) = value.items()
     if kind == "datetime":
         return dt.datetime.fromisoformat(text)

@@ -1,5 +1,10 @@
 """The checks of an upload before any XML is parsed: a real, sane .xlsx archive, of bounded size and markup,
-with nothing but comments and processing instructions before each part's root element (XML bombs)."""
+with nothing but comments and processing instructions before each part's root element (XML bombs).
+
+Every bound here is there so that a small hostile upload cannot keep a web process busy: the
+reading work is proportional to what the limits allow, never to what the file claims or contains.
+``make bench`` (hostile_import_max_s) times the worst hostile file through the upload view.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,6 @@ from django.utils.translation import gettext as _
 
 from .errors import ImportFileError
 from .limits import HEADER_SEARCH_ROWS, max_cells, max_rows, too_many_cells, too_many_rows
-
-#
-# Every bound below is there so that a small hostile upload cannot keep a web process busy: the
-# reading work is proportional to what the limits allow, never to what the file claims or contains.
-# ``make bench`` (hostile_import_max_s) times the worst hostile file through the upload view.
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, or an encrypted (password-protected) .xlsx
 _CELL_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*\bref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
