@@ -342,3 +342,15 @@ def test_the_reader_reads_shared_rich_and_typed_strings_as_openpyxl_does():
     expected = openpyxl_rows(data)
     expected[1].pop(4)
     assert [values for _n, values in sheet.rows] == expected
+
+
+def test_the_sheet_reader_expands_no_entity_even_past_the_prolog_check(monkeypatch):
+    """Second line of defence: lxml reads the sheet without loading a DTD or expanding an entity."""
+    monkeypatch.setattr(safety, "_prolog_is_safe", lambda head: True)
+    try:
+        sheet = read_sheet(hostile_files.xml_bomb(UNIT_HEADINGS))
+    except ImportFileError as error:  # refused (damaged or unsafe) is as good as unexpanded
+        assert "damaged" in error.message or "possible attack" in error.message
+        return
+    values = [value for _number, cells in sheet.rows for value in cells.values()]
+    assert all("lol" not in str(value) for value in values)
