@@ -354,3 +354,11 @@ def test_the_sheet_reader_expands_no_entity_even_past_the_prolog_check(monkeypat
         return
     values = [value for _number, cells in sheet.rows for value in cells.values()]
     assert all("lol" not in str(value) for value in values)
+
+
+def test_a_styles_part_stuffed_with_elements_is_refused_before_openpyxl_reads_it(officer):
+    sheet = hostile_files.sheet_xml(hostile_files.rows_xml([UNIT_HEADINGS, ["A", "B"]]))
+    styles = f'<?xml version="1.0"?>\n<styleSheet xmlns="{hostile_files.MAIN_NS}">'.encode()
+    styles += b"<numFmts/>" * 150_000 + b"</styleSheet>"
+    data = hostile_files.package([("Sheet1", sheet)], extra={"xl/styles.xml": styles})
+    assert "unreasonable size" in refused(data, officer)
