@@ -148,7 +148,9 @@ def migrate(db):
 def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="a few hundred items: checks the harness, not speed")
-    parser.add_argument("--only", default="", help="comma-separated groups to run: web, nc, sweep, xlsx, import")
+    parser.add_argument(
+        "--only", default="", help="comma-separated groups to run: web, nc, sweep, xlsx, import, hostile"
+    )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"), help="where to write the list")
     parser.add_argument(
         "--set",

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench.figures import imports, nonconformities, reminders, spreadsheets, web
+from bench.figures import hostile, imports, nonconformities, reminders, spreadsheets, web
 from bench.report import Spec
 
 
@@ -20,4 +20,5 @@ GROUPS = [
     Group("sweep", reminders.SPECS, reminders.run),
     Group("xlsx", spreadsheets.SPECS, spreadsheets.run),
     Group("import", imports.SPECS, imports.run),
+    Group("hostile", hostile.SPECS, hostile.run),
 ]

@@ -1,8 +1,12 @@
 """Uploaded import files kept between the preview and the commit, and the log of imports (ISO 9001 7.5.3).
 
-The file is kept in the database, not in the session or on a local disk, so that
-the preview and the commit may be served by different web processes. Its content
-is cleared once committed or abandoned; who imported what, when, is kept.
+What is kept is the sheet as read at upload (its rows and cell problems, compressed
+JSON: ``Sheet.to_bytes``), not the file: the workbook is parsed once, and the preview
+and the commit validate and apply those same rows. It is kept in the database, not in
+the session or on a local disk, so that the preview and the commit may be served by
+different web processes; only its uploader may use it, for UPLOAD_LIFETIME; its size
+is bounded by the import limits (cells, rows). It is cleared once committed, and
+abandoned uploads are deleted; who imported what, when, is kept.
 """
 
 import secrets
@@ -28,7 +32,7 @@ class ImportUpload(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     importer_key = models.CharField(_("import"), max_length=50)
     filename = models.CharField(_("file"), max_length=255)
-    content = models.BinaryField(editable=False)
+    sheet = models.BinaryField(editable=False, default=b"")  # the rows as read at upload (Sheet.to_bytes)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -52,6 +56,12 @@ class ImportUpload(models.Model):
 
         importer = get_importer(self.importer_key)
         return importer.title if importer is not None else self.importer_key
+
+    def read_sheet(self):
+        """The rows as read at upload (a qms.spreadsheets.imports.Sheet)."""
+        from .imports import Sheet
+
+        return Sheet.from_bytes(self.sheet)
 
     @property
     def expired(self):

@@ -75,12 +75,15 @@ class ImportUploadView(ImportBaseView):
         upload = form.cleaned_data["file"]
         data = upload.read(framework.max_bytes() + 1)
         try:
-            # A file refused as a whole is never stored (parsing is enough to know; the preview runs the rows).
-            framework.validate(self.importer, data)
+            # The one time the workbook is parsed: the preview and the commit use the rows kept here.
+            # A file refused as a whole is never stored (its layout is enough to know; the preview checks
+            # every cell and runs the rows).
+            sheet = framework.read_sheet(data)
+            framework.check_sheet(self.importer, sheet)
         except framework.ImportFileError as error:
             form.add_error("file", error.message)
             return self.render_to_response(self.get_context_data(form=form))
-        stored = import_upload_create(importer=self.importer, data=data, filename=upload.name, user=request.user)
+        stored = import_upload_create(importer=self.importer, sheet=sheet, filename=upload.name, user=request.user)
         return redirect("spreadsheets_admin:preview", key=self.importer.key, token=stored.token)
 
 
@@ -91,7 +94,7 @@ class ImportPreviewView(ImportBaseView):
         try:
             upload = upload_for(token=kwargs["token"], importer=self.importer, user=request.user)
             result = framework.run_import(
-                self.importer, bytes(upload.content), user=request.user, filename=upload.filename, commit=False
+                self.importer, upload.read_sheet(), user=request.user, filename=upload.filename, commit=False
             )
         except (ImportRefused, framework.ImportFileError) as error:
             messages.error(request, error.message)
@@ -99,7 +102,7 @@ class ImportPreviewView(ImportBaseView):
         return self.render_to_response(self.get_context_data(upload=upload, result=result))
 
     def post(self, request, *args, **kwargs):
-        """Commit: re-read and re-validate the stored file, then all or nothing."""
+        """Commit: re-validate the rows read at upload, then all or nothing."""
         try:
             result = import_commit(importer=self.importer, token=kwargs["token"], user=request.user)
         except (ImportRefused, framework.ImportFileError) as error:

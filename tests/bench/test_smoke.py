@@ -24,6 +24,7 @@ EXPECTED = {
     "xlsx_export_ratio",
     "xlsx_export_peak_mib",
     "import_10k_dry_run_s",
+    "hostile_import_max_s",
 }
 
 

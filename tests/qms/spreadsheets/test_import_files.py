@@ -123,9 +123,9 @@ def test_openpyxl_itself_refuses_entities_in_a_sheet():
 
 
 def test_a_zip_bomb(officer, monkeypatch):
-    from qms.spreadsheets import imports
+    from qms.spreadsheets.imports import safety
 
-    monkeypatch.setattr(imports, "MAX_UNCOMPRESSED_BYTES", 50_000)
+    monkeypatch.setattr(safety, "MAX_UNCOMPRESSED_BYTES", 50_000)
     data = rewrite_member(
         xlsx(GOOD_UNITS, headings=UNIT_HEADINGS), "docProps/app.xml", lambda content: content + b" " * 100_000
     )

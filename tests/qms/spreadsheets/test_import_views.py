@@ -96,7 +96,7 @@ def test_upload_preview_commit(client):
     assert done.status_code == 302 and done["Location"] == reverse("spreadsheets_admin:index")
     assert set(OrganisationUnit.objects.values_list("code", flat=True)) == {"QLVH", "VP"}
     stored.refresh_from_db()
-    assert stored.status == "committed" and bytes(stored.content) == b""
+    assert stored.status == "committed" and bytes(stored.sheet) == b""
     assert stored.summary == {"created": 2, "updated": 0, "unchanged": 0, "rows": 2}
     assert OrganisationUnit.objects.get(code="VP").history.latest().history_user == officer
 
