@@ -5,6 +5,7 @@ Superseded versions are never current: the live page always shows the latest eff
 """
 
 import datetime
+import unicodedata
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -23,12 +24,35 @@ def current_documents(*, user):
     return queryset.order_by("identifier")
 
 
-def search_documents(*, user, query):
-    """Wagtail search over the current documents the reader may see."""
+# A person types a few words; a longer query is a paste or a probe.
+SEARCH_QUERY_MAX_LENGTH = 200
+
+
+def clean_search_query(raw):
+    """The words of a search as the search backends can take them.
+
+    Control and format characters (NUL, zero-width space, lone surrogates) are removed: SQLite's
+    full-text MATCH and PostgreSQL refuse a NUL with an error, not with no results. A double quote
+    becomes a space: Wagtail's SQLite backend wraps each term in quotes, and one more ends the phrase.
+    """
+    text = "".join(
+        " " if char == '"' or unicodedata.category(char).startswith("C") else char for char in str(raw or "")
+    )
+    return " ".join(text.split())[:SEARCH_QUERY_MAX_LENGTH].strip()
+
+
+def search_documents(*, user, query, unit=None):
+    """Wagtail search over the current documents the reader may see (of one unit, if given).
+
+    No query lists them all; a query of nothing searchable (only control characters) finds nothing.
+    """
     queryset = current_documents(user=user)
-    if not query:
-        return queryset
-    return queryset.search(query, operator="and")
+    if unit is not None:
+        queryset = queryset.filter(unit=unit)
+    words = clean_search_query(query)
+    if not words:
+        return queryset.none() if str(query or "").strip() else queryset.select_related("unit")
+    return queryset.search(words, operator="and")
 
 
 def document_versions(page):
