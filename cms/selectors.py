@@ -94,6 +94,26 @@ def can_review(user, page):
     return can_manage_documents(user) or is_process_owner_of(user, page)
 
 
+def approval_refusal(*, page, user):
+    """Why `user` may not approve the revision of `page` under review, at any step, or None.
+
+    ISO 9001 5.3 and 7.5.2 c: a document is reviewed and approved by people other than the one who
+    wrote it. Nobody approves, at the review or the approval step, a revision they submitted, or one
+    they edited since the workflow started (an approver who edits during approval would otherwise
+    approve their own text, and with re-approval on edit the step restarts for them alone).
+    """
+    from wagtail.models import Revision
+
+    state = page.current_workflow_state
+    if state is None or not user.is_authenticated:
+        return None
+    if state.requested_by_id == user.pk:
+        return _("You submitted this revision; someone else reviews and approves it.")
+    if Revision.objects.for_instance(page).filter(user=user, created_at__gte=state.created_at).exists():
+        return _("You edited this revision during its review; someone else reviews and approves it.")
+    return None
+
+
 def can_see_register(user):
     """The master list: officers, approvers and auditors (auditors read everything, DESIGN.md section 2)."""
     return user.is_authenticated and (

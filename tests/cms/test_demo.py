@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.utils import timezone
+from wagtail.models import TaskState, WorkflowState
 
 from cms import demo
 from cms.models import DocumentVersion, ProcessDocumentPage
@@ -30,3 +31,9 @@ def test_seed_is_idempotent_with_genuine_versions(monkeypatch):
         assert page.versions.filter(superseded_at__isnull=True).count() == 1
     assert ProcessDocumentPage.objects.filter(next_review_date__lt=timezone.localdate()).exists()
     assert DocumentVersion.objects.filter(approved_by__username="approver").exists()
+    # Nobody in the demo reviews or approves a revision they submitted (ISO 9001 5.3).
+    states = WorkflowState.objects.all()
+    assert states.exists()
+    for state in states:
+        deciders = set(state.task_states.filter(status=TaskState.STATUS_APPROVED).values_list("finished_by", flat=True))
+        assert state.requested_by_id not in deciders
