@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from qms.core import roles
 
-from .models import DocumentVersion, ProcessDocumentPage
+from .models import DocumentForm, DocumentVersion, ProcessDocumentPage
 
 
 def current_documents(*, user):
@@ -76,6 +76,20 @@ def next_version_number(page):
 def can_read(user, page):
     """Public documents for everyone; internal ones for logged-in people."""
     return page.is_public or user.is_authenticated
+
+
+def can_read_form_file(user, document):
+    """May `user` download this Wagtail document (a procedure's form)? ISO 9001 7.5.3.1 b, 7.5.3.2 b.
+
+    As `can_read` for the procedures: logged-in people read every form; anonymous visitors only the
+    forms of live public procedures. A form shared by a public and an internal procedure is public
+    (the public procedure publishes it anyway). A document no procedure uses is not public: nothing
+    published it. The page rows hold the live content, so a procedure made internal, or a form
+    removed from it, takes effect when that revision is published.
+    """
+    if user.is_authenticated:
+        return True
+    return DocumentForm.objects.filter(document=document, page__live=True, page__is_public=True).exists()
 
 
 def can_manage_documents(user):

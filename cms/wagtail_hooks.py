@@ -3,6 +3,7 @@ read-only version and review records.
 """
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -20,6 +21,16 @@ from .views import admin as admin_views
 @hooks.register("register_log_actions")
 def register_document_log_actions(actions):
     actions.register_action("cms.withdraw", _("Withdraw"), _("Withdrawn (obsolete)"))
+
+
+@hooks.register("before_serve_document")
+def protect_internal_forms(document, request):
+    """Wagtail's document serve view asks this before sending a file (ISO 9001 7.5.3.1 b): the forms
+    of internal procedures need a log-in, as the procedures do (the rule: selectors.can_read_form_file).
+    Wagtail's own collection view restrictions still apply after it."""
+    if selectors.can_read_form_file(request.user, document):
+        return None
+    return redirect_to_login(request.get_full_path())
 
 
 @hooks.register("before_edit_page")
