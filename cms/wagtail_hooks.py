@@ -27,7 +27,7 @@ def register_document_log_actions(actions):
 def protect_internal_forms(document, request):
     """Wagtail's document serve view asks this before sending a file (ISO 9001 7.5.3.1 b): the forms
     of internal procedures need a log-in, as the procedures do (the rule: selectors.can_read_form_file).
-    Wagtail's own collection view restrictions still apply after it."""
+    Wagtail's own collection view restrictions (its own hook) apply as well."""
     if selectors.can_read_form_file(request.user, document):
         return None
     return redirect_to_login(request.get_full_path())
