@@ -4,14 +4,20 @@ About 130 controlled documents (ISO 9001 7.5) in Vietnamese, with 1 to 5 effecti
 versions each, all created through cms.services: the older versions as registered
 paper history, the newest ones of a few documents through the real approval
 workflow, a few revisions left waiting for a decision, and some reviews overdue.
+Their forms are real .docx files: public for public procedures, for staff only otherwise.
 Idempotent: documents that exist are left alone.
 """
 
 import datetime
+import io
 import random
+import zipfile
+from xml.sax.saxutils import escape
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from wagtail.documents import get_document_model
 
 from qms.core.models import IsoClause, OrganisationUnit, User
 
@@ -167,6 +173,73 @@ def _content(title, unit):
     }
 
 
+# The smallest package Word and LibreOffice open: content types, the package relationship, the body.
+_DOCX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+    ),
+}
+
+
+def docx(paragraphs):
+    """A minimal valid .docx holding `paragraphs` (python-docx is not a dependency)."""
+    body = "".join(f'<w:p><w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>' for text in paragraphs)
+    document = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{body}<w:sectPr/></w:body></w:document>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, xml in {**_DOCX_PARTS, "word/document.xml": document}.items():
+            package.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), xml)
+    return buffer.getvalue()
+
+
+def _form(code, title, procedure, user):
+    """A form of a procedure as a real Wagtail document (.docx), ready for DocumentForm."""
+    lines = [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        f"{code}",
+        title.upper(),
+        f"(Kèm theo {procedure})",
+        "Họ và tên: ....................................................",
+        "Địa chỉ: ......................................................",
+        "Nội dung: .....................................................",
+        "Ngày ..... tháng ..... năm 20.....",
+    ]
+    document = get_document_model()(
+        title=f"{code} {title}", file=ContentFile(docx(lines), name=f"{code}.docx"), uploaded_by_user=user
+    )
+    document.save()
+    return {"code": code, "title": title, "document": document}
+
+
+def _forms(identifier, title, public, shared, user):
+    """A public procedure has its application form; an internal one its control sheet, and the internal
+    procedure of a public procedure shares that procedure's application form: the form stays public
+    (cms.selectors.can_read_form_file), the control sheet is for staff only."""
+    code = "BM-" + identifier.removeprefix("QT-")
+    if public:
+        return [_form(f"{code}-01", "Tờ khai đề nghị", title, user)]
+    forms = [_form(f"{code}-01", "Phiếu kiểm soát quá trình giải quyết hồ sơ", title, user)]
+    if shared is not None and title.startswith("Quy trình nội bộ"):
+        forms.append(dict(shared))
+    return forms
+
+
 def _titles(subject, public):
     if not public:
         return [f"Quy trình {subject}"]
@@ -207,8 +280,10 @@ def seed(stdout):
     today = timezone.localdate()
     created = 0
     workflow_docs = []
+    shared_form = None  # the application form of the last public procedure, for its internal procedure
     for position, (identifier, title, unit_code, owner_name, public) in enumerate(_documents()):
         if identifier in existing or unit_code not in units:
+            shared_form = None
             continue
         unit = units[unit_code]
         # Most procedures have been revised once or twice; a few up to five times.
@@ -218,6 +293,8 @@ def seed(stdout):
         last_effective = today - datetime.timedelta(days=rng.randint(400, 700) if overdue else rng.randint(20, 330))
         dates = sorted(last_effective - datetime.timedelta(days=rng.randint(200, 500) * k) for k in range(versions))
         with transaction.atomic():
+            forms = _forms(identifier, title, public, shared_form, officer)
+            shared_form = forms[0] if public else None
             page = services.document_create(
                 identifier=identifier,
                 title=title,
@@ -227,7 +304,11 @@ def seed(stdout):
                 is_public=public,
                 revision_number=1,
                 effective_date=dates[0],
-                content={**_content(title, unit), "clauses": rng.sample(clauses, k=min(2, len(clauses)))},
+                content={
+                    **_content(title, unit),
+                    "clauses": rng.sample(clauses, k=min(2, len(clauses))),
+                    "forms": forms,
+                },
                 user=officer,
                 reason="Ban hành lần đầu",
                 reviewed_by=officer,
@@ -247,9 +328,12 @@ def seed(stdout):
         if position % 25 == 3:
             workflow_docs.append(page)
     # A few revisions go through the real workflow today; two more wait for the approver.
+    # Drafted and submitted by the process owner, reviewed by a quality officer, approved by leadership:
+    # three people, since nobody approves what they submitted (ISO 9001 5.3, 7.5.2 c).
     for n, page in enumerate(workflow_docs):
+        submitter = page.process_owner if page.process_owner not in (None, officer, approver) else people["officer2"]
         services.document_submit(
-            page=page, user=officer, change_summary="Cập nhật theo kết quả rà soát định kỳ năm 2026"
+            page=page, user=submitter, change_summary="Cập nhật theo kết quả rà soát định kỳ năm 2026"
         )
         services.document_task_approve(page=page, user=officer)
         if n % 2 == 0:

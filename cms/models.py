@@ -16,7 +16,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import GroupApprovalTask, Orderable, Page
 from wagtail.search import index
 
 
@@ -391,3 +391,43 @@ class DocumentReview(models.Model):
         # The local day in the site's date format: the UTC date of a morning review is the day before.
         day = formats.date_format(timezone.localtime(self.reviewed_at), "SHORT_DATE_FORMAT")
         return f"{self.page.identifier} {self.get_outcome_display()} {day}"
+
+
+class DocumentApprovalTask(GroupApprovalTask):
+    """A step of the "Document approval" workflow, with separation of duties (ISO 9001 5.3, 7.5.2 c).
+
+    Wagtail asks a task which actions a person has (`get_actions`: the editor's action menu, the
+    dashboard, the workflow action endpoint, which refuses an action not listed) and performs them
+    (`on_action`: also reached by "save and approve" in the editor, after the save). Both ask the one rule.
+    """
+
+    def approval_refusal(self, obj, user):
+        """Why `user` may not approve `obj` at this step (a message for them), or None."""
+        from .selectors import approval_refusal
+
+        if not isinstance(obj.specific, ProcessDocumentPage):
+            return None
+        return approval_refusal(page=obj.specific, user=user)
+
+    def get_actions(self, obj, user):
+        actions = super().get_actions(obj, user)
+        if actions and self.approval_refusal(obj, user):
+            return [action for action in actions if action[0] != "approve"]
+        return actions
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "approve":
+            refusal = self.approval_refusal(task_state.workflow_state.content_object, user)
+            if refusal:
+                from .errors import ApprovalRefused
+
+                raise ApprovalRefused(refusal)
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return _("Members of the chosen groups approve, except a revision they submitted or edited")
+
+    class Meta:
+        verbose_name = _("document approval task")
+        verbose_name_plural = _("document approval tasks")

@@ -10,7 +10,10 @@ person, their groups, permissions or unit; a view restriction) replaces the gene
 every cached page unreachable at once: a reader can never get a version older than the current one.
 
 The two per-request parts of the page are holes filled in on every response: the CSRF token of the
-page's forms (acknowledge, log out, language) and the "printed on" time of the print footer.
+page's forms (acknowledge, log out, language) and the "printed on" time of the print footer. Each
+render names its holes with a fresh random nonce, kept with the entry: a fixed placeholder would also
+replace the same text written in a document, and a document must be served exactly as approved
+(ISO 9001 7.5.3.2 c); nothing written before the render can contain a nonce drawn for it.
 
 Written by hand because nothing well kept does this: Django's ``cache_page`` and cache middleware can
 only expire by time (a newly published revision would wait for the timeout) and key on the whole
@@ -18,6 +21,7 @@ Cookie header; wagtail-cache serves anonymous visitors only, and our documents a
 """
 
 import hashlib
+import secrets
 import uuid
 
 from django.contrib import messages
@@ -38,9 +42,8 @@ from wagtail import views as wagtail_views
 LAYOUT_VERSION = 2
 GENERATION_KEY = f"cms:reader-cache:{LAYOUT_VERSION}:generation"
 TIMEOUT = 3600
-# Letters only, so that they pass through HTML escaping unchanged.
-CSRF_HOLE = "qmsReaderCacheCsrfHole"
-PRINTED_AT_HOLE = "qmsReaderCachePrintedAtHole"
+# Letters and hex digits only, so that they pass through HTML escaping unchanged; see _new_holes.
+HOLE_PREFIX = "qmsReaderCacheHole"
 
 # What a document page shows besides the page tree itself (wagtailcore.Page subclasses are watched too).
 WATCHED_MODELS = {
@@ -147,12 +150,18 @@ def _cacheable_request(request):
     return request.method == "GET" and not request.GET and not len(messages.get_messages(request))
 
 
+def _new_holes():
+    """(CSRF token hole, printed-at hole) of one render: a nonce no page content can contain."""
+    nonce = secrets.token_hex(16)
+    return f"{HOLE_PREFIX}{nonce}Csrf", f"{HOLE_PREFIX}{nonce}PrintedAt"
+
+
 def mark_cacheable(request, context):
     """Called by the page view: render holes instead of this request's token and time, if the page is cached."""
     if not getattr(request, "qms_reader_cache", False):
         return False
-    context["csrf_token"] = CSRF_HOLE
-    context["printed_at"] = PRINTED_AT_HOLE
+    request.qms_reader_cache_holes = holes = _new_holes()
+    context["csrf_token"], context["printed_at"] = holes
     return True
 
 
@@ -160,9 +169,10 @@ def printed_at():
     return formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")
 
 
-def _fill(request, content):
-    return content.replace(CSRF_HOLE.encode(), get_token(request).encode()).replace(
-        PRINTED_AT_HOLE.encode(), printed_at().encode()
+def _fill(request, content, holes):
+    csrf_hole, printed_at_hole = holes
+    return content.replace(csrf_hole.encode(), get_token(request).encode()).replace(
+        printed_at_hole.encode(), printed_at().encode()
     )
 
 
@@ -174,8 +184,9 @@ def serve(request, path):
     found = cache.get_many([GENERATION_KEY, key])
     current = found.get(GENERATION_KEY) or generation()
     entry = found.get(key)
-    if entry is not None and entry["generation"] == current:
-        response = HttpResponse(_fill(request, entry["content"]), content_type=entry["content_type"])
+    # An entry without holes of its own was stored by an earlier release: a miss.
+    if entry is not None and entry["generation"] == current and "holes" in entry:
+        response = HttpResponse(_fill(request, entry["content"], entry["holes"]), content_type=entry["content_type"])
         response["X-Reader-Cache"] = "hit"
         return response
     request.qms_reader_cache = True
@@ -183,11 +194,17 @@ def serve(request, path):
     if getattr(response, "qms_reader_cacheable", False) and response.status_code == 200:
         if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
             response.render()
+        holes = request.qms_reader_cache_holes
         cache.set(
             key,
-            {"generation": current, "content": response.content, "content_type": response["Content-Type"]},
+            {
+                "generation": current,
+                "content": response.content,
+                "content_type": response["Content-Type"],
+                "holes": holes,
+            },
             TIMEOUT,
         )
-        response.content = _fill(request, response.content)
+        response.content = _fill(request, response.content, holes)
         response["X-Reader-Cache"] = "miss"
     return response

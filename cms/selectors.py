@@ -5,6 +5,7 @@ Superseded versions are never current: the live page always shows the latest eff
 """
 
 import datetime
+import unicodedata
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from qms.core import roles
 
-from .models import DocumentVersion, ProcessDocumentPage
+from .models import DocumentForm, DocumentVersion, ProcessDocumentPage
 
 
 def current_documents(*, user):
@@ -23,12 +24,35 @@ def current_documents(*, user):
     return queryset.order_by("identifier")
 
 
-def search_documents(*, user, query):
-    """Wagtail search over the current documents the reader may see."""
+# A person types a few words; a longer query is a paste or a probe.
+SEARCH_QUERY_MAX_LENGTH = 200
+
+
+def clean_search_query(raw):
+    """The words of a search as the search backends can take them.
+
+    Control and format characters (NUL, zero-width space, lone surrogates) are removed: SQLite's
+    full-text MATCH and PostgreSQL refuse a NUL with an error, not with no results. A double quote
+    becomes a space: Wagtail's SQLite backend wraps each term in quotes, and one more ends the phrase.
+    """
+    text = "".join(
+        " " if char == '"' or unicodedata.category(char).startswith("C") else char for char in str(raw or "")
+    )
+    return " ".join(text.split())[:SEARCH_QUERY_MAX_LENGTH].strip()
+
+
+def search_documents(*, user, query, unit=None):
+    """Wagtail search over the current documents the reader may see (of one unit, if given).
+
+    No query lists them all; a query of nothing searchable (only control characters) finds nothing.
+    """
     queryset = current_documents(user=user)
-    if not query:
-        return queryset
-    return queryset.search(query, operator="and")
+    if unit is not None:
+        queryset = queryset.filter(unit=unit)
+    words = clean_search_query(query)
+    if not words:
+        return queryset.none() if str(query or "").strip() else queryset.select_related("unit")
+    return queryset.search(words, operator="and")
 
 
 def document_versions(page):
@@ -54,6 +78,20 @@ def can_read(user, page):
     return page.is_public or user.is_authenticated
 
 
+def can_read_form_file(user, document):
+    """May `user` download this Wagtail document (a procedure's form)? ISO 9001 7.5.3.1 b, 7.5.3.2 b.
+
+    As `can_read` for the procedures: logged-in people read every form; anonymous visitors only the
+    forms of live public procedures. A form shared by a public and an internal procedure is public
+    (the public procedure publishes it anyway). A document no procedure uses is not public: nothing
+    published it. The page rows hold the live content, so a procedure made internal, or a form
+    removed from it, takes effect when that revision is published.
+    """
+    if user.is_authenticated:
+        return True
+    return DocumentForm.objects.filter(document=document, page__live=True, page__is_public=True).exists()
+
+
 def can_manage_documents(user):
     """Quality officers manage every document (withdraw, review any)."""
     return user.is_authenticated and (user.is_superuser or roles.is_quality_officer(user))
@@ -68,6 +106,26 @@ def is_process_owner_of(user, page):
 
 def can_review(user, page):
     return can_manage_documents(user) or is_process_owner_of(user, page)
+
+
+def approval_refusal(*, page, user):
+    """Why `user` may not approve the revision of `page` under review, at any step, or None.
+
+    ISO 9001 5.3 and 7.5.2 c: a document is reviewed and approved by people other than the one who
+    wrote it. Nobody approves, at the review or the approval step, a revision they submitted, or one
+    they edited since the workflow started (an approver who edits during approval would otherwise
+    approve their own text, and with re-approval on edit the step restarts for them alone).
+    """
+    from wagtail.models import Revision
+
+    state = page.current_workflow_state
+    if state is None or not user.is_authenticated:
+        return None
+    if state.requested_by_id == user.pk:
+        return _("You submitted this revision; someone else reviews and approves it.")
+    if Revision.objects.for_instance(page).filter(user=user, created_at__gte=state.created_at).exists():
+        return _("You edited this revision during its review; someone else reviews and approves it.")
+    return None
 
 
 def can_see_register(user):

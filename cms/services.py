@@ -25,7 +25,14 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from . import reader_cache, selectors
 from .errors import DocumentError, DocumentPermissionError
-from .models import DocumentIndexPage, DocumentReview, DocumentVersion, HomePage, ProcessDocumentPage
+from .models import (
+    DocumentApprovalTask,
+    DocumentIndexPage,
+    DocumentReview,
+    DocumentVersion,
+    HomePage,
+    ProcessDocumentPage,
+)
 
 # Options of the publication in progress, set by the import services and read by
 # document_version_record when the page_published trigger fires inside them.
@@ -494,6 +501,8 @@ def document_task_approve(*, page, user, comment=""):
     task_state = state.current_task_state.specific
     task = task_state.task.specific
     if "approve" not in [name for name, _label, _modal in task.get_actions(page, user)]:
-        raise DocumentPermissionError(_("You may not approve this step."))
+        # Separation of duties (ISO 9001 5.3) says why; anything else is a plain refusal.
+        refusal = task.approval_refusal(page, user) if isinstance(task, DocumentApprovalTask) else None
+        raise DocumentPermissionError(refusal or _("You may not approve this step."))
     task.on_action(task_state, user, "approve", comment=comment)
     return state

@@ -2,6 +2,8 @@
 read-only version and review records.
 """
 
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -12,13 +14,37 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from . import selectors
-from .models import DocumentReview, DocumentVersion
+from .models import DocumentApprovalTask, DocumentReview, DocumentVersion
 from .views import admin as admin_views
 
 
 @hooks.register("register_log_actions")
 def register_document_log_actions(actions):
     actions.register_action("cms.withdraw", _("Withdraw"), _("Withdrawn (obsolete)"))
+
+
+@hooks.register("before_serve_document")
+def protect_internal_forms(document, request):
+    """Wagtail's document serve view asks this before sending a file (ISO 9001 7.5.3.1 b): the forms
+    of internal procedures need a log-in, as the procedures do (the rule: selectors.can_read_form_file).
+    Wagtail's own collection view restrictions (its own hook) apply as well."""
+    if selectors.can_read_form_file(request.user, document):
+        return None
+    return redirect_to_login(request.get_full_path())
+
+
+@hooks.register("before_edit_page")
+def explain_withheld_approval(request, page):
+    """Tell a reviewer or approver why the editor offers them no Approve (ISO 9001 5.3, 7.5.2 c)."""
+    if request.method != "GET" or not page.workflow_in_progress:
+        return None
+    task = page.current_workflow_task
+    task = task.specific if task is not None else None
+    if isinstance(task, DocumentApprovalTask) and task.get_actions(page, request.user):
+        refusal = task.approval_refusal(page, request.user)
+        if refusal:
+            messages.warning(request, refusal)
+    return None
 
 
 @hooks.register("register_admin_urls")

@@ -1,4 +1,11 @@
-"""The end of the "Document approval" workflow: the approval publishes (ISO 9001 7.5.2 c).
+"""The steps and the end of the "Document approval" workflow (ISO 9001 5.3, 7.5.2 c).
+
+Each step (review by quality officers, approval by approvers) is a `cms.models.DocumentApprovalTask`
+(a model, so it lives in models.py: the settings import this module): Wagtail's group approval,
+except that nobody approves a revision they submitted or edited (`cms.selectors.approval_refusal`):
+the Approve action is not offered to them, and is refused if posted.
+
+The end: the approval publishes.
 
 Wagtail's default finish action publishes the latest revision as the approving
 user, which needs page publish permission; in a controlled-document system

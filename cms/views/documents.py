@@ -12,13 +12,11 @@ from .. import selectors
 
 
 def document_list(request):
-    query = request.GET.get("q", "").strip()[:200]
+    raw_query = request.GET.get("q", "")
+    query = selectors.clean_search_query(raw_query)
     unit_id = request.GET.get("unit", "")
     unit = OrganisationUnit.objects.filter(pk=unit_id).first() if unit_id.isdigit() else None
-    documents = selectors.current_documents(user=request.user)
-    if unit is not None:
-        documents = documents.filter(unit=unit)
-    results = documents.search(query, operator="and") if query else documents.select_related("unit")
+    results = selectors.search_documents(user=request.user, query=raw_query, unit=unit)
     page_obj = Paginator(results, 50).get_page(request.GET.get("page"))
     units = OrganisationUnit.objects.filter(documents__live=True).distinct().order_by("code")
     return TemplateResponse(

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -298,17 +299,28 @@ class NonconformityInspectView(TimelineInspectView):
 
 @require_POST
 def transition(request, pk):
-    """A transition button of the inspect view; the service refuses what the person may not do."""
+    """A transition button of the inspect view; the service refuses what the person may not do.
+
+    The buttons always post a known target and the version the page was loaded with. A post
+    without a version is treated as a stale copy (ISO 9001 7.5.3.2 c: no change made blind over
+    someone else's), never as "skip the check"; an unknown target is a malformed request.
+    """
     nc = get_object_or_404(Nonconformity, pk=pk)
     if not policy.can_view(request.user, nc):
         raise PermissionDenied
+    form = site_forms.TransitionForm(request.POST)
+    if not form.is_valid():
+        if "target" in form.errors:
+            return HttpResponseBadRequest(_("Unknown status."))
+        messages.error(request, str(services.ConflictError.default_message))
+        return redirect(reverse("nonconformities_admin:inspect", args=[pk]))
     try:
         services.nonconformity_transition(
             nonconformity=nc,
-            target=request.POST.get("target", ""),
+            target=form.cleaned_data["target"],
             user=request.user,
-            reason=request.POST.get("reason", ""),
-            version=request.POST.get("version") or None,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
         )
     except services.NonconformityError as error:
         messages.error(request, error.message)

@@ -258,6 +258,8 @@ def can_transition(user, nc, target):
 @transaction.atomic
 def nonconformity_transition(*, nonconformity, target, user, reason="", version=None) -> Nonconformity:
     """Move a nonconformity along its workflow; refused moves leave it exactly as it was."""
+    if target not in S.values:
+        raise InvalidInput(_("Unknown status."))
     nc = _lock_nc(nonconformity, version)
     if not policy.can_transition(user, nc, target):
         if target == S.CLOSED and nc.severity == Nonconformity.Severity.MAJOR:

@@ -203,6 +203,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAILDOCS_EXTENSIONS = ["csv", "doc", "docx", "odt", "ods", "pdf", "rtf", "txt", "xls", "xlsx", "zip", "png", "jpg"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Forms of internal procedures need a log-in (cms.wagtail_hooks.protect_internal_forms, ISO 9001
+# 7.5.3.1 b): every download goes through Wagtail's serve view, which runs the check. "direct" links
+# to the storage and "redirect" sends to it, both past the check.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 QMS_ORGANISATION_NAME = env.get("QMS_ORGANISATION_NAME", _("Quality management system"))

@@ -29,11 +29,13 @@ def make_document(identifier=None, *, unit=None, owner=None, user=None, is_publi
     )
 
 
-def revise(page, *, officer, approver, summary, changes=None):
-    """Take a revision through the whole approval workflow: submit, review, approve."""
+def revise(page, *, officer, approver, summary, changes=None, submitter=None):
+    """Take a revision through the whole approval workflow: submitted (by another officer unless
+    `submitter` is given: nobody reviews what they submitted), reviewed by `officer`, approved."""
     from cms.services import document_submit, document_task_approve
 
-    document_submit(page=page, user=officer, change_summary=summary, changes=changes)
+    submitter = submitter or make_officer()
+    document_submit(page=page, user=submitter, change_summary=summary, changes=changes)
     document_task_approve(page=page, user=officer)
     document_task_approve(page=page, user=approver)
     page.refresh_from_db()

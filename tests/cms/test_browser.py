@@ -44,6 +44,7 @@ def workflow_action(page, doc, name):
 def test_officer_submits_approver_approves_staff_reads_the_new_revision(page, live_server):
     unit = factories.make_unit(code="QLVH", name="Phòng Quản lý Văn hóa")
     officer = factories.make_officer(unit=unit)
+    reviewer = factories.make_officer()
     approver = factories.make_approver()
     staff = factories.make_staff(unit=unit)
     doc = make_document("QT-VH-01", unit=unit, user=officer, title="Cấp giấy phép biểu diễn")
@@ -57,7 +58,12 @@ def test_officer_submits_approver_approves_staff_reads_the_new_revision(page, li
     doc.refresh_from_db()
     assert doc.workflow_in_progress, page.content()[:2000]
     review_task = current_task(doc)
-    workflow_action(page, doc, "approve")  # the review step, by the quality officer
+    # Nobody reviews what they submitted (ISO 9001 5.3): the editor offers the officer no Approve, and says why.
+    page.goto(reverse("wagtailadmin_pages:edit", args=[doc.pk]), wait_until="networkidle")
+    assert page.locator('button[data-workflow-action-name="approve"]').count() == 0
+    assert "Bạn đã trình bản sửa đổi này" in page.content()
+    log_in(page, reviewer)
+    workflow_action(page, doc, "approve")  # the review step, by another quality officer
     wait_until(lambda: current_task(doc) != review_task, "the review step to pass to the approval step")
 
     log_in(page, approver)

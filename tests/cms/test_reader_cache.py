@@ -19,6 +19,7 @@ from cms.acknowledgements.models import Acknowledgement
 from qms.core import roles
 from tests import factories
 from tests.cms.acknowledgements.conftest import make_document
+from tests.cms.builders import make_document as build_document
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +58,21 @@ def test_a_repeated_view_is_served_from_the_cache_with_fresh_holes(client, docum
     assert len(queries) == 1  # the session: neither the person nor anything of the page
     html = second.content.decode()
     assert page.identifier in html and f"revision {version.number}" in html.lower().replace("lần ban hành", "revision")
-    assert reader_cache.CSRF_HOLE not in html and reader_cache.PRINTED_AT_HOLE not in html
+    assert "qmsReaderCacheHole" not in html
     assert TOKEN.search(html) and reader_cache.printed_at() in html
+
+
+def test_page_text_equal_to_a_placeholder_is_served_unchanged(client, unit, officer):
+    """The holes are a nonce of each render, so no text a writer put in the document can be one of them."""
+    old_placeholders = "qmsReaderCacheCsrfHole qmsReaderCachePrintedAtHole"
+    page = build_document(unit=unit, user=officer, content={"purpose": f"<p>Mã: {old_placeholders}</p>"})
+    client.force_login(factories.make_staff(unit=unit))
+    first, second = get(client, page.url), get(client, page.url)
+    assert (first["X-Reader-Cache"], second["X-Reader-Cache"]) == ("miss", "hit")
+    for response in (first, second):
+        html = response.content.decode()
+        assert f"Mã: {old_placeholders}" in html
+        assert TOKEN.search(html) and "qmsReaderCacheHole" not in html
 
 
 def test_the_token_of_a_cached_page_is_accepted(document, unit):

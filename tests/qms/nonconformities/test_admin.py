@@ -244,3 +244,28 @@ def test_admin_edit_shows_the_root_cause_analysis_as_fields(client, register):
     assert nc.history.latest().history_change_reason == "Phân tích nguyên nhân"
     html = client.get(url).content.decode()
     assert 'value="Thiếu người tiếp nhận"' in html  # the saved answers come back into the fields
+
+
+def test_admin_transition_to_a_nonsense_target_is_a_bad_request(client, register):
+    nc, officer = register["nc"], register["people"]["officer"]
+    nc.refresh_from_db()
+    client.force_login(officer)
+    response = client.post(
+        reverse("nonconformities_admin_transition", args=[nc.pk]),
+        {"target": "nonsense", "reason": "x", "version": nc.version},
+    )
+    assert response.status_code == 400
+    assert "Trạng thái không hợp lệ" in response.content.decode()
+    assert Nonconformity.objects.get(pk=nc.pk).status == "investigating"
+
+
+def test_admin_transition_without_a_version_is_refused_as_a_stale_copy(client, register):
+    nc, officer = register["nc"], register["people"]["officer"]
+    nc.refresh_from_db()
+    client.force_login(officer)
+    response = client.post(
+        reverse("nonconformities_admin_transition", args=[nc.pk]), {"target": "rejected", "reason": "x"}, follow=True
+    )
+    after = Nonconformity.objects.get(pk=nc.pk)
+    assert after.status == "investigating" and after.version == nc.version
+    assert str(services.ConflictError.default_message) in [str(m) for m in response.context["messages"]]

@@ -175,6 +175,14 @@ def test_transition_map(people, source, target):
         assert _snapshot(nc) == before
 
 
+def test_an_unknown_target_is_refused_and_changes_nothing(people):
+    nc = _nc_in(S.INVESTIGATING, people)
+    before = _snapshot(nc)
+    with pytest.raises(services.InvalidInput):
+        _to(nc, "nonsense", people["officer"], reason="Lý do")
+    assert _snapshot(nc) == before
+
+
 def test_cannot_close_with_an_open_action(people):
     nc = _nc_in(S.IN_PROGRESS, people)
     assert nc.actions.filter(status=A.PLANNED).exists()
