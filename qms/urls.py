@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
+from django.views.static import serve as serve_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -26,8 +26,20 @@ urlpatterns = [
     path("", include("qms.reminders.urls")),
 ]
 
+
+def media_patterns():
+    """The development server's media, without Wagtail documents (forms).
+
+    Forms live under MEDIA_ROOT/documents/ but are served only by Wagtail's serve view, whose
+    `before_serve_document` hook keeps the forms of internal procedures from anonymous visitors
+    (ISO 9001 7.5.3.1): serving them as plain media would bypass it. A proxy leaves them out too.
+    """
+    prefix = settings.MEDIA_URL.lstrip("/")
+    return [re_path(rf"^{prefix}(?!documents/)(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT})]
+
+
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += media_patterns()
 
 # Wagtail's page serving comes last: it matches every remaining path. Its serve view is wrapped by
 # the reader cache (cms.views.reader_cache) under Wagtail's own URL name, which page URLs reverse.
