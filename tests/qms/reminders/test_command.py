@@ -33,9 +33,10 @@ def test_as_of_sends_and_reports(items):
     owner = make_staff()
     items.add(owner, due=days(-1))
     output = run("--as-of", TODAY.isoformat())
-    assert "1 digests sent" in output
+    assert "1 reminders newly claimed, 1 digests sent, 0 to retry" in output
+    assert "0 reminders undeliverable, 0 withdrawn" in output
     assert len(mail.outbox) == 1
-    assert "0 digests sent" in run("--as-of", TODAY.isoformat())
+    assert "0 reminders newly claimed, 0 digests sent" in run("--as-of", TODAY.isoformat())
 
 
 def test_a_bad_date_is_a_clear_error(items):
