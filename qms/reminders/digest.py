@@ -90,9 +90,12 @@ def digest_summary(sections):
     coming = sum(1 for reason, _item in items if reason == Delivery.Reason.COMING_UP)
     parts = []
     if overdue:
-        units = Counter(_unit_label(item.unit) for item in overdue if item.unit_id)
+        units = {item.unit_id for item in overdue if item.unit_id}
         if units:
-            listed = ", ".join(f"{name} ({count})" for name, count in units.most_common())
+            # Items without a unit are listed too, so that the counts add up to the total.
+            per_unit = Counter((item.unit_id is None, _unit_label(item.unit)) for item in overdue)
+            ranked = sorted(per_unit.items(), key=lambda pair: (pair[0][0], -pair[1], pair[0][1]))  # "no unit" last
+            listed = ", ".join(f"{name} ({count})" for (_none, name), count in ranked)
             parts.append(
                 ngettext(
                     "%(count)d overdue in %(units)d unit: %(list)s",
