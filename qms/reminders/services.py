@@ -324,7 +324,7 @@ def _max_attempts(kind):
 
 
 def _still_due(ready):
-    """{kind: {(content_type_id, object_id): DueItem} or None}: the items the ready rows are about, as now.
+    """{kind: (until, {(content_type_id, object_id): DueItem}) or None}: the ready rows' items, as now.
 
     One query for the kinds, then one streamed query per kind, whatever the number of rows.
     None for a kind means "cannot tell" (provider gone or failing): its rows are sent as claimed.
@@ -342,16 +342,18 @@ def _still_due(ready):
         if provider is None or not leads[kind].is_active:
             found[kind] = None
             continue
-        found[kind] = registry.open_items(provider, until=until)
+        items = registry.open_items(provider, until=until)
+        found[kind] = None if items is None else (until, items)
     return found
 
 
 def _withdrawal(row, still_due):
     """Why `row` no longer applies (a Delivery.Outcome), or None to send it."""
-    items = still_due.get(row.kind)
-    if items is None:
+    known = still_due.get(row.kind)
+    # A row claimed after the check began (a sweep running alongside) may be beyond what was read.
+    if known is None or row.due_date > known[0]:
         return None
-    item = items.get((row.content_type_id, row.object_id))
+    item = known[1].get((row.content_type_id, row.object_id))
     if item is None:
         return Delivery.Outcome.CLOSED
     if item.due_date != row.due_date:

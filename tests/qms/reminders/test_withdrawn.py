@@ -83,3 +83,14 @@ def test_a_failing_provider_withdraws_nothing(items):
     registry._PROVIDERS["test_item"] = dataclasses.replace(provider, items=broken)
     assert reminders_deliver_pending().sent == 1
     assert "Sent as claimed" in mail.outbox[0].body
+
+
+def test_a_row_claimed_after_the_check_began_is_not_withdrawn_for_being_unseen(items):
+    person = make_staff()
+    items.add(person, due=days(-1), title="Seen")
+    claim_only()
+    checked = services._still_due(services._ready(services.timezone.now(), services.timezone.now()))
+    later = items.add(person, due=days(20), title="Claimed by a sweep running alongside")
+    claim_only()
+    row = Delivery.objects.get(object_id=later.object_id)
+    assert services._withdrawal(row, checked) is None
