@@ -6,6 +6,7 @@ Back-offs are skipped by passing a later `now`, never by sleeping.
 """
 
 import datetime
+import smtplib
 from collections import Counter
 from unittest import mock
 
@@ -132,3 +133,23 @@ def test_only_quality_officers_see_the_undeliverable_list_and_its_count(client):
     client.force_login(make_officer())
     assert client.get(reverse("undeliverable_reminder:index")).status_code == 200
     assert "không gửi được: xem lý do" not in client.get("/admin/").content.decode()  # nothing to act on: no panel
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@x": (550, b"no such user")}), services.PERMANENT),
+        (smtplib.SMTPRecipientsRefused({"a@x": (452, b"mailbox full")}), services.TEMPORARY),
+        (smtplib.SMTPDataError(554, b"message refused"), services.PERMANENT),
+        (smtplib.SMTPDataError(451, b"try later"), services.TEMPORARY),
+        (smtplib.SMTPSenderRefused(550, b"sender refused", "qms@x"), services.SERVER),  # our config, not theirs
+        (smtplib.SMTPAuthenticationError(535, b"bad log-in"), services.SERVER),
+        (smtplib.SMTPServerDisconnected("gone"), services.SERVER),
+        (ConnectionRefusedError("refused"), services.SERVER),
+        (TimeoutError("timed out"), services.SERVER),
+        (RuntimeError("the mail backend did not accept the digest"), services.TEMPORARY),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else value,
+)
+def test_what_counts_as_permanent(error, expected):
+    assert services.classify_failure(error) == expected
