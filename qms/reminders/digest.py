@@ -41,6 +41,18 @@ def _one_per_item(rows):
     return list(latest.values())
 
 
+def _owner_label(row):
+    """ "owner: Hoàng Thị Mai", or "... and 11 others" when the item has several recipients."""
+    if not row.owner_id or row.owner is None:
+        return ""
+    if not row.owner_others:
+        return gettext("owner: %(name)s") % {"name": row.owner}
+    return ngettext("owner: %(name)s and %(count)d other", "owner: %(name)s and %(count)d others", row.owner_others) % {
+        "name": row.owner,
+        "count": row.owner_others,
+    }
+
+
 def _unit_label(unit):
     return unit.name if unit is not None else gettext("No unit")
 
@@ -59,7 +71,7 @@ def digest_sections(rows, *, today=None):
         row.days_overdue = max((today - row.due_date).days, 0)
         row.kind_label = registry.kind_label(row.kind)
         if row.reason == Delivery.Reason.ESCALATION:
-            row.owner_label = str(row.owner) if row.owner_id and row.owner else ""
+            row.owner_label = _owner_label(row)
             group = (_unit_label(row.unit), row.unit_id or 0)
         else:
             group = (registry.kind_label(row.kind), row.kind)

@@ -138,6 +138,8 @@ class Delivery(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The item's other recipients (a revision to acknowledge has a whole unit's members).
+    owner_others = models.PositiveIntegerField(_("other recipients of the item"), default=0)
     unit = models.ForeignKey(
         "core.OrganisationUnit",
         verbose_name=_("unit"),

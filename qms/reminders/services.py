@@ -152,7 +152,9 @@ def _candidates(as_of, *, leads, people):
                 "title": str(item.title)[:300],
                 "url": item.url[:500],
                 "unit_id": item.unit_id,
+                # Providers list the responsible person first (owner, lead auditor).
                 "owner_id": item.recipient_ids[0] if item.recipient_ids else None,
+                "owner_others": max(len(item.recipient_ids) - 1, 0),
             }
             direct = set(item.recipient_ids)
             for recipient_id in direct:

@@ -55,3 +55,13 @@ def test_a_digest_without_overdue_items_has_a_short_summary(items):
     items.add(person, due=days(3))
     reminders_sweep(as_of=TODAY)
     assert "1 coming up" in mail.outbox[0].body and "overdue by" not in mail.outbox[0].body
+
+
+def test_an_escalated_item_of_several_people_names_the_first_and_counts_the_others(items):
+    unit = make_unit(name="Records")
+    officer = make_officer(language="en")
+    members = [make_staff(unit=unit, first_name=name, last_name="Pham") for name in ("An", "Binh", "Chi")]
+    items.add(*members, due=days(-20), unit=unit, title="Revision to acknowledge")
+    reminders_sweep(as_of=TODAY)
+    (digest,) = [message for message in mail.outbox if message.to == [officer.email]]
+    assert "owner: Pham An and 2 others" in digest.body or "owner: An Pham and 2 others" in digest.body
