@@ -7,10 +7,11 @@ seed_demo ran; a `worker_ready` hook would also fire in production on every
 worker restart and send digests at odd hours.
 """
 
-from .schedule import ensure_daily_sweep, schedule_demo_sweep
+from .schedule import ensure_daily_sweep, ensure_delivery_run, schedule_demo_sweep
 
 
 def seed_demo(stdout):
     ensure_daily_sweep()
+    ensure_delivery_run()
     task = schedule_demo_sweep()
     stdout.write(f"  reminders: daily sweep scheduled; one-off sweep '{task.name}' fires when beat starts")

@@ -3,7 +3,10 @@
 The ledger is the guarantee behind "never lost, never doubled" (issue 6): a row is
 claimed (inserted, pending) under a uniqueness constraint on (item, due cycle,
 recipient, kind) before any mail goes out, and is marked sent only after the mail
-backend accepted the digest. Keeping periodic reviews from being forgotten serves
+backend accepted the digest. A row that can no longer be delivered ends as
+undeliverable (a permanent refusal, repeated up to a limit) or withdrawn (it no
+longer applies: the person left, the item was closed or rescheduled), with the
+reason, so nothing disappears without a trace. Keeping periodic reviews from being forgotten serves
 ISO 9001 7.5.2 (review of documented information), 9.2 (audit programme) and
 10.2 (corrective action follow-up).
 """
@@ -89,6 +92,19 @@ class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
+        UNDELIVERABLE = "undeliverable", _("Undeliverable")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Outcome(models.TextChoices):
+        """Why a reminder was not sent: what a quality officer needs to act on it."""
+
+        REFUSED = "refused", _("The mail server refused the address")
+        NO_ADDRESS = "no_address", _("The person has no e-mail address")
+        TOO_MANY_FAILURES = "too_many_failures", _("The mail server kept failing")
+        INACTIVE = "inactive", _("The person's account is inactive")
+        CLOSED = "closed", _("The item is closed or no longer falls due")
+        RESCHEDULED = "rescheduled", _("The item's due date changed")
+        NOT_YOURS = "not_yours", _("The item is no longer assigned to the person")
 
     class Reason(models.TextChoices):
         COMING_UP = "coming_up", _("Coming up")
@@ -113,12 +129,36 @@ class Delivery(models.Model):
     due_date = models.DateField(_("due date"))
     title = models.CharField(_("title"), max_length=300)
     url = models.CharField(_("link"), max_length=500, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    # For escalations: whose item it is and which unit (the digest groups them by unit).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The item's other recipients (a revision to acknowledge has a whole unit's members).
+    owner_others = models.PositiveIntegerField(_("other recipients of the item"), default=0)
+    unit = models.ForeignKey(
+        "core.OrganisationUnit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    outcome = models.CharField(_("why not sent"), max_length=30, choices=Outcome.choices, blank=True)
+    # Weekly readers' reminders of items not yet overdue are claimed every day (so a skipped
+    # sweep loses none) and held until their weekly day.
+    deliver_from = models.DateTimeField(_("held until"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("claimed at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "pk"]

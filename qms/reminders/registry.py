@@ -83,6 +83,20 @@ def safe_items(provider, **kwargs):
         logger.exception("Reminder provider %r failed; its items are skipped this time", provider.kind)
 
 
+def open_items(provider, *, until):
+    """{(content_type_id, object_id): DueItem} of the provider's open items due by `until`, or None if it failed.
+
+    The delivery re-checks its claimed rows against this (is the item still open, still due on
+    the same date, still this person's?). A provider that fails answers None, never "nothing is
+    open", so its reminders are sent as claimed rather than all withdrawn.
+    """
+    try:
+        return {(item.content_type_id, item.object_id): item for item in provider.items(until=until)}
+    except Exception:
+        logger.exception("Reminder provider %r failed; its reminders are sent without re-checking", provider.kind)
+        return None
+
+
 def unregister(kind):
     _PROVIDERS.pop(kind, None)
 

@@ -1,8 +1,10 @@
-"""The daily sweep's django-celery-beat schedule, created once and then owned by the admin.
+"""The reminders' django-celery-beat schedules, created once and then owned by the admin.
 
-It is created on post_migrate only when missing, so a quality officer's change in
-the admin (time, enabled) is never overwritten. The time comes from the setting
-QMS_REMINDERS_SWEEP_TIME ("HH:MM", local time in TIME_ZONE).
+The daily sweep (QMS_REMINDERS_SWEEP_TIME, "HH:MM" local time in TIME_ZONE) and the
+delivery run (every QMS_REMINDERS_DELIVERY_EVERY_SECONDS, default five minutes), which
+sends whatever is pending so that recovery from a killed worker or a broker outage never
+waits for the next day's sweep. Both are created on post_migrate only when missing, so a
+quality officer's change in the admin (time, interval, enabled) is never overwritten.
 """
 
 import json
@@ -10,9 +12,10 @@ import json
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 
-from .tasks import SWEEP_TASK
+from .tasks import DELIVERY_TASK, SWEEP_TASK
 
 DAILY_TASK_NAME = "Reminders: daily sweep"
+DELIVERY_TASK_NAME = "Reminders: delivery run"
 DEMO_TASK_NAME = "Reminders: demo sweep at start"
 
 
@@ -48,11 +51,40 @@ def ensure_daily_sweep(using=DEFAULT_DB_ALIAS):
     )
 
 
+def delivery_every_seconds():
+    value = int(getattr(settings, "QMS_REMINDERS_DELIVERY_EVERY_SECONDS", 300))
+    if value < 1:
+        raise ValueError(value)
+    return value
+
+
+def ensure_delivery_run(using=DEFAULT_DB_ALIAS):
+    """Create the delivery run's PeriodicTask if it does not exist yet (idempotent)."""
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    if PeriodicTask.objects.using(using).filter(name=DELIVERY_TASK_NAME).exists():
+        return None
+    interval, _created = IntervalSchedule.objects.using(using).get_or_create(
+        every=delivery_every_seconds(), period=IntervalSchedule.SECONDS
+    )
+    return PeriodicTask.objects.using(using).create(
+        name=DELIVERY_TASK_NAME,
+        task=DELIVERY_TASK,
+        interval=interval,
+        kwargs=json.dumps({}),
+        description=(
+            "Sends pending reminders (issue 13): recovery after a killed worker, a broker outage or a "
+            "failed send never waits for the next daily sweep. The ledger prevents duplicates."
+        ),
+    )
+
+
 def on_post_migrate(sender=None, using=DEFAULT_DB_ALIAS, **kwargs):
     # Beat's tables exist only once django_celery_beat has migrated.
     if sender is None or sender.label != "django_celery_beat":
         return
     ensure_daily_sweep(using=using)
+    ensure_delivery_run(using=using)
 
 
 def schedule_demo_sweep():

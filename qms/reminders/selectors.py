@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from . import registry
+from .models import Delivery
 from .rules import owner_cycle
 from .services import lead_times
 
@@ -57,3 +58,8 @@ def due_for_user(user, *, as_of=None, limit=50):
             )
     found.sort(key=lambda entry: (entry.due_date, str(entry.title)))
     return found[:limit]
+
+
+def undeliverable_count():
+    """How many reminders were given up on (the dashboard count for quality officers; one query)."""
+    return Delivery.objects.filter(status=Delivery.Status.UNDELIVERABLE).count()

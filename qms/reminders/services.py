@@ -7,24 +7,32 @@ Reliability, in the order things happen:
    the unique constraint on (item, cycle, recipient, kind) makes a repeated,
    concurrent or crashed-and-restarted sweep claim nothing twice.
 2. Deliver: per recipient, inside one transaction, the pending rows are locked
-   (`select_for_update(skip_locked=True)`, so a concurrent sweep skips them), one
-   digest is sent, and the rows are marked sent only after the mail backend
-   accepted it. A failure leaves them pending with a back-off
-   (`next_attempt_at`) and schedules the retry task; a worker killed mid-send
-   rolls the transaction back, so the rows stay pending for the next run.
+   (`select_for_update(skip_locked=True)`, so a concurrent run skips them),
+   re-checked (person still active, item still open, still due, still theirs:
+   what no longer applies is withdrawn), one digest is sent, and the rows are
+   marked sent only after the mail backend accepted it. A failure is that
+   person's alone: their rows stay pending with their own back-off
+   (`next_attempt_at`), or end undeliverable after a bounded number of attempts;
+   the others are sent in the same run. A worker killed mid-send rolls the
+   transaction back, so the rows stay pending.
+3. Recover: the delivery run (its own beat schedule, every few minutes) sends
+   whatever is pending and ready, so nothing waits for the next daily sweep or
+   for a retry task a broker outage may have lost.
 
-The only window left is a crash after the mail server accepted a digest and
+The only window left: a crash after the mail server accepted a digest and
 before the commit (milliseconds); then that digest may be sent again: SMTP
 offers no way to make a send and a database commit one atomic step.
 
 Queries do not depend on the number of items: one per provider (streamed), one
 for the people, one for the units, one for the quality officers, one INSERT
-statement for all the claimed reminders, then three per digest.
+statement for all the claimed reminders; per delivery run one per provider to
+re-check the items, then three per digest.
 """
 
 import datetime
 import logging
 import pickle
+import smtplib
 import tempfile
 from dataclasses import dataclass, field
 from itertools import islice
@@ -33,7 +41,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,8 +58,10 @@ logger = logging.getLogger(__name__)
 
 CLAIM_BATCH = 1000
 RECIPIENT_PAGE = 500
-# Stop hammering a mail server that refuses everything; the retry task and the
-# next sweep pick up what is left.
+# A mail server that cannot be reached at all (connection refused, timeouts, it refuses
+# our sender or log-in) is not one person's failure: after this many in a row the run
+# stops instead of spending a timeout on every person; the delivery run retries soon.
+# A refusal of one address never counts here.
 MAX_CONSECUTIVE_FAILURES = 3
 
 
@@ -63,9 +73,11 @@ class ReminderError(Exception):
 class SweepResult:
     as_of: datetime.date
     dry_run: bool
-    reminders: int = 0  # claimed (or, in a dry run, that would be claimed)
+    reminders: int = 0  # newly claimed (or, in a dry run, that would be claimed)
     digests_sent: int = 0
-    digests_failed: int = 0
+    digests_retried: int = 0  # digests that failed temporarily, left pending with a back-off
+    undeliverable: int = 0  # reminders
+    withdrawn: int = 0  # reminders
     # dry run only: recipient id -> list of Delivery (unsaved)
     planned: dict = field(default_factory=dict)
 
@@ -92,8 +104,18 @@ def lead_times():
     return leads
 
 
-def _weekly_digest_today(as_of):
-    return as_of.weekday() == getattr(settings, "QMS_REMINDERS_WEEKLY_DAY", 0)
+def _release_moment(day):
+    """The daily sweep's moment on `day` (aware): weekly readers' held reminders go out from then."""
+    from .schedule import sweep_time  # schedule imports the tasks, which import this module
+
+    hour, minute = sweep_time()
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _weekly_release(as_of):
+    """None on the weekly day; otherwise the next weekly day's sweep moment."""
+    ahead = (getattr(settings, "QMS_REMINDERS_WEEKLY_DAY", 0) - as_of.weekday()) % 7
+    return None if ahead == 0 else _release_moment(as_of + datetime.timedelta(days=ahead))
 
 
 def _reachable_people():
@@ -111,7 +133,7 @@ def _candidates(as_of, *, leads, people):
         .objects.filter(groups__name=roles.QUALITY_OFFICERS, is_active=True)
         .values_list("pk", flat=True)
     )
-    weekly_today = _weekly_digest_today(as_of)
+    weekly_release = _weekly_release(as_of)
     for provider in registry.providers():
         lead = leads[provider.kind]
         if not lead.is_active:
@@ -129,16 +151,20 @@ def _candidates(as_of, *, leads, people):
                 "due_date": item.due_date,
                 "title": str(item.title)[:300],
                 "url": item.url[:500],
+                "unit_id": item.unit_id,
+                # Providers list the responsible person first (owner, lead auditor).
+                "owner_id": item.recipient_ids[0] if item.recipient_ids else None,
+                "owner_others": max(len(item.recipient_ids) - 1, 0),
             }
             direct = set(item.recipient_ids)
             for recipient_id in direct:
                 if recipient_id not in people:
                     continue
-                # Weekly people get items not yet overdue on their weekly day only;
-                # overdue reminders go out whatever they chose.
-                if reason == COMING_UP and people[recipient_id] and not weekly_today:
-                    continue
-                yield Delivery(recipient_id=recipient_id, reason=reason, cycle=cycle, **common)
+                # Weekly people get items not yet overdue on their weekly day; they are claimed
+                # every day all the same (held until then), so a skipped weekly-day sweep loses
+                # none. Overdue reminders go out whatever they chose.
+                held = weekly_release if reason == COMING_UP and people[recipient_id] else None
+                yield Delivery(recipient_id=recipient_id, reason=reason, cycle=cycle, deliver_from=held, **common)
             escalation = escalation_cycle(due_date=item.due_date, as_of=as_of, lead=lead)
             if escalation is None:
                 continue
@@ -171,7 +197,7 @@ def _not_yet_claimed(batch):
 
 
 def _claim(candidates):
-    """Insert every candidate into the ledger, skipping those already there; returns how many were offered.
+    """Insert every candidate into the ledger, skipping those already there; returns how many were new.
 
     One statement executed for every row (``executemany``), so the statements do not grow with the
     items, as ``bulk_create`` batches would. The candidates are spooled to a temporary file first:
@@ -187,7 +213,7 @@ def _claim(candidates):
         values=", ".join(["%s"] * len(fields)),
         suffix=ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None),
     )
-    offered = 0
+    offered = claimed = 0
     with tempfile.TemporaryFile() as spool:
         for batch in _batches(candidates, CLAIM_BATCH):
             rows = [[f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields] for row in batch]
@@ -197,7 +223,9 @@ def _claim(candidates):
             spool.seek(0)
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.executemany(sql, _unspool(spool))
-    return offered
+                # psycopg 3 and sqlite3 sum executemany's row counts; a conflict inserts nothing.
+                claimed = max(cursor.rowcount, 0)
+    return claimed
 
 
 def _unspool(spool):
@@ -227,42 +255,135 @@ def reminders_sweep(*, as_of: datetime.date, dry_run: bool = False) -> SweepResu
             result.planned.setdefault(row.recipient_id, []).append(row)
         return result
     result.reminders = _claim(candidates)
-    delivered = reminders_deliver_pending()
-    result.digests_sent, result.digests_failed = delivered.sent, delivered.failed
+    # Held weekly reminders are released as of this sweep's day, not the clock: a sweep run
+    # for a past or future day (catch-up, --as-of) behaves as it would have on that day.
+    delivered = reminders_deliver_pending(today=as_of, release_at=_release_moment(as_of))
+    result.digests_sent, result.digests_retried = delivered.sent, delivered.retried
+    result.undeliverable, result.withdrawn = delivered.undeliverable, delivered.withdrawn
     return result
 
 
 @dataclass
 class DeliveryResult:
-    sent: int = 0
-    failed: int = 0
+    sent: int = 0  # digests
+    retried: int = 0  # digests that failed temporarily: pending, with a back-off
+    undeliverable: int = 0  # reminders given up on
+    withdrawn: int = 0  # reminders that no longer applied
+    retry_in: int | None = None  # seconds until the earliest back-off ends
 
 
-def _ready(now):
-    return Q(status=Delivery.Status.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+def _ready(now, release_at):
+    return (
+        Q(status=Delivery.Status.PENDING)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        & (Q(deliver_from__isnull=True) | Q(deliver_from__lte=release_at))
+    )
 
 
 def retry_delay(attempts):
     """Seconds before attempt `attempts` + 1: doubling from the base, capped.
 
-    The cap stays under Redis's one-hour visibility timeout, beyond which a
-    delayed task would be delivered twice (DESIGN.md section 6).
+    The cap stays under the broker's visibility timeout, beyond which a delayed
+    retry task would be delivered twice (DESIGN.md section 6).
     """
     base = getattr(settings, "QMS_REMINDERS_RETRY_BASE_SECONDS", 60)
     cap = getattr(settings, "QMS_REMINDERS_RETRY_MAX_SECONDS", 3000)
     return min(base * 2 ** max(attempts - 1, 0), cap)
 
 
-def reminders_deliver_pending(*, now=None) -> DeliveryResult:
-    """Send one digest to every person with pending reminders whose back-off has passed. Idempotent."""
+PERMANENT, TEMPORARY, SERVER = "permanent", "temporary", "server"
+
+
+def classify_failure(error):
+    """How a failed send is handled: PERMANENT (this address or message is refused: 5xx),
+    SERVER (the mail server as a whole is unreachable or refuses us), or TEMPORARY.
+
+    A 5xx for the recipient (RCPT) or the message (DATA) is about this person and is
+    given up after QMS_REMINDERS_MAX_ATTEMPTS; 4xx, connection errors and timeouts may
+    pass and are retried with back-off. A refused sender or log-in is the server's
+    configuration, not the person's address, so it is never counted as permanent.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return PERMANENT if codes and all(500 <= code < 600 for code in codes) else TEMPORARY
+    if isinstance(error, smtplib.SMTPDataError):
+        return PERMANENT if 500 <= error.smtp_code < 600 else TEMPORARY
+    if isinstance(error, (smtplib.SMTPSenderRefused, smtplib.SMTPAuthenticationError, smtplib.SMTPHeloError)):
+        return SERVER
+    if isinstance(error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
+        return SERVER
+    if isinstance(error, smtplib.SMTPException):
+        return TEMPORARY
+    if isinstance(error, OSError):  # connection refused or reset, timeouts, name resolution
+        return SERVER
+    return TEMPORARY
+
+
+def _max_attempts(kind):
+    if kind == PERMANENT:
+        return getattr(settings, "QMS_REMINDERS_MAX_ATTEMPTS", 3)
+    return getattr(settings, "QMS_REMINDERS_MAX_TEMPORARY_ATTEMPTS", 20)
+
+
+def _still_due(ready):
+    """{kind: (until, {(content_type_id, object_id): DueItem}) or None}: the ready rows' items, as now.
+
+    One query for the kinds, then one streamed query per kind, whatever the number of rows.
+    None for a kind means "cannot tell" (provider gone or failing): its rows are sent as claimed.
+    """
+    found = {}
+    leads = lead_times()
+    for kind, until in (
+        Delivery.objects.filter(ready)
+        .order_by()
+        .values_list("kind")
+        .annotate(until=Max("due_date"))
+        .values_list("kind", "until")
+    ):
+        provider = registry.get(kind)
+        if provider is None or not leads[kind].is_active:
+            found[kind] = None
+            continue
+        items = registry.open_items(provider, until=until)
+        found[kind] = None if items is None else (until, items)
+    return found
+
+
+def _withdrawal(row, still_due):
+    """Why `row` no longer applies (a Delivery.Outcome), or None to send it."""
+    known = still_due.get(row.kind)
+    # A row claimed after the check began (a sweep running alongside) may be beyond what was read.
+    if known is None or row.due_date > known[0]:
+        return None
+    item = known[1].get((row.content_type_id, row.object_id))
+    if item is None:
+        return Delivery.Outcome.CLOSED
+    if item.due_date != row.due_date:
+        return Delivery.Outcome.RESCHEDULED
+    if row.reason != Delivery.Reason.ESCALATION and row.recipient_id not in item.recipient_ids:
+        return Delivery.Outcome.NOT_YOURS
+    return None
+
+
+def reminders_deliver_pending(*, now=None, today=None, release_at=None) -> DeliveryResult:
+    """Send one digest to every person with pending reminders that are ready. Idempotent.
+
+    Each person's delivery is independent: a refusal or an error for one is recorded on
+    that person's rows and the run goes on. Only a mail server unreachable for several
+    people in a row stops the run early (the delivery run comes back in a few minutes).
+    """
     now = now or timezone.now()
+    today = today or timezone.localdate()
+    release_at = release_at or now
+    ready = _ready(now, release_at)
     result = DeliveryResult()
+    still_due = _still_due(ready)
     connection = get_connection()
     consecutive_failures = 0
     last_recipient = 0
     while consecutive_failures < MAX_CONSECUTIVE_FAILURES:
         page = list(
-            Delivery.objects.filter(_ready(now), recipient_id__gt=last_recipient)
+            Delivery.objects.filter(ready, recipient_id__gt=last_recipient)
             .order_by("recipient_id")
             .values_list("recipient_id", flat=True)
             .distinct()[:RECIPIENT_PAGE]
@@ -271,63 +392,119 @@ def reminders_deliver_pending(*, now=None) -> DeliveryResult:
             break
         for recipient_id in page:
             last_recipient = recipient_id
-            outcome = _deliver_to(recipient_id, now=now, connection=connection)
-            if outcome is True:
-                result.sent += 1
-                consecutive_failures = 0
-            elif outcome is False:
-                result.failed += 1
-                consecutive_failures += 1
-                if consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
-                    break
-    connection.close()
+            failure = _deliver_to(
+                recipient_id, ready=ready, today=today, connection=connection, still_due=still_due, result=result
+            )
+            consecutive_failures = consecutive_failures + 1 if failure == SERVER else 0
+            if consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
+                logger.warning("The mail server is unreachable; the delivery run stops and comes back later")
+                break
+    try:
+        connection.close()
+    except Exception:  # noqa: S110 - closing a broken connection may fail too
+        pass
+    if result.retry_in is not None:
+        schedule_retry(result.retry_in)
     return result
 
 
-def _deliver_to(recipient_id, *, now, connection):
-    """One digest for one person: True sent, False failed (left pending), None nothing to send."""
+def _close_rows(rows, *, status, outcome, error=""):
+    Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(
+        status=status, outcome=outcome, last_error=error, closed_at=timezone.now(), next_attempt_at=None
+    )
+
+
+def _deliver_to(recipient_id, *, ready, today, connection, still_due, result):
+    """One digest for one person, recorded in `result`; returns the failure's class, or None."""
     with transaction.atomic():
         rows = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(_ready(now), recipient_id=recipient_id)
+            .select_related("owner", "unit")
+            .filter(ready, recipient_id=recipient_id)
             .order_by("due_date", "pk")
         )
         if not rows:
-            return None  # sent meanwhile, or being sent by a concurrent sweep
+            return None  # sent meanwhile, or being sent by a concurrent run
         recipient = get_user_model().objects.get(pk=recipient_id)
-        ids = [row.pk for row in rows]
+        if not recipient.is_active:
+            _close_rows(rows, status=Delivery.Status.WITHDRAWN, outcome=Delivery.Outcome.INACTIVE)
+            result.withdrawn += len(rows)
+            return None
+        withdrawn, keep = {}, []
+        for row in rows:
+            outcome = _withdrawal(row, still_due)
+            if outcome:
+                withdrawn.setdefault(outcome, []).append(row)
+            else:
+                keep.append(row)
+        for outcome, gone in withdrawn.items():  # one UPDATE per reason, never one per row
+            _close_rows(gone, status=Delivery.Status.WITHDRAWN, outcome=outcome)
+            result.withdrawn += len(gone)
+        rows = keep
+        if not rows:
+            return None
+        if not recipient.email:
+            error = "the person has no e-mail address"
+            _fail(rows, kind=PERMANENT, outcome=Delivery.Outcome.NO_ADDRESS, error=error, result=result)
+            return PERMANENT
         try:
-            message = build_digest(recipient, rows, connection=connection)
+            message = build_digest(recipient, rows, connection=connection, today=today)
             accepted = message.send()
             if accepted != 1:
                 raise RuntimeError("the mail backend did not accept the digest")
-        except Exception as error:  # any backend failure: keep the rows pending, retry later
+        except Exception as error:  # any failure is this digest's: recorded, and the run goes on
             try:
                 connection.close()  # the next digest reopens a fresh connection
             except Exception:  # noqa: S110 - closing a broken connection may fail too
                 pass
-            attempts = max(row.attempts for row in rows) + 1
-            delay = retry_delay(attempts)
-            Delivery.objects.filter(pk__in=ids).update(
-                attempts=F("attempts") + 1,
-                next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay),
-                last_error=f"{type(error).__name__}: {error}"[:2000],
-            )
-            logger.warning("Reminder digest to person %s failed (%s); retry in %s s", recipient_id, error, delay)
-            transaction.on_commit(lambda: schedule_retry(delay))
-            return False
-        Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
-        return True
+            kind = classify_failure(error)
+            outcome = Delivery.Outcome.REFUSED if kind == PERMANENT else Delivery.Outcome.TOO_MANY_FAILURES
+            _fail(rows, kind=kind, outcome=outcome, error=f"{type(error).__name__}: {error}", result=result)
+            logger.warning("Reminder digest to person %s failed (%s, %s)", recipient_id, kind, error)
+            return kind
+        Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", outcome=""
+        )
+        result.sent += 1
+        return None
+
+
+def _fail(rows, *, kind, outcome, error, result):
+    """Count a failed attempt on each row: given up at the limit (undeliverable), else retried with back-off."""
+    limit = _max_attempts(PERMANENT if kind == PERMANENT else TEMPORARY)
+    error = error[:2000]
+    given_up = [row for row in rows if row.attempts + 1 >= limit]
+    retried = [row for row in rows if row.attempts + 1 < limit]
+    if given_up:
+        Delivery.objects.filter(pk__in=[row.pk for row in given_up]).update(
+            status=Delivery.Status.UNDELIVERABLE,
+            outcome=outcome,
+            attempts=F("attempts") + 1,
+            next_attempt_at=None,
+            last_error=error,
+            closed_at=timezone.now(),
+        )
+        result.undeliverable += len(given_up)
+        logger.warning("%s reminder(s) to person %s are undeliverable: %s", len(given_up), rows[0].recipient_id, error)
+    if retried:
+        delay = retry_delay(max(row.attempts for row in retried) + 1)
+        Delivery.objects.filter(pk__in=[row.pk for row in retried]).update(
+            attempts=F("attempts") + 1,
+            next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay),
+            last_error=error,
+        )
+        result.retried += 1
+        result.retry_in = delay if result.retry_in is None else min(result.retry_in, delay)
 
 
 def schedule_retry(countdown):
-    """Ask a worker to deliver pending reminders later; if the broker is down, the next sweep catches up."""
+    """Ask a worker to deliver pending reminders after the back-off; if the broker is down, the delivery run will."""
     from .tasks import deliver_pending
 
     try:
         deliver_pending.apply_async(countdown=countdown, retry=False)
     except Exception as error:  # broker unreachable: never let it break the caller
-        logger.warning("Could not schedule the reminder retry (%s); the next sweep will catch up", error)
+        logger.warning("Could not schedule the reminder retry (%s); the delivery run will catch up", error)
 
 
 @transaction.atomic

@@ -6,6 +6,16 @@ from django.utils import timezone
 from .services import reminders_deliver_pending, reminders_sweep
 
 SWEEP_TASK = "qms.reminders.tasks.sweep"
+DELIVERY_TASK = "qms.reminders.tasks.deliver_pending"
+
+
+def _summary(result):
+    return {
+        "sent": result.sent,
+        "retried": result.retried,
+        "undeliverable": result.undeliverable,
+        "withdrawn": result.withdrawn,
+    }
 
 
 @shared_task(name=SWEEP_TASK, acks_late=True, reject_on_worker_lost=True)
@@ -15,11 +25,16 @@ def sweep(as_of=None):
 
     day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
     result = reminders_sweep(as_of=day)
-    return {"reminders": result.reminders, "sent": result.digests_sent, "failed": result.digests_failed}
+    return {
+        "claimed": result.reminders,
+        "sent": result.digests_sent,
+        "retried": result.digests_retried,
+        "undeliverable": result.undeliverable,
+        "withdrawn": result.withdrawn,
+    }
 
 
-@shared_task(name="qms.reminders.tasks.deliver_pending", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name=DELIVERY_TASK, acks_late=True, reject_on_worker_lost=True)
 def deliver_pending():
-    """Retry digests whose send failed, once their back-off has passed."""
-    result = reminders_deliver_pending()
-    return {"sent": result.sent, "failed": result.failed}
+    """The delivery run (every few minutes on beat) and the retry after a back-off: send what is pending and ready."""
+    return _summary(reminders_deliver_pending())

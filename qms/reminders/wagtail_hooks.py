@@ -1,4 +1,5 @@
-"""Admin: lead times (quality officers edit them), the ledger (read only), the sweep's schedule, the dashboard panel.
+"""Admin: lead times (quality officers edit them), the ledger and its undeliverable reminders (read only,
+for everyone), the sweep's schedule, the dashboard panels.
 
 Following https://docs.wagtail.org/en/stable/extending/generic_views.html (ModelViewSet).
 """
@@ -8,9 +9,14 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from wagtail import hooks
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ViewSetGroup
+from wagtail.permissions import register_permission_policy
 
 from .models import Delivery, LeadTime
-from .panels import DueForYouPanel
+from .panels import DueForYouPanel, UndeliverablePanel
+from .permissions import LedgerPermissionPolicy
+
+# Registered for the model, so every view of every viewset on it (edit, delete, add) is refused.
+register_permission_policy(Delivery, LedgerPermissionPolicy(Delivery), exact_class=True)
 
 
 class LeadTimeViewSet(ModelViewSet):
@@ -29,18 +35,60 @@ class DeliveryIndexView(IndexView):
 
 
 class DeliveryViewSet(ModelViewSet):
-    """The ledger: what was sent to whom and when; quality officers can only read it."""
+    """The ledger: what was sent to whom and when; read only for everyone, superusers included."""
 
     model = Delivery
     icon = "mail"
     menu_label = _("Reminders sent")
+    # The edit view exists in the URLconf but is refused by LedgerPermissionPolicy.
     form_fields = ["status"]
-    list_display = ["title", "recipient", "kind", "reason", "due_date", "status", "attempts", "sent_at"]
-    list_filter = ["status", "reason", "kind", "due_date"]
-    list_export = ["title", "recipient", "kind", "reason", "cycle", "due_date", "status", "attempts", "sent_at"]
+    list_display = ["title", "recipient", "kind", "reason", "due_date", "status", "outcome", "attempts", "sent_at"]
+    list_filter = ["status", "reason", "outcome", "kind", "due_date"]
+    list_export = [
+        "title",
+        "recipient",
+        "kind",
+        "reason",
+        "cycle",
+        "due_date",
+        "status",
+        "outcome",
+        "last_error",
+        "attempts",
+        "sent_at",
+        "closed_at",
+    ]
     search_fields = ["title", "recipient__username", "recipient__last_name"]
     copy_view_enabled = False
     index_view_class = DeliveryIndexView
+    inspect_view_enabled = True
+
+
+class UndeliverableIndexView(IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .filter(status=Delivery.Status.UNDELIVERABLE)
+            .select_related("recipient")
+            .order_by("-closed_at", "pk")
+        )
+
+
+class UndeliverableViewSet(ModelViewSet):
+    """Reminders given up on, with the reason: a quality officer fixes the address or tells the person."""
+
+    model = Delivery
+    name = "undeliverable_reminder"
+    icon = "warning"
+    menu_label = _("Undeliverable reminders")
+    form_fields = ["status"]
+    list_display = ["title", "recipient", "kind", "due_date", "outcome", "last_error", "attempts", "closed_at"]
+    list_filter = ["outcome", "kind"]
+    list_export = ["title", "recipient", "kind", "reason", "due_date", "outcome", "last_error", "attempts", "closed_at"]
+    search_fields = ["title", "recipient__username", "recipient__last_name", "recipient__email"]
+    copy_view_enabled = False
+    index_view_class = UndeliverableIndexView
     inspect_view_enabled = True
 
 
@@ -56,8 +104,8 @@ class SweepScheduleViewSet(ModelViewSet):
     icon = "calendar"
     menu_label = _("Sweep schedule")
     name = "reminder_schedule"
-    form_fields = ["enabled", "crontab", "description"]
-    list_display = ["name", "crontab", "enabled", "last_run_at"]
+    form_fields = ["enabled", "crontab", "interval", "description"]
+    list_display = ["name", "crontab", "interval", "enabled", "last_run_at"]
     copy_view_enabled = False
     index_view_class = SweepScheduleIndexView
 
@@ -76,7 +124,7 @@ class RemindersGroup(ViewSetGroup):
     menu_label = _("Reminders")
     menu_icon = "mail"
     menu_order = 400
-    items = (LeadTimeViewSet, DeliveryViewSet, SweepScheduleViewSet, SweepTimeViewSet)
+    items = (LeadTimeViewSet, DeliveryViewSet, UndeliverableViewSet, SweepScheduleViewSet, SweepTimeViewSet)
 
 
 @hooks.register("register_admin_viewset")
@@ -87,3 +135,5 @@ def register_reminders_viewsets():
 @hooks.register("construct_homepage_panels")
 def add_due_for_you_panel(request, panels):
     panels.insert(0, DueForYouPanel())
+    if request.user.has_perm("reminders.view_delivery"):
+        panels.insert(0, UndeliverablePanel())

@@ -179,6 +179,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://", "sentinel://")):
+    # Redis hands an unacknowledged (acks_late) task to another worker after this many seconds.
+    # Kombu's default, one hour, is shorter than a slow SMTP server can make a sweep, which would
+    # then run twice at once; four hours is above the longest sweep and above the longest retry
+    # countdown (REMINDERS_RETRY_MAX_SECONDS). A killed worker's sweep is not waited for: the
+    # reminders' delivery run sends its pending rows within minutes (README, Reminders).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -240,3 +247,9 @@ QMS_REMINDERS_WEEKLY_DAY = env.get_int("REMINDERS_WEEKLY_DAY", 0)
 # Back-off of a failed digest: doubling from the base, capped under Redis's one-hour visibility timeout.
 QMS_REMINDERS_RETRY_BASE_SECONDS = env.get_int("REMINDERS_RETRY_BASE_SECONDS", 60)
 QMS_REMINDERS_RETRY_MAX_SECONDS = env.get_int("REMINDERS_RETRY_MAX_SECONDS", 3000)
+# A reminder refused for good (5xx for the address, no address) is undeliverable after this many
+# attempts; temporary failures (4xx, connection errors, timeouts) after the second number.
+QMS_REMINDERS_MAX_ATTEMPTS = env.get_int("REMINDERS_MAX_ATTEMPTS", 3)
+QMS_REMINDERS_MAX_TEMPORARY_ATTEMPTS = env.get_int("REMINDERS_MAX_TEMPORARY_ATTEMPTS", 20)
+# The delivery run sends whatever is pending this often (its beat schedule is created once, then edited in the admin).
+QMS_REMINDERS_DELIVERY_EVERY_SECONDS = env.get_int("REMINDERS_DELIVERY_EVERY_SECONDS", 300)

@@ -34,7 +34,7 @@ def test_a_failed_send_stays_pending_is_retried_after_back_off_then_delivered_on
         django_capture_on_commit_callbacks(execute=True),
     ):
         result = reminders_sweep(as_of=TODAY)
-    assert (result.digests_sent, result.digests_failed) == (0, 1)
+    assert (result.digests_sent, result.digests_retried) == (0, 1)
     row = Delivery.objects.get()
     assert row.status == Delivery.Status.PENDING
     assert row.attempts == 1 and "unreachable" in row.last_error
@@ -63,10 +63,10 @@ def test_the_retry_task_delivers_pending_digests_and_is_idempotent(items):
     backends.failures_left = 2
     with mock.patch.object(services, "schedule_retry"):
         reminders_sweep(as_of=TODAY)
-        assert deliver_pending.apply().get() == {"sent": 0, "failed": 1}
+        assert deliver_pending.apply().get() == {"sent": 0, "retried": 1, "undeliverable": 0, "withdrawn": 0}
     assert Delivery.objects.get().attempts == 2
-    assert deliver_pending.apply().get() == {"sent": 1, "failed": 0}
-    assert deliver_pending.apply().get() == {"sent": 0, "failed": 0}
+    assert deliver_pending.apply().get() == {"sent": 1, "retried": 0, "undeliverable": 0, "withdrawn": 0}
+    assert deliver_pending.apply().get() == {"sent": 0, "retried": 0, "undeliverable": 0, "withdrawn": 0}
     assert len(mail.outbox) == 1
 
 
@@ -79,7 +79,7 @@ def test_a_mail_server_refusing_everything_is_not_hammered(items):
     with mock.patch.object(services, "schedule_retry"):
         result = reminders_sweep(as_of=TODAY)
     backends.failures_left = 0
-    assert result.digests_failed == services.MAX_CONSECUTIVE_FAILURES
+    assert result.digests_retried == services.MAX_CONSECUTIVE_FAILURES
     assert Delivery.objects.filter(status=Delivery.Status.PENDING).count() == 5
 
 
@@ -98,6 +98,8 @@ def test_the_sweep_task_runs_the_sweep_for_today_or_a_given_day(items):
 
     owner = make_staff()
     items.add(owner, due=days(-1))
-    assert sweep.apply(kwargs={"as_of": TODAY.isoformat()}).get() == {"reminders": 1, "sent": 1, "failed": 0}
-    assert sweep.apply(kwargs={"as_of": TODAY.isoformat()}).get() == {"reminders": 1, "sent": 0, "failed": 0}
+    summary = {"claimed": 1, "sent": 1, "retried": 0, "undeliverable": 0, "withdrawn": 0}
+    assert sweep.apply(kwargs={"as_of": TODAY.isoformat()}).get() == summary
+    # Run again: nothing newly claimed (the number reported is what the ledger took, not what was offered).
+    assert sweep.apply(kwargs={"as_of": TODAY.isoformat()}).get() == {**summary, "claimed": 0, "sent": 0}
     assert len(mail.outbox) == 1

@@ -39,3 +39,23 @@ def test_the_demo_sweep_is_a_one_off_that_beat_fires_at_once_and_can_be_reset():
     assert again.pk == first.pk and again.enabled and again.one_off
     assert again.clocked is not None and again.schedule.is_due(None).is_due
     assert PeriodicTask.objects.filter(name=schedule.DEMO_TASK_NAME).count() == 1
+
+
+def test_migrate_created_the_delivery_run_every_few_minutes():
+    from qms.reminders.tasks import DELIVERY_TASK
+
+    task = PeriodicTask.objects.get(name=schedule.DELIVERY_TASK_NAME)
+    assert task.task == DELIVERY_TASK and task.enabled and task.crontab is None
+    assert (task.interval.every, task.interval.period) == (300, "seconds")
+
+
+@override_settings(QMS_REMINDERS_DELIVERY_EVERY_SECONDS=120)
+def test_the_delivery_run_interval_is_a_setting_and_an_admin_edit_is_kept():
+    task = PeriodicTask.objects.get(name=schedule.DELIVERY_TASK_NAME)
+    task.enabled = False
+    task.save()
+    assert schedule.ensure_delivery_run() is None
+    task.refresh_from_db()
+    assert not task.enabled and task.interval.every == 300
+    task.delete()
+    assert schedule.ensure_delivery_run().interval.every == 120

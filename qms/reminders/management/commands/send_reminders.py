@@ -32,8 +32,10 @@ class Command(BaseCommand):
         result = reminders_sweep(as_of=as_of, dry_run=dry_run)
         if not dry_run:
             self.stdout.write(
-                f"Sweep of {as_of.isoformat()}: {result.reminders} reminders due, "
-                f"{result.digests_sent} digests sent, {result.digests_failed} failed (left pending for retry)."
+                f"Sweep of {as_of.isoformat()}: {result.reminders} reminders newly claimed, "
+                f"{result.digests_sent} digests sent, {result.digests_retried} to retry "
+                "(left pending with a back-off), "
+                f"{result.undeliverable} reminders undeliverable, {result.withdrawn} withdrawn (no longer applied)."
             )
             return
         self.stdout.write(f"Dry run of {as_of.isoformat()}: nothing is sent or recorded.")
