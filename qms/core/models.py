@@ -85,7 +85,9 @@ class User(AbstractUser):
     is_demo = models.BooleanField(
         _("demo account"), default=False, help_text=_("Demo accounts can log in only while DEBUG is on.")
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Roles are group memberships: kept in the history with the person, so that who held which
+    # authority, since when, and who granted it is on the record (ISO 9001 5.3, 7.5.3).
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     class Meta:
         verbose_name = _("person")
