@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from . import health, roles
+from .lockout import SiteLoginForm
 
 
 @never_cache
@@ -21,6 +22,7 @@ def healthz(request):
 
 class QmsLoginView(auth_views.LoginView):
     template_name = "core/login.html"
+    form_class = SiteLoginForm
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):
