@@ -8,13 +8,16 @@ which know nothing of roles.
 
 from dataclasses import dataclass
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.users.views import groups as wagtail_groups
 from wagtail.users.views import users as wagtail_users
 
-from . import selectors
+from . import roles, selectors
 from .forms import QmsUserCreationForm, QmsUserEditForm
 
 
@@ -76,3 +79,34 @@ class UserViewSet(wagtail_users.UserViewSet):
 
     def get_form_class(self, for_update=False):
         return QmsUserEditForm if for_update else QmsUserCreationForm
+
+
+class RoleGroupReadOnlyMixin:
+    """A role group's page shows its rights read-only; a POST changes nothing (qms.core.roles)."""
+
+    def post(self, request, *args, **kwargs):
+        group = self.get_object()
+        try:
+            roles.check_group_editable(group)
+        except roles.RoleGroupReadOnly as refusal:
+            messages.error(request, str(refusal))
+            return redirect("wagtailusers_groups:edit", group.pk)
+        return super().post(request, *args, **kwargs)
+
+
+class GroupEditView(RoleGroupReadOnlyMixin, wagtail_groups.EditView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["role_group"] = roles.is_role_group(self.object)
+        context["role_group_note"] = roles.role_group_note()
+        return context
+
+
+class GroupDeleteView(RoleGroupReadOnlyMixin, wagtail_groups.DeleteView):
+    pass
+
+
+class GroupViewSet(wagtail_groups.GroupViewSet):
+    edit_template_name = "core/groups/edit.html"
+    edit_view_class = GroupEditView
+    delete_view_class = GroupDeleteView
