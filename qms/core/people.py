@@ -78,6 +78,31 @@ def role_names(groups):
     return ", ".join(sorted(group.name for group in groups)) or "—"
 
 
+def language_of(person):
+    """The language a person chose: Account → Preferences in the admin, else their language (for e-mails)."""
+    from django.conf import settings
+
+    profile = getattr(person, "wagtail_userprofile", None)
+    chosen = (profile.preferred_language if profile else "") or person.language or settings.LANGUAGE_CODE
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def person_set_language(*, person, language):
+    """A person's own choice of language, kept in both places it is read: the admin's profile and the
+    person (e-mails and reminders), so the site, the admin and the mail agree."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(person)
+    if profile.preferred_language != language:
+        profile.preferred_language = language
+        profile.save(update_fields=["preferred_language"])
+    if person.language != language:
+        person.language = language
+        person._history_user = person
+        person.save(update_fields=["language"])
+
+
 def check_person_change(*, actor, person, groups=None, stored=None):
     """Raise PersonChangeRefused if `actor` may not save `person` (changed in memory) with `groups`.
 
