@@ -221,7 +221,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Wagtail.
-WAGTAIL_SITE_NAME = env.get("QMS_SITE_NAME", "QMS")
 WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -236,6 +235,8 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 QMS_ORGANISATION_NAME = env.get("QMS_ORGANISATION_NAME", _("Quality management system"))
+# The admin dashboard's title, given to the Wagtail Site when it has none (qms.core.organisation).
+WAGTAIL_SITE_NAME = env.get("QMS_SITE_NAME") or QMS_ORGANISATION_NAME
 # The demo password works only while DEBUG is on (see qms.core.auth_backends).
 QMS_DEMO_PASSWORD = "demo-qms-2026"
 
