@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from .bulk_actions import QmsAssignRoleBulkAction, QmsSetActiveStateBulkAction
 from .models import IsoClause, OrganisationUnit
 from .permissions import LockoutPermissionPolicy
 
@@ -69,3 +70,8 @@ register_permission_policy(AccessAttempt, LockoutPermissionPolicy(AccessAttempt)
 @hooks.register("register_admin_viewset")
 def register_lockout_viewset():
     return LockoutViewSet()
+
+
+# After Wagtail's own (order): the same action types, so these replace them.
+hooks.register("register_bulk_action", QmsAssignRoleBulkAction, order=100)
+hooks.register("register_bulk_action", QmsSetActiveStateBulkAction, order=100)

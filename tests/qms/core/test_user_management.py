@@ -269,3 +269,40 @@ def test_the_import_does_not_change_the_importers_own_roles():
     result = run_people_import(officer, [("officer", "Lê Quang Minh", officer.email, "", "Staff, Auditors", "")])
     assert not result.committed
     assert set(officer.groups.values_list("name", flat=True)) == {roles.STAFF, roles.QUALITY_OFFICERS}
+
+
+# --- Wagtail's bulk actions on the users list go through the same rule ---
+
+
+def bulk_url(action, *people_):
+    url = reverse("wagtail_bulk_action", args=["core", "user", action]) + "?"
+    return url + "&".join(f"id={person.pk}" for person in people_)
+
+
+@pytest.mark.parametrize("role", [roles.APPROVERS, roles.QUALITY_OFFICERS])
+def test_officer_cannot_bulk_assign_a_privileged_role(client, role):
+    officer, target = make_officer(), make_staff()
+    client.force_login(officer)
+    own_roles = set(officer.groups.values_list("name", flat=True))
+    client.post(bulk_url("assign_role", officer, target), {"role": Group.objects.get(name=role).pk})
+    assert set(officer.groups.values_list("name", flat=True)) == own_roles
+    assert not target.groups.filter(name=role).exists()
+
+
+def test_bulk_assign_of_a_role_an_officer_may_grant_is_recorded(client):
+    officer, target = make_officer(), make_staff()
+    client.force_login(officer)
+    client.post(bulk_url("assign_role", target), {"role": Group.objects.get(name=roles.AUDITORS).pk})
+    assert target.groups.filter(name=roles.AUDITORS).exists()
+    assert target.history.latest().history_user == officer
+
+
+def test_bulk_deactivation_is_recorded_and_spares_administrators(client):
+    officer, target, admin = make_officer(), make_staff(), make_user(is_superuser=True)
+    client.force_login(officer)
+    client.post(bulk_url("set_active_state", target, admin), {"mark_as_active": "False"})
+    target.refresh_from_db()
+    admin.refresh_from_db()
+    assert not target.is_active and admin.is_active
+    entry = target.history.latest()
+    assert entry.history_user == officer and entry.is_active is False
