@@ -7,6 +7,7 @@ and the groups offered are only those they may grant. The save goes through
 """
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
@@ -20,10 +21,9 @@ class PersonFormMixin:
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.actor = actor
+        # Fail closed: a view that does not say who acts gets the form of someone with no rights.
+        self.actor = actor = actor if actor is not None else AnonymousUser()
         person = self.instance if self.instance.pk else None
-        if actor is None:
-            return
         if not people.may_set_superuser(actor, person):
             self.fields.pop("is_superuser", None)
         if not people.may_set_password(actor, person):
@@ -70,7 +70,7 @@ class PersonFormMixin:
     def _post_clean(self):
         super()._post_clean()
         # The same rule as the save, so that a refusal reads as a form error rather than a failed save.
-        if self.errors or self.actor is None:
+        if self.errors:
             return
         try:
             people.check_person_change(actor=self.actor, person=self.instance, groups=self.wanted_groups())

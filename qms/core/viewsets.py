@@ -76,6 +76,8 @@ class UserViewSet(wagtail_users.UserViewSet):
     add_view_class = CreateView
     edit_view_class = EditView
     history_view_class = PersonHistoryView
+    # A copy would carry the roles of another person without anyone choosing them.
+    copy_view_enabled = False
 
     def get_form_class(self, for_update=False):
         return QmsUserEditForm if for_update else QmsUserCreationForm

@@ -306,3 +306,16 @@ def test_bulk_deactivation_is_recorded_and_spares_administrators(client):
     assert not target.is_active and admin.is_active
     entry = target.history.latest()
     assert entry.history_user == officer and entry.is_active is False
+
+
+def test_a_person_is_not_copied_with_their_roles(client):
+    client.force_login(make_officer())
+    approver = make_approver()
+    assert client.get(f"/admin/users/copy/{approver.pk}/").status_code == 404
+
+
+def test_a_form_without_an_actor_offers_nothing_privileged():
+    from qms.core.forms import QmsUserEditForm
+
+    form = QmsUserEditForm(instance=make_staff())
+    assert not {"is_superuser", "password1", "groups"} & set(form.fields)
