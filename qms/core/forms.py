@@ -46,6 +46,8 @@ class PersonFormMixin:
                 )
             else:
                 del self.fields["groups"]
+        # Shown on the page, so the officer sees the roles they cannot change rather than none at all.
+        self.fixed_roles = people.role_names(person.groups.exclude(pk__in=self.grantable)) if person is not None else ""
 
     @property
     def password_enabled(self):
@@ -75,7 +77,8 @@ class PersonFormMixin:
         try:
             people.check_person_change(actor=self.actor, person=self.instance, groups=self.wanted_groups())
         except people.PersonChangeRefused as refusal:
-            self.add_error(None, forms.ValidationError(str(refusal)))
+            field = refusal.field if refusal.field in self.fields else None
+            self.add_error(field, forms.ValidationError(str(refusal)))
 
 
 class QmsUserCreationForm(PersonFormMixin, UserCreationForm):

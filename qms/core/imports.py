@@ -273,7 +273,8 @@ def _save_person(person, *, groups, user, reason):
     try:
         people.person_save(actor=user, person=person, groups=groups, reason=history_reason(reason))
     except people.PersonChangeRefused as refusal:
-        raise RowError("roles", str(refusal)) from None
+        column = {"email": "email", "username": "username"}.get(refusal.field, "roles")
+        raise RowError(column, str(refusal)) from None
 
 
 register(UnitImporter())

@@ -34,7 +34,12 @@ PROTECTED_IDENTITY_FIELDS = ("username", "email", "is_active")
 
 
 class PersonChangeRefused(Exception):
-    """A change to a person's account that the acting person may not make; the message says why."""
+    """A change to a person's account that the acting person may not make; the message says why,
+    `field` which part of the account it concerns ("groups", "email"...), when one does."""
+
+    def __init__(self, message, *, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 def _same(actor, person):
@@ -127,18 +132,21 @@ def check_person_change(*, actor, person, groups=None, stored=None):
     if password_changed and not may_set_password(actor, stored):
         raise PersonChangeRefused(_("Only an administrator may set another person's password."))
     if stored and not may_change_identity(actor, stored):
-        if any(getattr(stored, name) != getattr(person, name) for name in PROTECTED_IDENTITY_FIELDS):
+        changed = [name for name in PROTECTED_IDENTITY_FIELDS if getattr(stored, name) != getattr(person, name)]
+        if changed:
             raise PersonChangeRefused(
-                _("Only an administrator may change the username, e-mail or active flag of this person.")
+                _("Only an administrator may change the username, e-mail or active flag of this person."),
+                field=changed[0],
             )
     changed_groups = old_groups ^ wanted_groups
     if changed_groups:
         if _same(actor, stored):
-            raise PersonChangeRefused(_("Nobody may change their own roles."))
+            raise PersonChangeRefused(_("Nobody may change their own roles."), field="groups")
         refused = changed_groups - set(grantable_groups(actor, stored))
         if refused:
             raise PersonChangeRefused(
-                _("Only an administrator may grant or remove these roles: %(roles)s.") % {"roles": role_names(refused)}
+                _("Only an administrator may grant or remove these roles: %(roles)s.") % {"roles": role_names(refused)},
+                field="groups",
             )
     return old_groups, wanted_groups
 

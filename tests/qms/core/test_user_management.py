@@ -319,3 +319,18 @@ def test_a_form_without_an_actor_offers_nothing_privileged():
 
     form = QmsUserEditForm(instance=make_staff())
     assert not {"is_superuser", "password1", "groups"} & set(form.fields)
+
+
+def test_the_edit_page_names_the_roles_an_officer_cannot_change(client):
+    target = make_approver(first_name="Lan", last_name="Trần Thị")
+    client.force_login(make_officer(language="en"))
+    html = client.get(reverse("wagtailusers_users:edit", args=[target.pk])).content.decode()
+    assert "Roles you cannot change here: Approvers" in html
+
+
+def test_the_import_names_the_refused_column():
+    target = make_approver(username="nv.an")
+    result = run_people_import(make_officer(), [("nv.an", "Nguyễn Văn An", "evil@example.vn", "", "", "")])
+    assert not result.committed
+    assert User.objects.get(pk=target.pk).email != "evil@example.vn"
+    assert [problem.column for problem in result.problems] == ["E-mail"]
