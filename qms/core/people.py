@@ -84,7 +84,8 @@ def role_names(groups):
 
 
 def language_of(person):
-    """The language a person chose: Account → Preferences in the admin, else their language (for e-mails)."""
+    """The language a person reads in: their choice under Account → Preferences (or the site's switch),
+    else the language of their e-mails, which every person has (the demo's are all Vietnamese)."""
     from django.conf import settings
 
     profile = getattr(person, "wagtail_userprofile", None)
@@ -92,20 +93,17 @@ def language_of(person):
     return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-@transaction.atomic
 def person_set_language(*, person, language):
-    """A person's own choice of language, kept in both places it is read: the admin's profile and the
-    person (e-mails and reminders), so the site, the admin and the mail agree."""
+    """A person's own choice of reading language, stored where the admin keeps it (Account → Preferences).
+
+    The language of their e-mails is a choice of its own (the reminders' account panel) and stays.
+    """
     from wagtail.users.models import UserProfile
 
     profile = UserProfile.get_for_user(person)
     if profile.preferred_language != language:
         profile.preferred_language = language
         profile.save(update_fields=["preferred_language"])
-    if person.language != language:
-        person.language = language
-        person._history_user = person
-        person.save(update_fields=["language"])
 
 
 def check_person_change(*, actor, person, groups=None, stored=None):
