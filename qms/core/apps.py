@@ -9,8 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("QMS core")
 
     def ready(self):
-        from . import roles
+        from . import organisation, roles
 
         # Permissions exist only after every app has migrated, so the role
         # groups (created by a data migration) get theirs on post_migrate.
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="qms.core.sync_role_permissions")
+        # The default Site is created by a data migration of cms; it is named once every app has migrated.
+        post_migrate.connect(organisation.site_name_fill, dispatch_uid="qms.core.site_name_fill")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from . import roles
+from . import organisation, roles
 from .models import OrganisationUnit, User
 
 _SEEDERS: list[tuple[int, str, object]] = []
@@ -109,4 +109,6 @@ def seed_core(stdout):
         if user.manager_id != (wanted.pk if wanted else None):
             user.manager = wanted
             user.save()
+    # The dashboard's title: the configured organisation, else the demo's.
+    organisation.site_name_set(name=organisation.configured_name() or ORGANISATION_NAME)
     stdout.write(f"  core: {len(units)} units, {len(people)} people")

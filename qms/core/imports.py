@@ -18,12 +18,12 @@ qms.spreadsheets.importer_messages), so that this module adds nothing to the cor
 
 Every created or changed unit and person gets a history entry with the importing
 person and "Imported from FILE"; a change of roles is named in that reason, since
-group membership is not a field of the person's history.
+the person's history keeps their roles too (qms.core.people).
 """
 
 from django.contrib.auth.models import Group
 
-from qms.core import roles
+from qms.core import people, roles
 from qms.core.models import OrganisationUnit, User
 from qms.spreadsheets.importer_messages import t, tl
 from qms.spreadsheets.imports import ImportColumn, Importer, RowError, history_reason, register
@@ -247,10 +247,9 @@ class PersonImporter(Importer):
         if person is None:
             person = User(username=values["username"], **{"language": "vi", **wanted})
             person.set_unusable_password()
-            new_roles = new_roles or {roles.STAFF}
-            reason = t("%(reason)s; roles: %(roles)s") % {"reason": reason, "roles": ", ".join(sorted(new_roles))}
-            _save_with_history(person, user=user, reason=reason)
-            person.groups.set(Group.objects.filter(name__in=new_roles))
+            person.full_clean(validate_unique=False)
+            groups = Group.objects.filter(name__in=new_roles or {roles.STAFF})
+            _save_person(person, groups=groups, user=user, reason=reason)
             return "created", f"{values['username']} – {values['name']}"
         changed = [name for name, value in wanted.items() if getattr(person, name) != value]
         current_roles = set(person.groups.filter(name__in=roles.ALL_ROLES).values_list("name", flat=True))
@@ -259,13 +258,23 @@ class PersonImporter(Importer):
             return "unchanged", f"{person.username} – {values['name']}"
         for name in changed:
             setattr(person, name, wanted[name])
+        person.full_clean(validate_unique=False)
+        groups = None
         if roles_change:
             # Roles outside the QMS roles (groups set by hand) are kept.
-            others = set(person.groups.exclude(name__in=roles.ALL_ROLES).values_list("name", flat=True))
-            person.groups.set(Group.objects.filter(name__in=new_roles | others))
-            reason = t("%(reason)s; roles: %(roles)s") % {"reason": reason, "roles": ", ".join(sorted(new_roles))}
-        _save_with_history(person, user=user, reason=reason)
+            groups = {*Group.objects.filter(name__in=new_roles), *person.groups.exclude(name__in=roles.ALL_ROLES)}
+        _save_person(person, groups=groups, user=user, reason=reason)
         return "updated", f"{person.username} – {values['name']}"
+
+
+def _save_person(person, *, groups, user, reason):
+    """Through the one rule of who may grant which role (qms.core.people): an officer's file
+    cannot make anyone a quality officer or an approver, nor change their own roles."""
+    try:
+        people.person_save(actor=user, person=person, groups=groups, reason=history_reason(reason))
+    except people.PersonChangeRefused as refusal:
+        column = {"email": "email", "username": "username"}.get(refusal.field, "roles")
+        raise RowError(column, str(refusal)) from None
 
 
 register(UnitImporter())

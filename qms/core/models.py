@@ -51,6 +51,18 @@ class OrganisationUnit(models.Model):
         return OrganisationUnit.objects.filter(pk__in=ids)
 
 
+class PersonHistoricalRecords(HistoricalRecords):
+    """simple_history records a many-to-many change seen from the model's side only, and fails on the
+    other side (`group.user_set.add(...)`, as cms syncs document owner groups): record each person then."""
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if not reverse:
+            return super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+        if action in ("post_add", "post_remove") and pk_set:
+            for person in kwargs["model"]._default_manager.filter(pk__in=pk_set):
+                super().m2m_changed(person, action, attr, pk_set, False, **kwargs)
+
+
 class User(AbstractUser):
     class DigestFrequency(models.TextChoices):
         DAILY = "daily", _("Daily")
@@ -85,7 +97,9 @@ class User(AbstractUser):
     is_demo = models.BooleanField(
         _("demo account"), default=False, help_text=_("Demo accounts can log in only while DEBUG is on.")
     )
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Roles are group memberships: kept in the history with the person, so that who held which
+    # authority, since when, and who granted it is on the record (ISO 9001 5.3, 7.5.3).
+    history = PersonHistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     class Meta:
         verbose_name = _("person")

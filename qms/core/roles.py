@@ -36,12 +36,40 @@ register_permissions(QUALITY_OFFICERS, "core.view_isoclause")
 register_permissions(AUDITORS, "core.view_organisationunit", "core.view_isoclause")
 
 
+def is_role_group(group):
+    """A role's group: its rights are the product's, set here on every migrate (ISO 9001 5.3)."""
+    return group is not None and group.name in ALL_ROLES
+
+
+class RoleGroupReadOnly(Exception):
+    """A change to a role group; the message says where extra rights go instead."""
+
+
+def role_group_note():
+    from django.utils.translation import gettext as _
+
+    return _(
+        "The rights of this role are set by the product and restored on every update, so they cannot be "
+        "edited here. To give some people extra rights, create another group and add them to it."
+    )
+
+
+def check_group_editable(group):
+    """Refuse any change (name, permissions, deletion) to a role group, whoever asks."""
+    if is_role_group(group):
+        raise RoleGroupReadOnly(role_group_note())
+
+
 def role_permissions():
     return {role: frozenset(perms) for role, perms in _PERMISSIONS.items()}
 
 
 def sync_role_permissions(sender=None, using=DEFAULT_DB_ALIAS, **kwargs):
-    """Make each role group hold exactly the declared permissions (idempotent)."""
+    """Make each role group hold exactly the declared permissions (idempotent).
+
+    The role groups are the product's: the admin shows their permissions read-only and
+    refuses changes (check_group_editable), so nothing an administrator adds is lost here.
+    """
     from django.apps import apps
     from django.contrib.auth.models import Group, Permission
 

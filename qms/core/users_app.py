@@ -9,3 +9,4 @@ class QmsUsersAppConfig(WagtailUsersAppConfig):
     """
 
     user_viewset = "qms.core.viewsets.UserViewSet"
+    group_viewset = "qms.core.viewsets.GroupViewSet"

@@ -1,11 +1,16 @@
-"""Admin registration of the organisation: units (with history) and the clause catalogue (read-only)."""
+"""Admin registration of the organisation: units (with history), the clause catalogue (read-only),
+and the log-ins locked out after repeated failures (administrators only)."""
 
+from axes.models import AccessAttempt
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permissions import register_permission_policy
 
 from . import workflow_names  # noqa: F401 (its hooks show the workflow's names translated)
+from .bulk_actions import QmsAssignRoleBulkAction, QmsSetActiveStateBulkAction
 from .models import IsoClause, OrganisationUnit
+from .permissions import LockoutPermissionPolicy
 
 
 class OrganisationUnitViewSet(ModelViewSet):
@@ -43,3 +48,31 @@ class OrganisationViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_organisation_viewsets():
     return OrganisationViewSetGroup()
+
+
+class LockoutViewSet(ModelViewSet):
+    """django-axes' failed log-in counts; deleting one unlocks that username and address (qms.core.lockout)."""
+
+    model = AccessAttempt
+    icon = "lock"
+    menu_label = _("Locked-out log-ins")
+    name = "lockouts"
+    add_to_settings_menu = True
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    search_fields = ["username", "ip_address"]
+    form_fields = ["username"]  # never edited: the policy allows only viewing and deleting
+    inspect_view_enabled = True
+    inspect_view_fields = ["username", "ip_address", "user_agent", "path_info", "failures_since_start", "attempt_time"]
+
+
+register_permission_policy(AccessAttempt, LockoutPermissionPolicy(AccessAttempt))
+
+
+@hooks.register("register_admin_viewset")
+def register_lockout_viewset():
+    return LockoutViewSet()
+
+
+# After Wagtail's own (order): the same action types, so these replace them.
+hooks.register("register_bulk_action", QmsAssignRoleBulkAction, order=100)
+hooks.register("register_bulk_action", QmsSetActiveStateBulkAction, order=100)

@@ -5,6 +5,7 @@ broker and e-mail written to files, all under var/. dev.py, production.py and
 test.py adjust them.
 """
 
+import datetime
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     # Third party.
     "simple_history",
     "django_celery_beat",
+    "axes",
     # Django.
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -56,16 +58,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's LocaleMiddleware, but a logged-in person's stored language wins over the browser's.
+    "qms.core.middleware.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "qms.core.middleware.UserTimezoneMiddleware",
     # Records the acting user on every django-simple-history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a lock-out into the log-in page with status 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qms.urls"
@@ -97,10 +102,37 @@ AUTH_USER_MODEL = "core.User"
 # A reason in the trail is kept whole: a rejection or reopening reason may exist only
 # there (ISO 9001 7.5.3, 10.2.2). The default is a CharField(100).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
-AUTHENTICATION_BACKENDS = ["qms.core.auth_backends.QmsModelBackend"]
+# django-axes first: it refuses a locked-out username and address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "qms.core.auth_backends.QmsModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# Password guessing (qms.core.lockout): after LOGIN_FAILURE_LIMIT failures for one username from one
+# address, that pair is refused for LOGIN_LOCKOUT_MINUTES (0: until an administrator unlocks it).
+AXES_FAILURE_LIMIT = env.get_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.get_int("LOGIN_LOCKOUT_MINUTES", 30)) or None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A guess during the lock-out neither counts nor extends it: the person waits the time they were told.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "qms.core.lockout.lockout_response"
+AXES_VERBOSE = False  # its start-up banner would precede every management command's output
+AXES_COOLOFF_MESSAGE = _(
+    "Too many failed log-in attempts: this account is locked for a while from your address. "
+    "Try again later, or ask an administrator to unlock it."
+)
+AXES_PERMALOCK_MESSAGE = _(
+    "Too many failed log-in attempts: this account is locked from your address until an administrator unlocks it."
+)
+# The client address is REMOTE_ADDR only: a header such as X-Forwarded-For is set by the client unless a
+# proxy overwrites it, and would let a guesser change address at will (set AXES_IPWARE_* for a proxy).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+WAGTAILADMIN_USER_LOGIN_FORM = "qms.core.lockout.AdminLoginForm"
+# Sessions end after SESSION_COOKIE_AGE seconds without a request (default 8 hours: a working day),
+# and at browser close when SESSION_EXPIRE_AT_BROWSER_CLOSE is on.
+SESSION_COOKIE_AGE = env.get_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.get_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -198,7 +230,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Wagtail.
-WAGTAIL_SITE_NAME = env.get("QMS_SITE_NAME", "QMS")
 WAGTAILADMIN_BASE_URL = env.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -217,6 +248,8 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 QMS_ORGANISATION_NAME = env.get("QMS_ORGANISATION_NAME", _("Quality management system"))
+# The admin dashboard's title, given to the Wagtail Site when it has none (qms.core.organisation).
+WAGTAIL_SITE_NAME = env.get("QMS_SITE_NAME") or QMS_ORGANISATION_NAME
 # The demo password works only while DEBUG is on (see qms.core.auth_backends).
 QMS_DEMO_PASSWORD = "demo-qms-2026"
 

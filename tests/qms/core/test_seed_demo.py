@@ -28,7 +28,9 @@ def test_seed_demo_is_idempotent_and_has_the_demo_logins(client):
         user = User.objects.get(username=username)
         assert user.in_group(role)
         assert user.unit is not None
-    assert client.login(username="staff", password="demo-qms-2026")
+    # django-axes needs the request in authenticate(): log in through the real form.
+    response = client.post("/accounts/login/", {"username": "staff", "password": "demo-qms-2026"})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
     staff = User.objects.get(username="staff")
     assert staff.manager is not None and staff.manager.unit == staff.unit
 

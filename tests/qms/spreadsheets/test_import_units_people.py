@@ -118,18 +118,20 @@ def test_people_are_created_with_roles_unit_and_language(officer):
     assert entry.history_change_reason == "Nhập từ nhan-su.xlsx; vai trò: Auditors, Staff"
 
 
-def test_people_are_updated_and_roles_replaced_when_given(officer):
+def test_people_are_updated_and_roles_replaced_when_given():
+    # Only an administrator grants Quality officers or removes Approvers (qms.core.people).
+    admin = make_user(username="admin", is_superuser=True)
     unit = make_unit(code="QLVH")
     person = make_user(roles.STAFF, roles.APPROVERS, username="nv.an", unit=unit)
     person.groups.add(Group.objects.create(name="Hand-made group"))
     rows = [("NV.AN", "Nguyễn Văn An", "an@example.gov.vn", "", "Quality officers", "")]
-    result = run("people", xlsx(rows, headings=PEOPLE_HEADINGS), officer)
+    result = run("people", xlsx(rows, headings=PEOPLE_HEADINGS), admin)
     assert result.counts() == {"created": 0, "updated": 1, "unchanged": 0}
     person.refresh_from_db()
     assert person.unit == unit, "a blank unit leaves the unit as it is"
     assert set(person.groups.values_list("name", flat=True)) == {roles.QUALITY_OFFICERS, "Hand-made group"}
     assert "Quality officers" in person.history.latest().history_change_reason
-    again = run("people", xlsx(rows, headings=PEOPLE_HEADINGS), officer)
+    again = run("people", xlsx(rows, headings=PEOPLE_HEADINGS), admin)
     assert again.counts() == {"created": 0, "updated": 0, "unchanged": 1}
 
 

@@ -1,0 +1,104 @@
+"""Limits on password guessing (django-axes, qms.core.lockout) and session lifetime."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import PASSWORD, make_officer, make_staff, make_user
+
+pytestmark = pytest.mark.django_db
+
+LOGINS = {"site": "/accounts/login/", "admin": "/admin/login/"}
+
+
+def guess(client, url, username, password, **headers):
+    return client.post(url, {"username": username, "password": password}, **headers)
+
+
+@pytest.mark.parametrize("where", LOGINS)
+def test_repeated_failures_lock_the_account_even_for_the_right_password(client, where):
+    person = make_officer()
+    for _ in range(25):
+        guess(client, LOGINS[where], person.username, "wrong-guess")
+    response = guess(client, LOGINS[where], person.username, PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("where", LOGINS)
+@pytest.mark.parametrize(
+    "language, words",
+    [("vi", "Đăng nhập sai quá nhiều lần"), ("en", "Too many failed log-in attempts")],
+)
+def test_the_lockout_is_explained_in_the_persons_language(client, where, language, words):
+    person = make_officer()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        guess(client, LOGINS[where], person.username, "wrong-guess")
+    response = guess(client, LOGINS[where], person.username, PASSWORD)
+    assert response.status_code == 429
+    assert words in response.content.decode()
+
+
+def test_the_lockout_is_per_username_and_address(client):
+    person, other = make_staff(), make_staff()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        guess(client, LOGINS["site"], person.username, "wrong-guess")
+    assert guess(client, LOGINS["site"], other.username, PASSWORD).status_code == 302
+    client.logout()
+    elsewhere = guess(client, LOGINS["site"], person.username, PASSWORD, REMOTE_ADDR="10.0.0.9")
+    assert elsewhere.status_code == 302
+
+
+def test_a_forged_forwarded_address_does_not_reset_the_count(client):
+    person = make_staff()
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        guess(client, LOGINS["site"], person.username, "wrong-guess", HTTP_X_FORWARDED_FOR=f"10.1.0.{n}")
+    assert guess(client, LOGINS["site"], person.username, PASSWORD).status_code == 429
+
+
+def test_a_success_before_the_limit_resets_the_count(client):
+    person = make_staff()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        guess(client, LOGINS["site"], person.username, "wrong-guess")
+    assert guess(client, LOGINS["site"], person.username, PASSWORD).status_code == 302
+
+
+def test_an_administrator_sees_and_lifts_lockouts(client):
+    person = make_staff()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        guess(client, LOGINS["site"], person.username, "wrong-guess")
+    attempt = AccessAttempt.objects.get(username=person.username)
+
+    client.force_login(make_officer())
+    assert client.get(reverse("lockouts:index")).status_code in (302, 403)
+    client.post(reverse("lockouts:delete", args=[attempt.pk]))
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+
+    client.force_login(make_user(is_superuser=True))
+    listing = client.get(reverse("lockouts:index"))
+    assert listing.status_code == 200 and person.username in listing.content.decode()
+    client.post(reverse("lockouts:delete", args=[attempt.pk]))
+    assert not AccessAttempt.objects.filter(pk=attempt.pk).exists()
+    client.logout()
+    assert guess(client, LOGINS["site"], person.username, PASSWORD).status_code == 302
+
+
+def test_sessions_end_after_the_idle_time():
+    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is False
+
+
+def test_idle_time_and_browser_close_come_from_the_environment():
+    from tests.qms.core.test_env import run_manage
+
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_AGE, s.SESSION_EXPIRE_AT_BROWSER_CLOSE)",
+        extra_env={"SESSION_COOKIE_AGE": "1800", "SESSION_EXPIRE_AT_BROWSER_CLOSE": "true"},
+        settings="qms.settings.dev",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "1800 True", result.stderr
