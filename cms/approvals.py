@@ -12,6 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from wagtail.models import Page, TaskState
 
+from .selectors import approval_refusal
+
 
 @dataclass(frozen=True)
 class PendingRevision:
@@ -28,7 +30,11 @@ class PendingRevision:
 
 
 def revisions_awaiting(user):
-    """Revisions of process documents whose current workflow task `user` may act on, oldest first."""
+    """Revisions of process documents whose current workflow task `user` may approve, oldest first.
+
+    Not those the separation of duties keeps from them (they submitted or edited the revision): the
+    list shows only what they can decide.
+    """
     from .models import ProcessDocumentPage
 
     if not user.is_authenticated:
@@ -45,6 +51,8 @@ def revisions_awaiting(user):
     for state in states:
         page = pages.get(int(state.workflow_state.object_id))
         if page is None:  # another kind of page in a workflow: not a controlled document
+            continue
+        if approval_refusal(page=page, user=user):  # their own revision: someone else decides (5.3, 7.5.2 c)
             continue
         content = state.revision.content if state.revision_id else {}
         pending.append(

@@ -16,11 +16,13 @@ S = Nonconformity.Status
 
 def _revision_awaiting_approval():
     unit = f.make_unit(code="QLVH", name="Phòng Quản lý Văn hóa")
-    officer = f.make_officer(unit=unit)
-    page = b.make_document("QT-VH-01", unit=unit, user=officer, title="Cấp giấy phép biểu diễn")
+    officer, author = f.make_officer(unit=unit), f.make_officer(unit=unit)
+    page = b.make_document("QT-VH-01", unit=unit, user=author, title="Cấp giấy phép biểu diễn")
+    # Submitted by a second officer: nobody reviews a revision they submitted (ISO 9001 5.3, 7.5.2 c).
     cms_services.document_submit(
-        page=page, user=officer, change_summary="Rút ngắn thời hạn", changes={"title": "Cấp phép biểu diễn"}
+        page=page, user=author, change_summary="Rút ngắn thời hạn", changes={"title": "Cấp phép biểu diễn"}
     )
+    page.author = author
     return page, officer
 
 
@@ -29,11 +31,12 @@ def test_a_revision_awaits_the_approver_after_the_review(db):
     approver = f.make_approver()
     # First the quality officers' review step: it awaits the officer, not yet the approver.
     assert [item.page.pk for item in revisions_awaiting(officer)] == [page.pk]
+    assert revisions_awaiting(page.author) == []  # an officer too, but the one who submitted it
     assert revisions_awaiting(approver) == []
     cms_services.document_task_approve(page=page, user=officer)
     pending = revisions_awaiting(approver)
     assert [item.page.pk for item in pending] == [page.pk]
-    assert pending[0].submitted_by == officer and pending[0].change_summary == "Rút ngắn thời hạn"
+    assert pending[0].submitted_by == page.author and pending[0].change_summary == "Rút ngắn thời hạn"
     assert pending[0].url == f"/admin/pages/{page.pk}/edit/"
     assert revisions_awaiting(f.make_staff()) == []
 

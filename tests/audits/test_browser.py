@@ -148,11 +148,11 @@ def test_the_approver_is_led_from_her_home_page_to_the_revision_awaiting_her(pag
     from cms import services as cms_services
 
     unit = factories.make_unit(code="QLVH", name="Phòng Quản lý Văn hóa")
-    officer = factories.make_officer(unit=unit)
+    officer, author = factories.make_officer(unit=unit), factories.make_officer(unit=unit)
     approver = factories.make_approver(first_name="Lan")
-    document = builders.make_document("QT-VH-07", unit=unit, user=officer, title="Cấp giấy phép biểu diễn")
+    document = builders.make_document("QT-VH-07", unit=unit, user=author, title="Cấp giấy phép biểu diễn")
     cms_services.document_submit(
-        page=document, user=officer, change_summary="Rút ngắn thời hạn", changes={"title": "Cấp phép biểu diễn"}
+        page=document, user=author, change_summary="Rút ngắn thời hạn", changes={"title": "Cấp phép biểu diễn"}
     )
     cms_services.document_task_approve(page=document, user=officer)  # the quality officers' review
 
