@@ -42,6 +42,9 @@ class Sizes:
     doc_versions: int = 30
     doc_forms: int = 10
     doc_steps: int = 20
+    # The timeline pages of issue 21: a history of 10 and of 200 records (the same in both modes).
+    history_small: int = 10
+    history_large: int = 200
 
 
 def full_sizes():
@@ -149,7 +152,7 @@ def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="a few hundred items: checks the harness, not speed")
     parser.add_argument(
-        "--only", default="", help="comma-separated groups to run: web, nc, sweep, xlsx, import, hostile"
+        "--only", default="", help="comma-separated groups to run: web, nc, timeline, sweep, xlsx, import, hostile"
     )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"), help="where to write the list")
     parser.add_argument(

@@ -13,6 +13,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import DeletedObject
 
+from qms.core.history import RelatedRecords, m2m_snapshots
+
 KIND = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 EMPTY = "—"
 
@@ -97,47 +99,97 @@ def timeline(obj, limit=200, related=()):
 
     `related`: other tracked records whose history belongs on this one's timeline (an action's evidence files
     and verifications), each entry labelled with what it is.
+
+    A fixed number of queries however long the history: each record's history in one query, their
+    many-to-many snapshots in one query per field, and the records the changes name in one query per model.
     """
-    entries = _entries(obj, limit)
+    records = RelatedRecords()
+    pending = _entries(obj, limit, records)
     for other in related:
-        for entry in _entries(other, limit):
-            entry["subject"] = f"{other._meta.verbose_name}: {other}"
-            entries.append(entry)
+        for entry in _entries(other, limit, records):
+            entry[1]["subject"] = f"{other._meta.verbose_name}: {other}"
+            pending.append(entry)
+    records.load()
+    entries = []
+    for model, entry, changes in pending:
+        entry["changes"] = [
+            {
+                "field": model._meta.get_field(name).verbose_name,
+                "old": display_value(model, name, _related_value(model, name, old, records)),
+                "new": display_value(model, name, _related_value(model, name, new, records)),
+            }
+            for name, old, new in changes
+        ]
+        entries.append(entry)
     entries.sort(key=lambda entry: entry["date"], reverse=True)
     return entries[:limit]
 
 
-def _entries(obj, limit):
+def _entries(obj, limit, records):
+    """(model, entry, raw changes) of `obj`'s history; the records the changes name are noted in `records`."""
     model = type(obj)
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    history = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    snapshots = m2m_snapshots(history)
     entries = []
-    for index, record in enumerate(records[:limit]):
-        previous = records[index + 1] if index + 1 < len(records) else None
+    for index, record in enumerate(history[:limit]):
+        previous = history[index + 1] if index + 1 < len(history) else None
         changes = []
         if previous is not None:
-            delta = record.diff_against(previous, foreign_keys_are_objs=True)
-            for change in delta.changes:
-                if change.field in ("status_changed_at",):
-                    continue
-                label = model._meta.get_field(change.field).verbose_name
-                changes.append(
-                    {
-                        "field": label,
-                        "old": display_value(model, change.field, change.old),
-                        "new": display_value(model, change.field, change.new),
-                    }
-                )
-        entries.append(
-            {
-                "date": record.history_date,
-                "user": record.history_user,
-                "kind": KIND.get(record.history_type, record.history_type),
-                "reason": record.history_change_reason or "",
-                "changes": changes,
-                "subject": "",
-            }
-        )
+            changes = _changes(model, record, previous, snapshots)
+            for name, old, new in changes:
+                _want(model, name, old, records)
+                _want(model, name, new, records)
+        entry = {
+            "date": record.history_date,
+            "user": record.history_user,
+            "kind": KIND.get(record.history_type, record.history_type),
+            "reason": record.history_change_reason or "",
+            "changes": [],
+            "subject": "",
+        }
+        entries.append((model, entry, changes))
     return entries
+
+
+def _changes(model, record, previous, snapshots):
+    """(field, old, new) raw values, as `diff_against` finds them (editable fields, by field name).
+
+    The many-to-many fields are compared on `snapshots`, read once for all the records; foreign keys stay
+    keys here and become records (or a DeletedObject) in `_related_value`.
+    """
+    delta = record.diff_against(previous, excluded_fields=list(snapshots))
+    changes = [(change.field, change.old, change.new) for change in delta.changes]
+    for name, rows in snapshots.items():
+        old, new = rows.get(previous.pk, []), rows.get(record.pk, [])
+        if old != new:
+            changes.append((name, old, new))
+    changes.sort(key=lambda change: change[0])
+    return [change for change in changes if change[0] not in ("status_changed_at",)]
+
+
+def _want(model, name, value, records):
+    field = model._meta.get_field(name)
+    if field.many_to_many:
+        key = field.m2m_reverse_field_name()
+        records.want(field.related_model, *(row.get(key) for row in value))
+    elif isinstance(field, models.ForeignKey):
+        records.want(field.related_model, value)
+
+
+def _related_value(model, name, value, records):
+    """A raw value with its related records put in, as `diff_against(..., foreign_keys_are_objs=True)` gives it."""
+    field = model._meta.get_field(name)
+    if field.many_to_many:
+        key = field.m2m_reverse_field_name()
+        return [{key: _record_or_deleted(field.related_model, row.get(key), records)} for row in value]
+    if isinstance(field, models.ForeignKey):
+        return _record_or_deleted(field.related_model, value, records)
+    return value
+
+
+def _record_or_deleted(model, pk, records):
+    found = records.get(model, pk)
+    return found if found is not None else DeletedObject(model, pk)
 
 
 def action_timeline(action, limit=200):

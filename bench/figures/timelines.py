@@ -1,0 +1,188 @@
+"""Pages that show a history timeline, with a short and a long history: the queries they make (issue 21).
+
+ISO 9001 7.5.3: the trail of an audit (9.2.2 f) or a nonconformity (10.2.2) only grows, and it is read
+every time the record is opened; the page must cost the same after 200 changes as after 10. The history
+is made through the product's services, many-to-many changes included (an audit's scope units, clauses
+and team; a nonconformity's documents and clauses), as a year of real work would make it.
+"""
+
+import datetime
+import statistics
+
+from django.db import connection
+
+from bench import loadgen
+from bench.figures import common
+from bench.report import Spec, line, require
+from bench.server import Gunicorn
+
+GOAL_QUERIES = 30
+RATIO_GOAL = 10.0
+AUDIT_QUERIES = Spec("audit_workspace_queries", "queries", f"equal for 10 and 200 history records, <= {GOAL_QUERIES}")
+NC_QUERIES = Spec("nc_page_queries", "queries", f"equal for 10 and 200 history records, <= {GOAL_QUERIES}")
+AUDIT_VS_HELLO = Spec("audit_workspace_vs_hello", "ratio", f"<= {RATIO_GOAL:g}")
+SPECS = (AUDIT_QUERIES, NC_QUERIES, AUDIT_VS_HELLO)
+
+HELLO = "/bench/hello"
+
+
+def run(context):
+    audit_services = require("audits.services")
+    nc_services = require("qms.nonconformities.services")
+    from qms.core import roles
+    from qms.core.models import IsoClause, OrganisationUnit
+
+    sizes = context.sizes
+    home = OrganisationUnit.objects.create(code="BENCH-TL", name="Bench timelines")
+    units = [OrganisationUnit.objects.create(code=f"BENCH-TL{n}", name=f"Bench timelines {n}") for n in range(3)]
+    officer = common.make_person(roles.QUALITY_OFFICERS, roles.STAFF, unit=home, username="bench-tl-officer")
+    auditors = [
+        common.make_person(roles.AUDITORS, roles.STAFF, unit=home, username=f"bench-tl-auditor-{n}") for n in range(3)
+    ]
+    clauses = list(IsoClause.objects.filter(number__in=["8.2", "8.5", "9.1"]).order_by("sort_key"))
+    sized = {"small": sizes.history_small, "large": sizes.history_large}
+
+    programme = audit_services.programme_create(year=2026, objectives="Bench", user=officer)
+    audits = {
+        key: _audit_with_history(
+            audit_services, programme, officer, auditors, units, clauses, records=records, reference=f"BENCH-{key}"
+        )
+        for key, records in sized.items()
+    }
+    documents = [_document(officer, home, n) for n in range(2)]
+    ncs = {
+        key: _nc_with_history(nc_services, officer, [home, units[0]], documents, clauses, records=records)
+        for key, records in sized.items()
+    }
+    reader = common.client_for(auditors[0])
+    audit_counts = {key: _count(reader, f"/audits/{audit.pk}/") for key, audit in audits.items()}
+    officer_client = common.client_for(officer)
+    nc_counts = {key: _count(officer_client, nc.get_absolute_url()) for key, nc in ncs.items()}
+    lines = [
+        _query_line(AUDIT_QUERIES, sized, audit_counts, {key: audit.history.count() for key, audit in audits.items()}),
+        _query_line(NC_QUERIES, sized, nc_counts, {key: nc.history.count() for key, nc in ncs.items()}),
+    ]
+    lines.append(_vs_hello(context, auditors[0], f"/audits/{audits['large'].pk}/"))
+    return lines
+
+
+def _query_line(spec, sized, counts, records):
+    small, large = counts["small"], counts["large"]
+    return line(
+        spec,
+        {f"history_{sized['small']}": small, f"history_{sized['large']}": large},
+        met=small == large and large <= GOAL_QUERIES,
+        note="second view over HTTP through the Django test client (the first warms per-process caches)",
+        # The services add several records per change (one per many-to-many field changed): at least the size.
+        detail={"history_records": records},
+    )
+
+
+def _count(client, path):
+    _first, response = common.count_queries(lambda: client.get(path))
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code}")
+    queries, _response = common.count_queries(lambda: client.get(path))
+    return queries
+
+
+def _audit_with_history(services, programme, officer, auditors, units, clauses, *, records, reference):
+    """A planned audit whose plan changes (scope units, clauses, team, title) until it has `records` history records."""
+    lead = auditors[0]
+    audit = services.audit_create(
+        programme=programme,
+        reference=reference,
+        title="Bench",
+        planned_start=datetime.date(2026, 3, 1),
+        planned_end=datetime.date(2026, 3, 2),
+        lead_auditor=lead,
+        team=[],
+        units=units[:1],
+        documents=[],
+        clauses=clauses[:1],
+        user=officer,
+    )
+    n = 0
+    while audit.history.count() < records:
+        odd = n % 2
+        services.audit_update(
+            audit=audit,
+            user=officer,
+            reason=f"Bench change {n}",
+            title=f"Bench {n}",
+            units=units[: 2 + odd],
+            clauses=clauses[odd:],
+            team=auditors[1 : 2 + odd],
+        )
+        n += 1
+    return audit
+
+
+def _document(officer, unit, n):
+    services = require("cms.services")
+    return services.document_create(
+        identifier=f"QT-TL{n}", title=f"Bench timeline document {n}", unit=unit, user=officer, reason="Bench data"
+    )
+
+
+def _nc_with_history(services, officer, units, documents, clauses, *, records):
+    """A nonconformity under investigation edited (title, unit, documents, clauses) until it has `records` records."""
+    nc = services.nonconformity_report(
+        title="Bench",
+        description="Bench",
+        source="staff_report",
+        severity="minor",
+        unit=units[0],
+        reported_by=officer,
+        documents=documents[:1],
+        clauses=clauses[:1],
+    )
+    services.nonconformity_transition(nonconformity=nc, target="investigating", user=officer)
+    n = 0
+    while nc.history.count() < records:
+        odd = n % 2
+        services.nonconformity_update(
+            nonconformity=nc,
+            user=officer,
+            reason=f"Bench change {n}",
+            title=f"Bench {n}",
+            unit=units[odd],
+            documents=documents[odd:],
+            clauses=clauses[odd:],
+        )
+        n += 1
+    return nc
+
+
+def _vs_hello(context, auditor, path):
+    """One client, one request at a time: the workspace's service time against hello's, same gunicorn."""
+    sizes = context.sizes
+    headers = {"Cookie": common.session_cookie(auditor)}
+    connection.close()  # SQLite: the harness holds no lock while gunicorn's workers read
+    requests = 20 if sizes.smoke else 200
+    with Gunicorn(workers=1, log_path=context.run_dir / "gunicorn-timelines.log") as server:
+        runs = {}
+        for target in (HELLO, path, HELLO, path):  # alternated, the first pair warms up
+            runs.setdefault(target, []).append(
+                loadgen.run(
+                    server.host,
+                    server.port,
+                    target,
+                    headers=headers,
+                    clients=1,
+                    max_requests=requests,
+                    max_seconds=sizes.load_seconds,
+                )
+            )
+    hello, page = runs[HELLO][-1], runs[path][-1]
+    if not page.ok or not hello.ok:
+        raise RuntimeError(f"no successful request: hello {hello.statuses}, workspace {page.statuses}")
+    hello_ms, page_ms = statistics.median(hello.latencies_ms), statistics.median(page.latencies_ms)
+    ratio = page_ms / hello_ms if hello_ms else None
+    return line(
+        AUDIT_VS_HELLO,
+        None if ratio is None else round(ratio, 1),
+        met=ratio is not None and ratio <= RATIO_GOAL,
+        note="median service time of the workspace of the audit with the long history, one client, against hello",
+        detail={"workspace_ms": round(page_ms, 2), "hello_ms": round(hello_ms, 2), "requests": page.ok},
+    )
