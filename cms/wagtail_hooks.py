@@ -21,6 +21,10 @@ def register_document_log_actions(actions):
     actions.register_action("cms.withdraw", _("Withdraw"), _("Withdrawn (obsolete)"))
 
 
+# An approver may not open the document's listing, where Wagtail would send her after approving.
+hooks.register("after_edit_page", admin_views.after_edit_leave_for_a_page_they_may_see)
+
+
 @hooks.register("register_admin_urls")
 def register_document_admin_urls():
     return [

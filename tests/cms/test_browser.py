@@ -73,3 +73,23 @@ def test_officer_submits_approver_approves_staff_reads_the_new_revision(page, li
     page.goto(f"{doc.url}v/1/")
     assert "Cấp giấy phép biểu diễn" in page.locator("h1").first.inner_text()
     assert page.locator(".banner.superseded").is_visible()
+
+
+def test_after_the_final_approval_the_approver_lands_on_a_page_she_may_see(page, live_server):
+    from cms import services
+
+    unit = factories.make_unit(code="QLDL", name="Phòng Quản lý Du lịch")
+    officer = factories.make_officer(unit=unit)
+    approver = factories.make_approver()
+    doc = make_document("QT-DL-01", unit=unit, user=officer, title="Cấp thẻ hướng dẫn viên")
+    services.document_submit(page=doc, user=officer, change_summary="Bổ sung hồ sơ trực tuyến")
+    services.document_task_approve(page=doc, user=officer)
+
+    log_in(page, approver)
+    workflow_action(page, doc, "approve")
+    wait_until(lambda: doc.versions.count() == 2, "the approved revision to become version 2")
+    body = page.locator("body").inner_text()
+    assert "/admin/pages/" not in page.url, page.url
+    assert "Sorry, you do not have permission" not in body and "không có quyền" not in body.lower(), body[:500]
+    assert page.url.endswith(reverse("wagtailadmin_home")), page.url
+    assert "Cấp thẻ hướng dẫn viên" in page.locator(".messages").inner_text()
