@@ -140,11 +140,16 @@ def serve_version(request, page, number, printing=False):
 
 
 def _comparison(page, request, old, new):
-    """Wagtail's own revision comparison (wagtail.admin.compare), field by field."""
+    """Wagtail's own revision comparison (wagtail.admin.compare), field by field, of what changed.
+
+    The change summary is left out: the page shows the new one in a card of its own.
+    """
     handler = type(page).get_edit_handler().get_bound_panel(instance=page, request=request, form=None)
     result = []
     for comparison_class in handler.get_comparison():
         diff = comparison_class(old, new)
+        if getattr(diff, "field", None) is not None and diff.field.name == "change_summary":
+            continue
         if diff.has_changed():
             result.append(diff)
     return result
