@@ -37,11 +37,8 @@ run: demo
 	@echo "  Demo log-ins (password demo-qms-2026): officer, approver, auditor, staff"
 	@echo "  E-mails (reminders) are written to var/mail/. Ctrl-C stops everything."
 	@echo ""
-	@trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A qms worker --beat --loglevel=INFO --concurrency=1 \
-	    --scheduler django_celery_beat.schedulers:DatabaseScheduler & \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT) & \
-	wait
+	@# One child for make to wait for; scripts/run.py stops the others within seconds of Ctrl-C.
+	@exec $(PY) scripts/run.py
 
 test: setup-test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -1,6 +1,7 @@
 """The Wagtail site and controlled process documents (ISO 9001 7.5)."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,13 +15,14 @@ class CmsConfig(AppConfig):
 
         from qms.core import demo, roles, site
 
-        from . import handlers, reader_cache
+        from . import handlers, reader_cache, schedule
         from .models import ProcessDocumentPage
 
         page_published.connect(
             handlers.on_page_published, sender=ProcessDocumentPage, dispatch_uid="cms.version_on_publish"
         )
         reader_cache.connect()
+        post_migrate.connect(schedule.on_post_migrate, dispatch_uid="cms.ensure_publish_scheduled")
         for role in (roles.QUALITY_OFFICERS, roles.AUDITORS, roles.APPROVERS):
             register_role = roles.register_permissions
             register_role(role, "cms.view_documentversion", "cms.view_documentreview")

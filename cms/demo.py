@@ -6,6 +6,10 @@ paper history, the newest ones of a few documents through the real approval
 workflow, a few revisions left waiting for a decision, and some reviews overdue.
 Their forms are real .docx files: public for public procedures, for staff only otherwise.
 Idempotent: documents that exist are left alone.
+
+`seeded_version_ids()` names the versions this run recorded: the only ones whose
+reading a later demo seeder may invent. A revision an officer published since the
+last run is a real one, and nobody has read it until they say so.
 """
 
 import datetime
@@ -22,7 +26,15 @@ from wagtail.documents import get_document_model
 from qms.core.models import IsoClause, OrganisationUnit, User
 
 from . import services
-from .models import DocumentReview, ProcessDocumentPage
+from .models import DocumentReview, DocumentVersion, ProcessDocumentPage
+
+# The versions the last `seed` in this process recorded (empty when it created nothing).
+_seeded_version_ids: set[int] = set()
+
+
+def seeded_version_ids():
+    return frozenset(_seeded_version_ids)
+
 
 # unit code -> (identifier prefix, process owner username, subjects)
 SUBJECTS = {
@@ -279,6 +291,7 @@ def seed(stdout):
     existing = set(ProcessDocumentPage.objects.values_list("identifier", flat=True))
     today = timezone.localdate()
     created = 0
+    created_pages = []
     workflow_docs = []
     shared_form = None  # the application form of the last public procedure, for its internal procedure
     for position, (identifier, title, unit_code, owner_name, public) in enumerate(_documents()):
@@ -325,6 +338,7 @@ def seed(stdout):
                     approved_by=approver,
                 )
         created += 1
+        created_pages.append(page.pk)
         if position % 25 == 3:
             workflow_docs.append(page)
     # A few revisions go through the real workflow today; two more wait for the approver.
@@ -338,6 +352,8 @@ def seed(stdout):
         services.document_task_approve(page=page, user=officer)
         if n % 2 == 0:
             services.document_task_approve(page=page, user=approver)
+    _seeded_version_ids.clear()
+    _seeded_version_ids.update(DocumentVersion.objects.filter(page_id__in=created_pages).values_list("pk", flat=True))
     # Periodic reviews on record for some documents not overdue.
     for page in ProcessDocumentPage.objects.filter(identifier__in=[row[0] for row in _documents()[1::9]]):
         if page.reviews.exists() or not page.next_review_date or page.next_review_date < today:

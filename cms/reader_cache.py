@@ -39,7 +39,7 @@ from wagtail import views as wagtail_views
 # Part of every key of the document caches (this one and the body cache of cms.views.pages): bump it
 # when a release changes how a document page renders, so that no page cached before the release is
 # served after it.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 GENERATION_KEY = f"cms:reader-cache:{LAYOUT_VERSION}:generation"
 TIMEOUT = 3600
 # Letters and hex digits only, so that they pass through HTML escaping unchanged; see _new_holes.

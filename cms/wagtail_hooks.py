@@ -7,13 +7,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.compare import register_comparison_class
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.fields import RichTextField
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from . import selectors
+from .compare import RichTextByBlockComparison
 from .models import DocumentApprovalTask, DocumentReview, DocumentVersion
 from .views import admin as admin_views
 
@@ -45,6 +48,13 @@ def explain_withheld_approval(request, page):
         if refusal:
             messages.warning(request, refusal)
     return None
+
+
+# Rich text changes only when its text does, and list items stay apart (see cms.compare).
+register_comparison_class(RichTextField, comparison_class=RichTextByBlockComparison)
+
+# An approver may not open the document's listing, where Wagtail would send her after approving.
+hooks.register("after_edit_page", admin_views.after_edit_leave_for_a_page_they_may_see)
 
 
 @hooks.register("register_admin_urls")

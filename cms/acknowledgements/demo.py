@@ -3,12 +3,18 @@
 Runs after the documents (order 15). Idempotent: distributions and
 acknowledgements are only added, and who acknowledges is decided by a stable
 hash of (document, person), so a second run finds everything already there.
+
+An acknowledgement is a person's act and can never be deleted, so the demo
+invents them only for the versions the document seeder recorded in this same
+run; a revision published since (by an officer trying the product) is left for
+its readers to acknowledge themselves.
 """
 
 import zlib
 
 from django.db import transaction
 
+from cms import demo as documents_demo
 from qms.core.models import User
 
 from . import documents, services
@@ -22,10 +28,13 @@ def _acknowledges(version, person):
 @transaction.atomic
 def seed(stdout):
     versions = list(documents.current_versions().select_related("page").order_by("page__identifier"))
+    seeded = documents_demo.seeded_version_ids()
     created = 0
     for version in versions:
         services.version_distribute_default(version=version)
         unit_ids = list(version.distributions.values_list("unit_id", flat=True))
+        if version.pk not in seeded:
+            continue
         for person in User.objects.filter(is_active=True, unit_id__in=unit_ids).order_by("username"):
             if _acknowledges(version, person) and not version.acknowledgements.filter(person=person).exists():
                 services.version_acknowledge(version=version, user=person)

@@ -252,3 +252,28 @@ def withdraw(request, page_id):
             messages.success(request, _("%(identifier)s is withdrawn.") % {"identifier": page.identifier})
             return redirect("cms_register")
     return TemplateResponse(request, "cms/admin/withdraw_form.html", {"page": page, "form": form})
+
+
+# The editor's actions after which Wagtail leaves the editor for the parent page's listing.
+_ACTIONS_LEAVING_THE_EDITOR = ("action-submit", "action-workflow-action", "action-restart-workflow", "action-publish")
+
+
+def after_edit_leave_for_a_page_they_may_see(request, page):
+    """After a workflow step in the editor, send the person somewhere they may open (`after_edit_page` hook).
+
+    Wagtail then redirects to the parent page's listing; an approver holds no page
+    permission (the approval is her authority, see cms.workflow), so that listing
+    answers "you do not have permission". Such a person goes to their dashboard,
+    where Wagtail's success message shows and their next tasks wait. Returns None
+    to keep Wagtail's own redirect (`next`, or a listing the person may open).
+    """
+    if request.method != "POST" or request.GET.get("next") or request.POST.get("next"):
+        return None
+    if not any(request.POST.get(name) for name in _ACTIONS_LEAVING_THE_EDITOR):
+        return None
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    parent = page.get_parent()
+    if parent is not None and PagePermissionPolicy().explorable_instances(request.user).filter(pk=parent.pk).exists():
+        return None
+    return redirect("wagtailadmin_home")

@@ -45,16 +45,28 @@ def _viewer_class(user):
 
 def _body(request, page, shown, versions, *, version=None):
     """The document itself and its amendment history: the same for every reader of one class."""
+    forms = list(shown.forms.all()) if version else list(shown.forms.select_related("document"))
     context = {
         "page": page,
         "shown": shown,
         "version": version,
         "versions": versions,
-        "forms": list(shown.forms.all()) if version else list(shown.forms.select_related("document")),
+        "forms": forms,
         "clauses": list(shown.clauses.all()),
         "request": request,
+        "numbers": _section_numbers(shown, forms),
     }
     return render_to_string("cms/includes/document_body.html", context)
+
+
+SECTIONS = ("purpose", "scope", "references", "definitions", "steps", "forms", "records")
+
+
+def _section_numbers(shown, forms):
+    """{section: number} of the sections the document shows, numbered 1, 2, 3... in order: an empty
+    section is left out and the next one takes its number."""
+    present = [name for name in SECTIONS if (forms if name == "forms" else getattr(shown, name))]
+    return {name: number for number, name in enumerate(present, start=1)}
 
 
 def _cached_body(request, page, newest):
@@ -140,11 +152,16 @@ def serve_version(request, page, number, printing=False):
 
 
 def _comparison(page, request, old, new):
-    """Wagtail's own revision comparison (wagtail.admin.compare), field by field."""
+    """Wagtail's own revision comparison (wagtail.admin.compare), field by field, of what changed.
+
+    The change summary is left out: the page shows the new one in a card of its own.
+    """
     handler = type(page).get_edit_handler().get_bound_panel(instance=page, request=request, form=None)
     result = []
     for comparison_class in handler.get_comparison():
         diff = comparison_class(old, new)
+        if getattr(diff, "field", None) is not None and diff.field.name == "change_summary":
+            continue
         if diff.has_changed():
             result.append(diff)
     return result

@@ -79,3 +79,70 @@ def test_officer_submits_approver_approves_staff_reads_the_new_revision(page, li
     page.goto(f"{doc.url}v/1/")
     assert "Cấp giấy phép biểu diễn" in page.locator("h1").first.inner_text()
     assert page.locator(".banner.superseded").is_visible()
+
+
+def test_after_the_final_approval_the_approver_lands_on_a_page_she_may_see(page, live_server):
+    from cms import services
+
+    unit = factories.make_unit(code="QLDL", name="Phòng Quản lý Du lịch")
+    officer = factories.make_officer(unit=unit)
+    approver = factories.make_approver()
+    doc = make_document("QT-DL-01", unit=unit, user=officer, title="Cấp thẻ hướng dẫn viên")
+    services.document_submit(page=doc, user=officer, change_summary="Bổ sung hồ sơ trực tuyến")
+    services.document_task_approve(page=doc, user=officer)
+
+    log_in(page, approver)
+    workflow_action(page, doc, "approve")
+    wait_until(lambda: doc.versions.count() == 2, "the approved revision to become version 2")
+    body = page.locator("body").inner_text()
+    assert "/admin/pages/" not in page.url, page.url
+    assert "Sorry, you do not have permission" not in body and "không có quyền" not in body.lower(), body[:500]
+    assert page.url.endswith(reverse("wagtailadmin_home")), page.url
+    assert "Cấp thẻ hướng dẫn viên" in page.locator(".messages").inner_text()
+
+
+def test_what_changed_shows_only_the_changed_fields_and_keeps_list_items_apart(page, live_server):
+    """Only Purpose edited in the editor (Draftail re-serialises every rich-text field it loads):
+    the comparison lists Purpose alone; a changed list shows its items on lines of their own."""
+    from cms import demo, services
+    from tests.cms.builders import revise
+
+    unit = factories.make_unit(code="QLVH", name="Phòng Quản lý Văn hóa")
+    officer = factories.make_officer(unit=unit)
+    approver = factories.make_approver()
+    content = {
+        "purpose": "<p>Quy định trình tự cấp giấy phép.</p>",
+        "scope": "<p>Áp dụng đối với Phòng Quản lý Văn hóa.</p>",
+        "references": demo.REFERENCES,
+        "definitions": "<p>TTHC: thủ tục hành chính.</p>",
+    }
+    doc = make_document("QT-VH-02", unit=unit, user=officer, title="Cấp giấy phép", content=content)
+
+    log_in(page, officer)
+    page.goto(reverse("wagtailadmin_pages:edit", args=[doc.pk]), wait_until="networkidle")
+    editor = page.locator('[data-contentpath="purpose"] [contenteditable="true"]')
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Bảo đảm đúng thời hạn.")
+    # Draftail copies its state to the form's hidden input after a short debounce.
+    page.wait_for_function("() => document.querySelector('input[name=purpose]').value.includes('thời hạn')")
+    page.fill("#id_change_summary", "Làm rõ mục đích")
+    with page.expect_navigation():
+        page.eval_on_selector('button[name="action-submit"]', "b => b.click()")
+    services.document_task_approve(page=doc, user=officer)
+    services.document_task_approve(page=doc, user=approver)
+    assert doc.versions.count() == 2
+
+    page.goto(f"{doc.url}compare/1/2/")
+    headings = page.locator(".comparison h2").all_inner_texts()
+    assert [heading.lower() for heading in headings] == ["mục đích"], headings
+    assert "Bảo đảm đúng thời hạn." in page.locator(".comparison .addition").inner_text()
+
+    references = demo.REFERENCES.replace("</ul>", "<li>Quyết định số 1234/QĐ-UBND năm 2026</li></ul>")
+    revise(doc, officer=officer, approver=approver, summary="Bổ sung căn cứ", changes={"references": references})
+    page.goto(f"{doc.url}compare/2/3/")
+    card = page.locator(".comparison")
+    assert card.count() == 1
+    text = card.inner_text()
+    assert "Luật Quảng cáo năm 2012\nNghị định số 144/2020" in text, text
+    assert "Quyết định số 1234/QĐ-UBND năm 2026" in card.locator(".addition").inner_text()

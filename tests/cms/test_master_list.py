@@ -1,12 +1,14 @@
 """The master list (danh mục tài liệu) and its Excel export, read back cell by cell (ISO 9001 7.5.3)."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from cms import services
+from cms.models import ProcessDocumentPage
 from cms.views.admin import EXPORT_COLUMNS
 from qms.spreadsheets.testing import read_register, response_bytes
 from tests import factories
@@ -121,3 +123,31 @@ def test_filters_apply_to_the_list_and_the_export(client, register):
     sheet = read_register(response_bytes(export))
     assert [row[0] for row in sheet.rows] == ["QT-02"]
     assert "QLDL" in (sheet.header_block[2] or "")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_date_of_the_list_is_in_the_language_s_one_short_format(client, register, language):
+    """Not "July 8, 2026" next to "2027-07-08" (nor "Ngày 08 tháng 7 năm 2026" next to "08/07/2027")."""
+    import importlib
+
+    from django.utils import dateformat
+    from wagtail.users.models import UserProfile
+
+    officer = register["officer"]
+    profile = UserProfile.get_for_user(officer)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(officer)
+    html = client.get(reverse("cms_register")).content.decode()
+    page = ProcessDocumentPage.objects.get(pk=register["current"].pk)
+    effective = page.versions.get(superseded_at__isnull=True).effective_date
+    row = next(row for row in html.split("<tr") if "QT-01" in row)
+    with translation.override(language):
+        short = [formats.date_format(day, "SHORT_DATE_FORMAT") for day in (effective, page.next_review_date)]
+        # Django's own long format of the language, e.g. "Ngày 03 tháng 12 năm 2026".
+        django_formats = importlib.import_module(f"django.conf.locale.{language}.formats")
+        long = dateformat.format(effective, django_formats.DATE_FORMAT)
+    expected = {"vi": r"\d{2}/\d{2}/\d{4}", "en": r"\d{4}-\d{2}-\d{2}"}[language]
+    assert all(re.fullmatch(expected, day) for day in short), short
+    assert all(day in row for day in short), (short, row)
+    assert long not in row, row

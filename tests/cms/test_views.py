@@ -193,3 +193,19 @@ def test_the_document_list_is_titled_like_the_navigation_item(client, people):
     assert f"<h1>{gettext('Documents')}</h1>" in html
     nav = html[: html.index("<h1>")]
     assert f">{gettext('Documents')}<" in nav
+
+
+def test_sections_are_numbered_in_the_order_shown_without_gaps(client, people):
+    """An empty section is left out, and the next one takes its number (no "5. Steps" then "7. Records")."""
+    import re
+
+    content = {
+        "purpose": "<p>Quy định trình tự.</p>",
+        "steps": [("step", {"step": "Tiếp nhận hồ sơ", "responsible": "BPMC", "time_limit": "1 ngày", "output": ""})],
+        "records": [("record", {"record": "Hồ sơ", "keeper": "BPMC", "location": "Kho", "retention": "5 năm"})],
+    }
+    page = make_document(unit=people["unit"], user=people["officer"], content=content)
+    client.force_login(people["staff"])
+    html = client.get(page.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    headings = re.findall(r"<h2>(\d+)\. ([^<]+)</h2>", html)
+    assert headings == [("1", "Purpose"), ("2", "Steps"), ("3", "Records to keep")], headings

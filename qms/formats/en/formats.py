@@ -3,3 +3,7 @@
 # Excel registers' English format.
 SHORT_DATE_FORMAT = "Y-m-d"
 SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+# A date shown without a format (a register column, `{{ day }}`) takes the same short form, so that
+# no page sets a long date beside a short one ("July 8, 2026" next to "2027-07-08").
+DATE_FORMAT = SHORT_DATE_FORMAT
+DATETIME_FORMAT = SHORT_DATETIME_FORMAT
