@@ -10,7 +10,9 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import TaskState
 
@@ -239,3 +241,27 @@ def test_a_programme_approved_or_a_nonconformity_closed_after_the_claim_is_withd
         (kinds.PROGRAMME_APPROVAL, Delivery.Status.WITHDRAWN, Delivery.Outcome.CLOSED),
     }
     assert all(nc.reference not in message.body for message in mail.outbox if message.to == [approver.email])
+
+
+def _queries(kind):
+    with CaptureQueriesContext(connection) as captured:
+        found = items(kind)
+    return len(found), len(captured)
+
+
+def test_the_providers_read_in_bulk_whatever_the_number_of_items():
+    f.make_approver()
+    submitter = f.make_officer()
+    years = iter(range(2040, 2050))
+    counts = {}
+    for added in (1, 3):  # 1 item of each kind, then 4
+        for n in range(added):
+            page = make_document(unit=f.make_unit())
+            cms_services.document_submit(page=page, user=submitter, change_summary=f"Sửa đổi {n}")
+            _major_ready_to_close()
+            _programme_with_an_audit(next(years))
+        for kind in (kinds.REVISION_DECISION, kinds.MAJOR_NC_CLOSURE, kinds.PROGRAMME_APPROVAL):
+            counts.setdefault(kind, []).append(_queries(kind))
+    for kind, ((few, few_queries), (many, many_queries)) in counts.items():
+        assert (few, many) == (1, 4), kind
+        assert many_queries == few_queries, kind
