@@ -34,7 +34,11 @@ class PendingRevision:
 
 
 def revisions_awaiting(user):
-    """Revisions of process documents whose current workflow task `user` may act on, oldest first."""
+    """Revisions of process documents whose current workflow task `user` may act on, oldest first.
+
+    Not those she may not approve (her own submission, a revision she edited): the reminders
+    (`revisions_awaiting_decision`) leave them out too.
+    """
     from .models import ProcessDocumentPage
 
     if not user.is_authenticated:
@@ -47,10 +51,13 @@ def revisions_awaiting(user):
     )
     states = list(states)
     pages = ProcessDocumentPage.objects.in_bulk([int(state.workflow_state.object_id) for state in states])
+    refused = _refused_steps(user, states)
     pending = []
     for state in states:
         page = pages.get(int(state.workflow_state.object_id))
         if page is None:  # another kind of page in a workflow: not a controlled document
+            continue
+        if state.pk in refused:  # she may not approve it: it does not await her (ISO 9001 5.3)
             continue
         content = state.revision.content if state.revision_id else {}
         pending.append(
@@ -63,6 +70,35 @@ def revisions_awaiting(user):
             )
         )
     return pending
+
+
+def _refused_steps(user, states):
+    """The task states among `states` that separation of duties refuses `user` (two queries).
+
+    `selectors.approval_refusal` read in bulk: at a `DocumentApprovalTask` step nobody approves a
+    revision they submitted or saved since its workflow started.
+    """
+    from .models import DocumentApprovalTask
+
+    separated = set(
+        DocumentApprovalTask.objects.filter(pk__in={state.task_id for state in states}).values_list("pk", flat=True)
+    )
+    states = [state for state in states if state.task_id in separated]
+    if not states:
+        return set()
+    edited = defaultdict(list)
+    for object_id, created_at in Revision.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Page),
+        object_id__in={state.workflow_state.object_id for state in states},
+        user=user,
+    ).values_list("object_id", "created_at"):
+        edited[object_id].append(created_at)
+    return {
+        state.pk
+        for state in states
+        if state.workflow_state.requested_by_id == user.pk
+        or any(when >= state.workflow_state.created_at for when in edited[state.workflow_state.object_id])
+    }
 
 
 @dataclass(frozen=True)
