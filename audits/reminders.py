@@ -2,19 +2,21 @@
 
 Registered with the reminder engine (qms.reminders.registry); found by autodiscovery.
 An audit not started by its planned start date is overdue; a nonconformity finding
-should raise its nonconformity within RAISE_WITHIN_DAYS of being recorded.
+should raise its nonconformity within RAISE_WITHIN_DAYS of being recorded. A draft programme
+with audits awaits the approvers (9.2.2 a) until its approval.
 """
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from qms.core import roles
 from qms.reminders import kinds
 from qms.reminders.registry import DueItem, content_type_id, register
 
-from .models import Audit, Finding
+from .models import Audit, AuditProgramme, Finding
 
 RAISE_WITHIN_DAYS = 7
 NOT_STARTED = (Audit.Status.PLANNED, Audit.Status.PREPARING)
@@ -78,4 +80,51 @@ def findings_without_nonconformity(*, until, user=None):
             title=f"{reference}/{number:02d}: {statement[:120]}",
             url=reverse("audits:finding_edit", args=[pk]),
             unit_id=unit_id,
+        )
+
+
+@register(kinds.PROGRAMME_APPROVAL, days_before=(5, 1), escalation_grace_days=7, order=32)
+def programmes_awaiting_approval(*, until, user=None):
+    """A draft programme with audits, to the approvers (as `selectors.programmes_awaiting_approval`).
+
+    Due QMS_APPROVAL_DUE_DAYS after it started awaiting approval (its first audit was planned: an
+    empty programme cannot be approved), and at the latest the day before its first audit starts:
+    9.2.2 a plans the programme before the audits, so no audit should open under a programme
+    leadership has not approved. Programmes have no creation date; the audits' own history
+    (django-simple-history) says when the first one still in it was planned, in the same query.
+    Escalated to the quality officers, who draft the programme (no unit).
+    """
+    approvers = roles.active_member_ids(roles.APPROVERS)
+    if user is not None and user.pk not in approvers:
+        return
+    days = kinds.approval_due_days()
+    first_planned = Audit.history.model.objects.filter(
+        programme_id=OuterRef("pk"),
+        history_type="+",
+        id__in=Audit.objects.filter(programme_id=OuterRef(OuterRef("pk"))).values("pk"),
+    ).order_by("history_date")
+    programmes = (
+        AuditProgramme.objects.filter(status=AuditProgramme.Status.DRAFT)
+        .annotate(first_start=Min("audits__planned_start"))
+        .filter(first_start__isnull=False)
+        .annotate(first_planned=Subquery(first_planned.values("history_date")[:1]))
+    )
+    ct = content_type_id(AuditProgramme)
+    rows = programmes.order_by("first_start", "pk").values_list(
+        "pk", "year", "objectives", "first_start", "first_planned"
+    )
+    for pk, year, objectives, first_start, planned_at in rows.iterator(chunk_size=2000):
+        due = first_start - datetime.timedelta(days=1)
+        if planned_at is not None:
+            due = min(due, timezone.localtime(planned_at).date() + datetime.timedelta(days=days))
+        if due > until:
+            continue
+        yield DueItem(
+            content_type_id=ct,
+            object_id=pk,
+            recipient_ids=approvers,
+            due_date=due,
+            title=f"{year}: {objectives[:120]}",
+            url=reverse("audits:coverage", args=[pk]),
+            unit_id=None,
         )

@@ -1,15 +1,25 @@
-"""Document reviews coming up and overdue (ISO 9001 7.5.2: documented information is reviewed for suitability).
+"""Document reviews coming up and overdue, revisions awaiting a decision (ISO 9001 7.5.2).
 
 Registered with the reminder engine (qms.reminders.registry); found by autodiscovery.
-Recipient: the process owner, or the owning unit's manager when the document has none.
+- A document review (7.5.2: documented information is reviewed for suitability): to the process
+  owner, or the owning unit's manager when the document has none.
+- A revision at a workflow step (7.5.2 c: approved before it is issued): to those who may decide
+  on that step (`cms.approvals.revisions_awaiting_decision`), due QMS_APPROVAL_DUE_DAYS after it
+  reached the step. Each step is its own item (the task state), so the approver's reminder starts
+  when the review is done, and a decided step is withdrawn at delivery rather than sent.
 """
+
+import datetime
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import TaskState
 
 from qms.reminders import kinds
 from qms.reminders.registry import DueItem, content_type_id, register
 
+from .approvals import revisions_awaiting_decision
 from .models import ProcessDocumentPage
 
 
@@ -36,4 +46,26 @@ def document_reviews(*, until, user=None):
             title=f"{identifier} {title}",
             url=reverse("wagtailadmin_pages:edit", args=[pk]),
             unit_id=unit_id,
+        )
+
+
+@register(kinds.REVISION_DECISION, days_before=(5, 1), escalation_grace_days=7, order=12)
+def revisions_awaiting_your_decision(*, until, user=None):
+    days = kinds.approval_due_days()
+    # Reached the step before the local midnight ending `until - days`: due by `until`.
+    started_before = timezone.make_aware(
+        datetime.datetime.combine(until - datetime.timedelta(days=days - 1), datetime.time())
+    )
+    ct = content_type_id(TaskState)
+    for pending in revisions_awaiting_decision(started_before=started_before, user=user):
+        # Yielded even when nobody is left to decide (every member submitted or edited it): the
+        # revision is then stuck, and the escalation tells the unit's manager and the quality officers.
+        yield DueItem(
+            content_type_id=ct,
+            object_id=pending.task_state_id,
+            recipient_ids=pending.decider_ids,
+            due_date=timezone.localtime(pending.started_at).date() + datetime.timedelta(days=days),
+            title=f"{pending.identifier} {pending.title}",
+            url=reverse("wagtailadmin_pages:edit", args=[pending.page_id]),
+            unit_id=pending.unit_id,
         )

@@ -110,3 +110,15 @@ def is_auditor(user):
 def lands_in_admin(user):
     """Quality officers and auditors land on the admin; staff and approvers on the site."""
     return user.is_authenticated and (user.is_superuser or is_quality_officer(user) or is_auditor(user))
+
+
+def active_member_ids(role):
+    """The active members of a role group, by pk (one query): whom a role's reminders go to.
+
+    Group membership only: a superuser passes `in_group` for every role, but is an administrator's
+    account, not leadership, so it is not mailed what leadership has to decide.
+    """
+    from django.contrib.auth import get_user_model
+
+    members = get_user_model().objects.filter(groups__name=role, is_active=True)
+    return tuple(members.order_by("pk").values_list("pk", flat=True).distinct())

@@ -3,19 +3,22 @@
 Registered with the reminder engine (qms.reminders.registry); found by autodiscovery.
 One query per kind, streamed; a due date is derived where the record has none:
 - an action awaiting verification is due VERIFY_WITHIN_DAYS after its completion;
-- a nonconformity is "stuck" STUCK_AFTER_DAYS after its status last changed.
+- a nonconformity is "stuck" STUCK_AFTER_DAYS after its status last changed;
+- a major nonconformity ready to close is due QMS_APPROVAL_DUE_DAYS after it became ready.
 """
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from qms.core import roles
 from qms.reminders import kinds
 from qms.reminders.registry import DueItem, content_type_id, register
 
-from .models import CorrectiveAction, Nonconformity
+from .models import CorrectiveAction, Nonconformity, Verification
+from .selectors import major_ready_to_close
 
 VERIFY_WITHIN_DAYS = 14
 STUCK_AFTER_DAYS = 30
@@ -107,6 +110,41 @@ def nonconformities_stuck(*, until, user=None):
             recipient_ids=(recipient,),
             due_date=timezone.localtime(changed_at).date() + datetime.timedelta(days=STUCK_AFTER_DAYS),
             title=f"{reference} {title} [{labels.get(status, status)}]",
+            url=reverse("nonconformities:detail", args=[pk]),
+            unit_id=unit_id,
+        )
+
+
+@register(kinds.MAJOR_NC_CLOSURE, days_before=(5, 1), escalation_grace_days=7, order=23)
+def major_nonconformities_awaiting_closure(*, until, user=None):
+    """Closing a major nonconformity is leadership's decision (10.2; `policy.can_transition`): to the approvers.
+
+    Ready since the later of its last status change and its last verification: the status may reach
+    "awaiting verification" before the last action is found effective, or the other way round.
+    """
+    approvers = roles.active_member_ids(roles.APPROVERS)
+    if user is not None and user.pk not in approvers:
+        return
+    days = kinds.approval_due_days()
+    last_verified = Verification.objects.filter(action__nonconformity=OuterRef("pk")).order_by("-verified_at")
+    ncs = (
+        major_ready_to_close()
+        .filter(status_changed_at__lt=_start_of_day_after(until - datetime.timedelta(days=days)))
+        .annotate(last_verified=Subquery(last_verified.values("verified_at")[:1]))
+    )
+    ct = content_type_id(Nonconformity)
+    rows = ncs.values_list("pk", "reference", "title", "status_changed_at", "last_verified", "unit_id")
+    for pk, reference, title, changed_at, verified_at, unit_id in rows.iterator(chunk_size=2000):
+        ready = max(changed_at, verified_at or changed_at)
+        due = timezone.localtime(ready).date() + datetime.timedelta(days=days)
+        if due > until:  # its last verification came later than its status change
+            continue
+        yield DueItem(
+            content_type_id=ct,
+            object_id=pk,
+            recipient_ids=approvers,
+            due_date=due,
+            title=f"{reference} {title}",
             url=reverse("nonconformities:detail", args=[pk]),
             unit_id=unit_id,
         )

@@ -286,3 +286,6 @@ QMS_REMINDERS_MAX_ATTEMPTS = env.get_int("REMINDERS_MAX_ATTEMPTS", 3)
 QMS_REMINDERS_MAX_TEMPORARY_ATTEMPTS = env.get_int("REMINDERS_MAX_TEMPORARY_ATTEMPTS", 20)
 # The delivery run sends whatever is pending this often (its beat schedule is created once, then edited in the admin).
 QMS_REMINDERS_DELIVERY_EVERY_SECONDS = env.get_int("REMINDERS_DELIVERY_EVERY_SECONDS", 300)
+# Days to decide on a revision at one's workflow step, a major nonconformity ready to close or a
+# draft audit programme, from when it reached the person (qms/reminders/kinds.py says why 5).
+QMS_APPROVAL_DUE_DAYS = env.get_int("APPROVAL_DUE_DAYS", 5)

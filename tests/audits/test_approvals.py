@@ -5,6 +5,7 @@ from django.utils import translation
 from audits import approvals
 from cms import services as cms_services
 from cms.approvals import revisions_awaiting
+from cms.models import ProcessDocumentPage
 from qms.nonconformities import services as nc_services
 from qms.nonconformities.models import Nonconformity
 from qms.nonconformities.selectors import major_awaiting_closure
@@ -15,30 +16,43 @@ S = Nonconformity.Status
 
 
 def _revision_awaiting_approval():
+    """A revision submitted by one quality officer, at the review step; returns the page and another officer.
+
+    Nobody reviews or approves what they submitted (ISO 9001 5.3, cms.selectors.approval_refusal).
+    """
     unit = f.make_unit(code="QLVH", name="Phòng Quản lý Văn hóa")
-    officer, author = f.make_officer(unit=unit), f.make_officer(unit=unit)
-    page = b.make_document("QT-VH-01", unit=unit, user=author, title="Cấp giấy phép biểu diễn")
-    # Submitted by a second officer: nobody reviews a revision they submitted (ISO 9001 5.3, 7.5.2 c).
+    officer, submitter = f.make_officer(unit=unit), f.make_officer(unit=unit)
+    page = b.make_document("QT-VH-01", unit=unit, user=officer, title="Cấp giấy phép biểu diễn")
     cms_services.document_submit(
-        page=page, user=author, change_summary="Rút ngắn thời hạn", changes={"title": "Cấp phép biểu diễn"}
+        page=page, user=submitter, change_summary="Rút ngắn thời hạn", changes={"title": "Cấp phép biểu diễn"}
     )
-    page.author = author
     return page, officer
 
 
 def test_a_revision_awaits_the_approver_after_the_review(db):
     page, officer = _revision_awaiting_approval()
+    submitter = ProcessDocumentPage.objects.get(pk=page.pk).current_workflow_state.requested_by
     approver = f.make_approver()
     # First the quality officers' review step: it awaits the officer, not yet the approver.
     assert [item.page.pk for item in revisions_awaiting(officer)] == [page.pk]
-    assert revisions_awaiting(page.author) == []  # an officer too, but the one who submitted it
     assert revisions_awaiting(approver) == []
+    # Her own submission does not await the officer who submitted it: she may not approve it.
+    assert revisions_awaiting(submitter) == []
     cms_services.document_task_approve(page=page, user=officer)
     pending = revisions_awaiting(approver)
     assert [item.page.pk for item in pending] == [page.pk]
-    assert pending[0].submitted_by == page.author and pending[0].change_summary == "Rút ngắn thời hạn"
+    assert pending[0].submitted_by == submitter and pending[0].change_summary == "Rút ngắn thời hạn"
     assert pending[0].url == f"/admin/pages/{page.pk}/edit/"
     assert revisions_awaiting(f.make_staff()) == []
+
+
+def test_a_revision_an_approver_edited_during_approval_no_longer_awaits_her(db):
+    page, officer = _revision_awaiting_approval()
+    cms_services.document_task_approve(page=page, user=officer)
+    approver, editor = f.make_approver(), f.make_approver()
+    ProcessDocumentPage.objects.get(pk=page.pk).get_latest_revision_as_object().save_revision(user=editor)
+    assert [item.page.pk for item in revisions_awaiting(approver)] == [page.pk]
+    assert revisions_awaiting(editor) == []
 
 
 def _major_ready_to_close():
