@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "qms.core.middleware.SessionIdleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -131,7 +132,7 @@ WAGTAILADMIN_USER_LOGIN_FORM = "qms.core.lockout.AdminLoginForm"
 # Sessions end after SESSION_COOKIE_AGE seconds without a request (default 8 hours: a working day),
 # and at browser close when SESSION_EXPIRE_AT_BROWSER_CLOSE is on.
 SESSION_COOKIE_AGE = env.get_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed at most once a minute (qms.core.middleware.SessionIdleMiddleware), not on every request.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.get_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

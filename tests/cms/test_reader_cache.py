@@ -215,6 +215,9 @@ def test_the_generation_is_replaced_again_when_the_change_commits(django_capture
 def test_a_new_day_is_a_new_page(client, document, unit, monkeypatch):
     page, _version = document
     client.force_login(factories.make_staff(unit=unit))
+    session = client.session
+    session.set_expiry(3 * 24 * 60 * 60)  # a session that outlives the idle time, so that tomorrow it is still open
+    session.save()
     get(client, page.url)
     tomorrow = timezone.now() + datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "now", lambda: tomorrow)

@@ -85,10 +85,42 @@ def test_an_administrator_sees_and_lifts_lockouts(client):
     assert guess(client, LOGINS["site"], person.username, PASSWORD).status_code == 302
 
 
-def test_sessions_end_after_the_idle_time():
+def test_sessions_end_after_the_idle_time(client, monkeypatch):
+    """Each request within the idle time renews the session (at most once a minute); a gap longer ends it."""
+    import time
+
+    from django.contrib.sessions.models import Session
+
     assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is False
+    client.force_login(make_user())
+    clock = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+
+    def expiry():
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    assert client.get("/").status_code == 200
+    first = expiry()
+    clock[0] += 30  # within the minute: not written again
+    client.get("/")
+    assert expiry() == first
+    clock[0] += 7 * 60 * 60  # seven hours later, still within eight hours of the last renewal
+    with freeze(clock[0]):
+        assert client.get("/").status_code == 200
+        assert expiry() > first
+    with freeze(clock[0] + 8 * 60 * 60 + 60):  # then idle past the limit: logged out
+        assert "_auth_user_id" not in client.session
+
+
+def freeze(timestamp):
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    moment = datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)
+    return mock.patch.object(timezone, "now", lambda: moment)
 
 
 def test_idle_time_and_browser_close_come_from_the_environment():
