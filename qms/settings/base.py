@@ -237,6 +237,10 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_USER_TIME_ZONES = ["Asia/Ho_Chi_Minh", "Asia/Bangkok", "Asia/Singapore", "Asia/Tokyo", "Europe/London", "UTC"]
 # Controlled documents: an edit during review must be reviewed again (ISO 9001 7.5.2 c).
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# No background saves: a controlled document's revision is written when its writer saves it. An
+# autosave during review would restart the step and bar the person who typed from approving (5.3),
+# and its post racing *Submit* was refused (400) in the log. The unsaved-changes warning stays.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
