@@ -87,7 +87,8 @@ FINDING_COLUMNS = [
 
 
 def _question_heading(name):
-    # The importer's own headings, so that the exported question bank imports back as it is (README).
+    # The importer's own headings, so that the exported question bank imports back as it is
+    # (docs/registers-and-imports.md).
     from .imports import ChecklistQuestionImporter
 
     return next(column.label for column in ChecklistQuestionImporter.columns if column.name == name)

@@ -2,5 +2,5 @@
 
 The harness builds its own data in a throwaway database, runs every figure and prints one JSON
 object per line, ``{"figure": NAME, "value": X, "unit": U, "goal": G}``, then writes the same list
-to ``bench/results.json``. See README.md, section "Performance".
+to ``bench/results.json``. See docs/performance.md.
 """

@@ -16,7 +16,7 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """gunicorn bench.wsgi on 127.0.0.1:<free port>, default (sync) workers as in README "Scaling out"."""
+    """gunicorn bench.wsgi on 127.0.0.1:<free port>, default (sync) workers as in docs/operations.md "Scaling out"."""
 
     def __init__(self, *, workers: int, log_path: Path):
         self.workers = workers

@@ -41,7 +41,7 @@ from .models import ProcessDocumentPage
 class InformationColumn(ImportColumn):
     """A column of the master list export that an import reads past (unit name, status...).
 
-    The master list exported by the product is also this import's file (README: a register
+    The master list exported by the product is also this import's file (docs/registers-and-imports.md: a register
     exported by the product imports back as it is); what it shows only for people is accepted
     under its heading and never written.
     """

@@ -19,7 +19,9 @@ def get(name, default=None, *, required=False):
     if value:
         return value
     if required:
-        raise ConfigError(f"{name} is not set; set the environment variable {name} (see README.md, 'Scaling out').")
+        raise ConfigError(
+            f"{name} is not set; set the environment variable {name} (see docs/operations.md, 'Scaling out')."
+        )
     return default
 
 

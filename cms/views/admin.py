@@ -92,7 +92,7 @@ def _imported(name, value, **kwargs):
 
 _ONLY = dict(MASTER_LIST_ONLY_COLUMNS)
 
-# The export is also the document import's file (README: a register exported by the product
+# The export is also the document import's file (docs/registers-and-imports.md: a register exported by the product
 # imports back as it is): every imported column under the importer's own heading, and the
 # values it reads (unit code, owner's username), so that importing it back changes nothing.
 EXPORT_COLUMNS = [

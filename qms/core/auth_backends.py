@@ -6,7 +6,7 @@ from django.contrib.auth.backends import ModelBackend
 class QmsModelBackend(ModelBackend):
     """The model backend, except that demo accounts cannot log in with DEBUG off.
 
-    The demo password is public (README), so a production install that still
+    The demo password is public (README.md), so a production install that still
     holds the demo users must not let anyone in with it.
     """
 

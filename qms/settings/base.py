@@ -217,7 +217,7 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://", "sentinel://")):
     # Kombu's default, one hour, is shorter than a slow SMTP server can make a sweep, which would
     # then run twice at once; four hours is above the longest sweep and above the longest retry
     # countdown (REMINDERS_RETRY_MAX_SECONDS). A killed worker's sweep is not waited for: the
-    # reminders' delivery run sends its pending rows within minutes (README, Reminders).
+    # reminders' delivery run sends its pending rows within minutes (docs/reminders.md).
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 60 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True

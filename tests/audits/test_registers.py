@@ -145,6 +145,6 @@ def test_question_bank_exports_with_the_import_headings(client, officer):
     sheet = read_register(content)
     assert sheet.rows == [["7.5.3", None, "Bản hiện hành?", 3, "Có"]]
     assert sheet.headings[0] == "Điều khoản ISO 9001"
-    # The register imports back as it is (README, "Excel registers and imports").
+    # The register imports back as it is (docs/registers-and-imports.md).
     rows, problems, *_rest = validate(get_importer("checklist-questions"), content)
     assert not problems and len(rows) == 1

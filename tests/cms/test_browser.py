@@ -85,10 +85,11 @@ def test_after_the_final_approval_the_approver_lands_on_a_page_she_may_see(page,
     from cms import services
 
     unit = factories.make_unit(code="QLDL", name="Phòng Quản lý Du lịch")
-    officer = factories.make_officer(unit=unit)
+    officer, author = factories.make_officer(unit=unit), factories.make_officer(unit=unit)
     approver = factories.make_approver()
-    doc = make_document("QT-DL-01", unit=unit, user=officer, title="Cấp thẻ hướng dẫn viên")
-    services.document_submit(page=doc, user=officer, change_summary="Bổ sung hồ sơ trực tuyến")
+    doc = make_document("QT-DL-01", unit=unit, user=author, title="Cấp thẻ hướng dẫn viên")
+    # Submitted by another officer: nobody reviews what they submitted (ISO 9001 5.3, 7.5.2 c).
+    services.document_submit(page=doc, user=author, change_summary="Bổ sung hồ sơ trực tuyến")
     services.document_task_approve(page=doc, user=officer)
 
     log_in(page, approver)
@@ -108,7 +109,7 @@ def test_what_changed_shows_only_the_changed_fields_and_keeps_list_items_apart(p
     from tests.cms.builders import revise
 
     unit = factories.make_unit(code="QLVH", name="Phòng Quản lý Văn hóa")
-    officer = factories.make_officer(unit=unit)
+    officer, reviewer = factories.make_officer(unit=unit), factories.make_officer(unit=unit)
     approver = factories.make_approver()
     content = {
         "purpose": "<p>Quy định trình tự cấp giấy phép.</p>",
@@ -129,7 +130,8 @@ def test_what_changed_shows_only_the_changed_fields_and_keeps_list_items_apart(p
     page.fill("#id_change_summary", "Làm rõ mục đích")
     with page.expect_navigation():
         page.eval_on_selector('button[name="action-submit"]', "b => b.click()")
-    services.document_task_approve(page=doc, user=officer)
+    # Another officer reviews what this one submitted (separation of duties).
+    services.document_task_approve(page=doc, user=reviewer)
     services.document_task_approve(page=doc, user=approver)
     assert doc.versions.count() == 2
 

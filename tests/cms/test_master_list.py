@@ -73,7 +73,7 @@ def test_export_cells(client, register):
 
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_the_exported_master_list_imports_back_unchanged(client, register, language):
-    """README: a register exported by the product can be imported back as it is."""
+    """docs/registers-and-imports.md: a register exported by the product can be imported back as it is."""
     from cms.models import DocumentVersion, ProcessDocumentPage
     from qms.spreadsheets.imports import get_importer, run_import
 

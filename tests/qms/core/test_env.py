@@ -52,7 +52,7 @@ def test_missing_secret_key_stops_with_one_line():
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "Configuration error: SECRET_KEY is not set; set the environment variable SECRET_KEY "
-        "(see README.md, 'Scaling out')."
+        "(see docs/operations.md, 'Scaling out')."
     ]
 
 
