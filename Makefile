@@ -62,10 +62,10 @@ messages: setup
 # from our sources, so `messages` only compiles it. After a Wagtail upgrade, the check lists what it
 # lacks; `wagtail-messages` adds the new messages, empty, to translate, and compiles.
 WAGTAIL_VI := locale/wagtail/vi/LC_MESSAGES
-wagtail-messages-check: setup
+wagtail-messages-check: setup-test
 	$(PY) manage.py wagtail_messages
 
-wagtail-messages: setup
+wagtail-messages: setup-test
 	$(PY) manage.py wagtail_messages --update
 	for domain in django djangojs; do msgfmt --check -o $(WAGTAIL_VI)/$$domain.mo $(WAGTAIL_VI)/$$domain.po || exit 1; done
 

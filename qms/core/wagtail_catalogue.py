@@ -23,6 +23,8 @@ import polib
 from django.apps import apps
 from django.conf import settings
 
+from .workflow_names import data_names
+
 DOMAINS = ("django", "djangojs")
 # Wagtail apps whose catalogue we do not carry although they may be installed: none today. An app
 # here is left to Wagtail's own catalogue (and reported as such by the check).
@@ -96,15 +98,6 @@ def _messages(app: str, path: Path) -> list[polib.POEntry]:
         django_vi = {(e.msgctxt, e.msgid) for e in vi if e.translated()}
         return [e for e in entries if _lacking_in_django(e, django_vi)]
     return [e for e in entries if _shown_in_wagtail(e)] if app in THIRD_PARTY else entries
-
-
-def data_names() -> list[str]:
-    """The English names our migrations give Wagtail data the admin shows (the approval workflow and
-    its steps); qms.core.workflow_names shows them translated through this catalogue."""
-    from importlib import import_module
-
-    workflow = import_module("cms.migrations.0005_document_approval_workflow")
-    return [workflow.WORKFLOW_NAME, *(task for task, _group in workflow.TASKS)]
 
 
 def source_entries(domain: str) -> dict[tuple[str | None, str], tuple[str, polib.POEntry]]:

@@ -3,7 +3,7 @@ who approves is read off the action a person takes).
 
 Our migration (cms 0005) creates the "Document approval" workflow and its steps as English data, and
 Wagtail shows a name as it is stored: "Submit to Document approval" in a Vietnamese menu. The names
-are messages of the project's Wagtail catalogue (``wagtail_catalogue.data_names``); these hooks put
+are messages of the project's Wagtail catalogue (``data_names`` below); these hooks put
 the translated name into the action menu's "Submit to …" and "Resubmit to …" buttons, of pages and
 of snippets alike. The stored names stay English, so the workflow's edit form saves what it shows.
 See https://docs.wagtail.org/en/stable/reference/hooks.html#construct-page-action-menu
@@ -12,9 +12,16 @@ See https://docs.wagtail.org/en/stable/reference/hooks.html#construct-page-actio
 from django.utils.translation import gettext
 from wagtail import hooks
 
-from .wagtail_catalogue import data_names
-
 SUBMIT_ITEM = "action-submit"
+
+
+def data_names() -> list[str]:
+    """The English names our migrations give Wagtail data the admin shows (the approval workflow and
+    its steps); qms.core.workflow_names shows them translated through this catalogue."""
+    from importlib import import_module
+
+    workflow = import_module("cms.migrations.0005_document_approval_workflow")
+    return [workflow.WORKFLOW_NAME, *(task for task, _group in workflow.TASKS)]
 
 
 def translate_names(text: str) -> str:
