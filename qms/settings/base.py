@@ -241,6 +241,9 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # autosave during review would restart the step and bar the person who typed from approving (5.3),
 # and its post racing *Submit* was refused (400) in the log. The unsaved-changes warning stays.
 WAGTAIL_AUTOSAVE_INTERVAL = 0
+# No Gravatar: it would send a hash of each person's e-mail to a third party on every admin page,
+# and an agency's closed network shows a broken image. Wagtail's own default avatar instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
