@@ -347,7 +347,7 @@ def seed(stdout):
     for n, page in enumerate(workflow_docs):
         submitter = page.process_owner if page.process_owner not in (None, officer, approver) else people["officer2"]
         services.document_submit(
-            page=page, user=submitter, change_summary="Cập nhật theo kết quả rà soát định kỳ năm 2026"
+            page=page, user=submitter, change_summary="Cập nhật theo kết quả xem xét định kỳ năm 2026"
         )
         services.document_task_approve(page=page, user=officer)
         if n % 2 == 0:
