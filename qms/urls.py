@@ -1,4 +1,7 @@
+import posixpath
+
 from django.conf import settings
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from django.views.static import serve as serve_file
@@ -35,7 +38,15 @@ def media_patterns():
     (ISO 9001 7.5.3.1): serving them as plain media would bypass it. A proxy leaves them out too.
     """
     prefix = settings.MEDIA_URL.lstrip("/")
-    return [re_path(rf"^{prefix}(?!documents/)(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT})]
+    return [re_path(rf"^{prefix}(?P<path>.*)$", _media_without_documents)]
+
+
+def _media_without_documents(request, path):
+    # Judged on the path `serve` will open, not the raw one: "media//documents/x" or
+    # "media/a/../documents/x" name the same file.
+    if posixpath.normpath(path).lstrip("/").startswith("documents/"):
+        raise Http404
+    return serve_file(request, path, document_root=settings.MEDIA_ROOT)
 
 
 if settings.DEBUG:

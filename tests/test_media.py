@@ -1,7 +1,7 @@
 """Forms are never served as plain media: only Wagtail's document view checks who may read them (ISO 9001 7.5.3.1)."""
 
 import pytest
-from django.urls import Resolver404
+from django.http import Http404
 from django.urls.resolvers import RegexPattern, URLResolver
 
 from qms.urls import media_patterns
@@ -23,6 +23,16 @@ def test_other_media_is_served(resolver, rf):
     assert response.status_code == 200
 
 
-def test_a_form_file_is_not_served_as_media(resolver):
-    with pytest.raises(Resolver404):
-        resolver.resolve("/media/documents/internal-form.docx")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/documents/internal-form.docx",
+        "/media//documents/internal-form.docx",
+        "/media/./documents/internal-form.docx",
+        "/media/images/../documents/internal-form.docx",
+    ],
+)
+def test_a_form_file_is_not_served_as_media(resolver, rf, path):
+    match = resolver.resolve(path)
+    with pytest.raises(Http404):
+        match.func(rf.get(path), *match.args, **match.kwargs)

@@ -30,7 +30,8 @@ def import_upload_create(*, importer, filename, user, sheet=None, data=None):
     # Bounded per person too: the few newest pending uploads (several tabs) are kept, older ones dropped.
     pending = ImportUpload.objects.filter(uploaded_by=user, status=ImportUpload.Status.PENDING)
     stale = pending.order_by("-uploaded_at", "-pk").values_list("pk", flat=True)[PENDING_PER_PERSON - 1 :]
-    ImportUpload.objects.filter(pk__in=list(stale)).delete()
+    # Pending in the delete itself: an upload committed meanwhile in another tab keeps its log record.
+    ImportUpload.objects.filter(pk__in=list(stale), status=ImportUpload.Status.PENDING).delete()
     return ImportUpload.objects.create(
         importer_key=importer.key, filename=filename[:255], sheet=sheet.to_bytes(), uploaded_by=user
     )
