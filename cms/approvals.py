@@ -16,7 +16,9 @@ from itertools import islice
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from wagtail.models import GroupApprovalTask, Page, Revision, TaskState, WorkflowState
+from wagtail.models import GroupApprovalTask, Page, TaskState, WorkflowState
+
+from .selectors import revision_writers
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def _refused_steps(user, states):
     """The task states among `states` that separation of duties refuses `user` (two queries).
 
     `selectors.approval_refusal` read in bulk: at a `DocumentApprovalTask` step nobody approves a
-    revision they submitted or saved since its workflow started.
+    revision they submitted or whose text they saved (`selectors.revision_writers`).
     """
     from .models import DocumentApprovalTask
 
@@ -86,18 +88,12 @@ def _refused_steps(user, states):
     states = [state for state in states if state.task_id in separated]
     if not states:
         return set()
-    edited = defaultdict(list)
-    for object_id, created_at in Revision.objects.filter(
-        base_content_type=ContentType.objects.get_for_model(Page),
-        object_id__in={state.workflow_state.object_id for state in states},
-        user=user,
-    ).values_list("object_id", "created_at"):
-        edited[object_id].append(created_at)
+    writers = revision_writers({state.workflow_state.object_id for state in states})
     return {
         state.pk
         for state in states
         if state.workflow_state.requested_by_id == user.pk
-        or any(when >= state.workflow_state.created_at for when in edited[state.workflow_state.object_id])
+        or user.pk in writers.get(int(state.workflow_state.object_id), ())
     }
 
 
@@ -147,11 +143,11 @@ def revisions_awaiting_decision(*, started_before=None, user=None):
 
     The deciders are the step's groups' active members minus those the separation-of-duties rule
     refuses at a `DocumentApprovalTask` step (`selectors.approval_refusal`, ISO 9001 5.3, 7.5.2 c):
-    the person who submitted the revision and anyone who saved a revision of the page since the
-    workflow started. With `user`, only the steps that person may decide on. `started_before`
-    (aware) keeps the steps reached before then. Queries: two for the steps' members, one for the
-    separation-of-duties tasks, then per 500 revisions one streamed chunk, one for the pages and one
-    for the editors: never one per revision.
+    the person who submitted the revision and anyone who saved a revision of the page since its
+    last publication (`selectors.revision_writers`). With `user`, only the steps that person may
+    decide on. `started_before` (aware) keeps the steps reached before then. Queries: two for the
+    steps' members, one for the separation-of-duties tasks, then per 500 revisions one streamed
+    chunk, one for the pages and two for the writers: never one per revision.
     """
     from .models import DocumentApprovalTask, ProcessDocumentPage
 
@@ -176,34 +172,25 @@ def revisions_awaiting_decision(*, started_before=None, user=None):
             "started_at",
             "workflow_state__object_id",
             "workflow_state__requested_by_id",
-            "workflow_state__created_at",
         )
         .iterator(chunk_size=CHUNK)
     )
-    page_type = ContentType.objects.get_for_model(Page)
     while chunk := list(islice(rows, CHUNK)):
-        object_ids = {object_id for _pk, _task, _started, object_id, _by, _created in chunk}
+        object_ids = {object_id for _pk, _task, _started, object_id, _by in chunk}
         pages = {
             pk: (identifier, title, unit_id)
             for pk, identifier, title, unit_id in ProcessDocumentPage.objects.filter(
                 pk__in=[int(object_id) for object_id in object_ids]
             ).values_list("pk", "identifier", "title", "unit_id")
         }
-        edits = defaultdict(list)
-        for object_id, user_id, created_at in Revision.objects.filter(
-            base_content_type=page_type,
-            object_id__in=object_ids,
-            user__isnull=False,
-            created_at__gte=min(created for *_rest, created in chunk),
-        ).values_list("object_id", "user_id", "created_at"):
-            edits[object_id].append((user_id, created_at))
-        for pk, task_id, started_at, object_id, requested_by_id, created_at in chunk:
+        writers = revision_writers(object_ids)
+        for pk, task_id, started_at, object_id, requested_by_id in chunk:
             page = pages.get(int(object_id))
             if page is None:
                 continue
             refused = set()
             if task_id in separated:
-                refused = {requested_by_id} | {who for who, when in edits[object_id] if when >= created_at}
+                refused = {requested_by_id} | writers.get(int(object_id), set())
             deciders = tuple(person for person in members[task_id] if person not in refused)
             if user is not None and user.pk not in deciders:
                 continue

@@ -108,23 +108,46 @@ def can_review(user, page):
     return can_manage_documents(user) or is_process_owner_of(user, page)
 
 
+def revision_writers(page_ids):
+    """{page id: ids of the people who saved a revision of it since its last publication} (two queries).
+
+    The text under review is theirs, whether they saved it before the submit (someone else may press
+    Submit) or during the review: every revision since the version in force was published counts.
+    """
+    from collections import defaultdict
+
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, Revision
+
+    page_ids = {int(pk) for pk in page_ids}
+    published = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "live_revision__created_at"))
+    writers = defaultdict(set)
+    for object_id, user_id, created_at in Revision.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Page),
+        object_id__in=[str(pk) for pk in page_ids],
+        user__isnull=False,
+    ).values_list("object_id", "user_id", "created_at"):
+        since = published.get(int(object_id))
+        if since is None or created_at > since:
+            writers[int(object_id)].add(user_id)
+    return writers
+
+
 def approval_refusal(*, page, user):
     """Why `user` may not approve the revision of `page` under review, at any step, or None.
 
-    ISO 9001 5.3 and 7.5.2 c: a document is reviewed and approved by people other than the one who
+    ISO 9001 5.3 and 7.5.2 c: a document is reviewed and approved by people other than the ones who
     wrote it. Nobody approves, at the review or the approval step, a revision they submitted, or one
-    they edited since the workflow started (an approver who edits during approval would otherwise
-    approve their own text, and with re-approval on edit the step restarts for them alone).
+    whose text they saved since the last publication (before the submit or during the review: an
+    approver who edits during approval would otherwise approve their own text).
     """
-    from wagtail.models import Revision
-
     state = page.current_workflow_state
     if state is None or not user.is_authenticated:
         return None
     if state.requested_by_id == user.pk:
         return _("You submitted this revision; someone else reviews and approves it.")
-    if Revision.objects.for_instance(page).filter(user=user, created_at__gte=state.created_at).exists():
-        return _("You edited this revision during its review; someone else reviews and approves it.")
+    if user.pk in revision_writers([page.pk]).get(page.pk, ()):
+        return _("You wrote or edited this revision; someone else reviews and approves it.")
     return None
 
 

@@ -1,5 +1,5 @@
 """Separation of duties in the "Document approval" workflow (ISO 9001 5.3, 7.5.2 c): nobody approves,
-at any step, a revision they submitted or edited since the workflow started."""
+at any step, a revision they submitted or whose text they saved since the last publication."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -119,7 +119,7 @@ def test_an_approver_who_edits_during_approval_cannot_approve_their_own_text(cli
     assert _page(page).title == "Old" and _page(page).workflow_in_progress
     with translation.override("vi"), pytest.raises(DocumentPermissionError) as refused:
         services.document_task_approve(page=page, user=approver)
-    assert "Bạn đã sửa bản sửa đổi này" in str(refused.value.message)
+    assert "Bạn đã soạn hoặc sửa bản sửa đổi này" in str(refused.value.message)
     # Another approver approves; with re-approval on edit the review step sees the new text again.
     services.document_task_approve(page=page, user=people["approver2"])
     assert _page(page).workflow_in_progress and _task(page)[2].name == "Review by quality officers"
@@ -129,6 +129,22 @@ def test_an_approver_who_edits_during_approval_cannot_approve_their_own_text(cli
         services.document_task_approve(page=page, user=people["approver2"])
     assert _page(page).title == "Approver's text"
     assert _page(page).versions.get(number=2).approved_by == people["approver2"]
+
+
+def test_the_writer_of_a_draft_someone_else_submitted_cannot_approve_it(client, people):
+    """Officer A writes and saves the draft, officer B presses Submit: the text under review is A's."""
+    writer, submitter = people["officer"], people["officer2"]
+    page = make_document(unit=people["unit"], user=factories.make_officer(), title="Old")
+    client.force_login(writer)
+    assert _edit(client, page, title="A's text", change_summary="Viết lại").status_code == 302
+    assert not _page(page).workflow_in_progress
+    services.document_submit(page=page, user=submitter, change_summary="Viết lại")
+    assert "approve" not in _action_names(page, writer)
+    with translation.override("vi"), pytest.raises(DocumentPermissionError) as refused:
+        services.document_task_approve(page=page, user=writer)
+    assert "Bạn đã soạn hoặc sửa bản sửa đổi này" in str(refused.value.message)
+    reviewer = factories.make_officer()
+    assert "approve" in _action_names(page, reviewer)  # someone who wrote none of it
 
 
 def test_the_task_refuses_the_submitter_through_its_api(people):
