@@ -125,9 +125,11 @@ AXES_COOLOFF_MESSAGE = _(
 AXES_PERMALOCK_MESSAGE = _(
     "Too many failed log-in attempts: this account is locked from your address until an administrator unlocks it."
 )
-# The client address is REMOTE_ADDR only: a header such as X-Forwarded-For is set by the client unless a
-# proxy overwrites it, and would let a guesser change address at will (set AXES_IPWARE_* for a proxy).
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# The client's address (qms.core.lockout.client_address): REMOTE_ADDR, or behind TRUSTED_PROXIES proxies
+# the address the outermost one saw. Behind a proxy REMOTE_ADDR is the proxy's for everyone, and anyone
+# could lock any account; yet X-Forwarded-For beyond what our own proxies wrote is the client's to forge.
+QMS_TRUSTED_PROXIES = env.get_int("TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "qms.core.lockout.client_address"
 WAGTAILADMIN_USER_LOGIN_FORM = "qms.core.lockout.AdminLoginForm"
 # Sessions end after SESSION_COOKIE_AGE seconds without a request (default 8 hours: a working day),
 # and at browser close when SESSION_EXPIRE_AT_BROWSER_CLOSE is on.

@@ -134,3 +134,25 @@ def test_idle_time_and_browser_close_come_from_the_environment():
         settings="qms.settings.dev",
     )
     assert result.stdout.strip().splitlines()[-1] == "1800 True", result.stderr
+
+
+def test_behind_a_proxy_lockouts_count_the_clients_address_not_the_proxys(client, settings):
+    """Behind one proxy, REMOTE_ADDR is the proxy for everyone: the client is the last X-Forwarded-For entry,
+    and what the client itself put further left is not believed."""
+    from qms.core.lockout import client_address
+
+    settings.QMS_TRUSTED_PROXIES = 1
+    person = make_user(username="lan")
+    proxy = "10.0.0.1"
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        guess(client, LOGINS["site"], person.username, "wrong", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    # Locked from the guesser's address only: the person, behind the same proxy, still logs in.
+    response = guess(
+        client, LOGINS["site"], person.username, PASSWORD, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    assert response.status_code == 302
+    # A forged entry on the left does not move the guesser to another address.
+    request = type("R", (), {"META": {"REMOTE_ADDR": proxy, "HTTP_X_FORWARDED_FOR": "1.2.3.4, 203.0.113.9"}})()
+    assert client_address(request) == "203.0.113.9"
+    settings.QMS_TRUSTED_PROXIES = 0
+    assert client_address(request) == proxy
