@@ -351,8 +351,16 @@ def _still_due(ready):
     return found
 
 
-def _withdrawal(row, still_due):
-    """Why `row` no longer applies (a Delivery.Outcome), or None to send it."""
+def _withdrawal(row, still_due, *, checked_at):
+    """Why `row` no longer applies (a Delivery.Outcome), or None.
+
+    `still_due` was read at `checked_at`. A row claimed at or after then (by a sweep running
+    alongside, typically because the item was reassigned or rescheduled meanwhile) is newer
+    than what was read: withdrawing it would lose it for good, since the ledger's unique key
+    lets nobody claim it again. It is never withdrawn here; the caller leaves it pending.
+    """
+    if row.created_at >= checked_at:
+        return None
     known = still_due.get(row.kind)
     # A row claimed after the check began (a sweep running alongside) may be beyond what was read.
     if known is None or row.due_date > known[0]:
@@ -379,12 +387,20 @@ def reminders_deliver_pending(*, now=None, today=None, release_at=None) -> Deliv
     release_at = release_at or now
     ready = _ready(now, release_at)
     result = DeliveryResult()
+    # Taken before the read: any row created from now on may be newer than what is read.
+    checked_at = timezone.now()
     still_due = _still_due(ready)
     connection = get_connection()
     consecutive_failures = 0
     for recipient_id in _waiting_longest_first(ready):
         failure = _deliver_to(
-            recipient_id, ready=ready, today=today, connection=connection, still_due=still_due, result=result
+            recipient_id,
+            ready=ready,
+            today=today,
+            connection=connection,
+            still_due=still_due,
+            checked_at=checked_at,
+            result=result,
         )
         consecutive_failures = consecutive_failures + 1 if failure == SERVER else 0
         if consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
@@ -423,7 +439,7 @@ def _close_rows(rows, *, status, outcome, error=""):
     )
 
 
-def _deliver_to(recipient_id, *, ready, today, connection, still_due, result):
+def _deliver_to(recipient_id, *, ready, today, connection, still_due, checked_at, result):
     """One digest for one person, recorded in `result`; returns the failure's class, or None."""
     with transaction.atomic():
         rows = list(
@@ -441,7 +457,11 @@ def _deliver_to(recipient_id, *, ready, today, connection, still_due, result):
             return None
         withdrawn, keep = {}, []
         for row in rows:
-            outcome = _withdrawal(row, still_due)
+            if row.created_at >= checked_at:
+                # Claimed after this run read the items: left pending, untouched, so the next
+                # run checks it against a fresh read before sending it (or withdrawing it).
+                continue
+            outcome = _withdrawal(row, still_due, checked_at=checked_at)
             if outcome:
                 withdrawn.setdefault(outcome, []).append(row)
             else:
