@@ -41,8 +41,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
 from django.db import connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Min, Q
 from django.db.models.constants import OnConflict
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,11 +58,12 @@ from .rules import COMING_UP, ESCALATION, Lead, escalation_cycle, owner_cycle
 logger = logging.getLogger(__name__)
 
 CLAIM_BATCH = 1000
-RECIPIENT_PAGE = 500
 # A mail server that cannot be reached at all (connection refused, timeouts, it refuses
 # our sender or log-in) is not one person's failure: after this many in a row the run
 # stops instead of spending a timeout on every person; the delivery run retries soon.
-# A refusal of one address never counts here.
+# A refusal of one address never counts here. Such a failure never counts toward a
+# person's attempts either (see _fail), and each run starts with whoever has waited
+# longest, so an outage neither gives anyone up nor keeps retrying the same few people.
 MAX_CONSECUTIVE_FAILURES = 3
 
 
@@ -349,8 +351,16 @@ def _still_due(ready):
     return found
 
 
-def _withdrawal(row, still_due):
-    """Why `row` no longer applies (a Delivery.Outcome), or None to send it."""
+def _withdrawal(row, still_due, *, checked_at):
+    """Why `row` no longer applies (a Delivery.Outcome), or None.
+
+    `still_due` was read at `checked_at`. A row claimed at or after then (by a sweep running
+    alongside, typically because the item was reassigned or rescheduled meanwhile) is newer
+    than what was read: withdrawing it would lose it for good, since the ledger's unique key
+    lets nobody claim it again. It is never withdrawn here; the caller leaves it pending.
+    """
+    if row.created_at >= checked_at:
+        return None
     known = still_due.get(row.kind)
     # A row claimed after the check began (a sweep running alongside) may be beyond what was read.
     if known is None or row.due_date > known[0]:
@@ -377,28 +387,25 @@ def reminders_deliver_pending(*, now=None, today=None, release_at=None) -> Deliv
     release_at = release_at or now
     ready = _ready(now, release_at)
     result = DeliveryResult()
+    # Taken before the read: any row created from now on may be newer than what is read.
+    checked_at = timezone.now()
     still_due = _still_due(ready)
     connection = get_connection()
     consecutive_failures = 0
-    last_recipient = 0
-    while consecutive_failures < MAX_CONSECUTIVE_FAILURES:
-        page = list(
-            Delivery.objects.filter(ready, recipient_id__gt=last_recipient)
-            .order_by("recipient_id")
-            .values_list("recipient_id", flat=True)
-            .distinct()[:RECIPIENT_PAGE]
+    for recipient_id in _waiting_longest_first(ready):
+        failure = _deliver_to(
+            recipient_id,
+            ready=ready,
+            today=today,
+            connection=connection,
+            still_due=still_due,
+            checked_at=checked_at,
+            result=result,
         )
-        if not page:
+        consecutive_failures = consecutive_failures + 1 if failure == SERVER else 0
+        if consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
+            logger.warning("The mail server is unreachable; the delivery run stops and comes back later")
             break
-        for recipient_id in page:
-            last_recipient = recipient_id
-            failure = _deliver_to(
-                recipient_id, ready=ready, today=today, connection=connection, still_due=still_due, result=result
-            )
-            consecutive_failures = consecutive_failures + 1 if failure == SERVER else 0
-            if consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
-                logger.warning("The mail server is unreachable; the delivery run stops and comes back later")
-                break
     try:
         connection.close()
     except Exception:  # noqa: S110 - closing a broken connection may fail too
@@ -408,13 +415,31 @@ def reminders_deliver_pending(*, now=None, today=None, release_at=None) -> Deliv
     return result
 
 
+def _waiting_longest_first(ready):
+    """The people with ready rows, whoever has waited longest first (one query).
+
+    A row waits since its claim, or since its last back-off ended. Walking by id instead
+    would make a run cut short by an unreachable server retry the same lowest ids every
+    time and never reach the others; this way each run goes on where the last one stopped.
+    The ids are read once (one integer per person, not per reminder): a person handled in
+    this run, or skipped because a concurrent run holds their rows, is not visited twice.
+    """
+    return list(
+        Delivery.objects.filter(ready)
+        .values("recipient_id")
+        .annotate(waiting_since=Min(Coalesce("next_attempt_at", "created_at")))
+        .order_by("waiting_since", "recipient_id")
+        .values_list("recipient_id", flat=True)
+    )
+
+
 def _close_rows(rows, *, status, outcome, error=""):
     Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(
         status=status, outcome=outcome, last_error=error, closed_at=timezone.now(), next_attempt_at=None
     )
 
 
-def _deliver_to(recipient_id, *, ready, today, connection, still_due, result):
+def _deliver_to(recipient_id, *, ready, today, connection, still_due, checked_at, result):
     """One digest for one person, recorded in `result`; returns the failure's class, or None."""
     with transaction.atomic():
         rows = list(
@@ -432,7 +457,11 @@ def _deliver_to(recipient_id, *, ready, today, connection, still_due, result):
             return None
         withdrawn, keep = {}, []
         for row in rows:
-            outcome = _withdrawal(row, still_due)
+            if row.created_at >= checked_at:
+                # Claimed after this run read the items: left pending, untouched, so the next
+                # run checks it against a fresh read before sending it (or withdrawing it).
+                continue
+            outcome = _withdrawal(row, still_due, checked_at=checked_at)
             if outcome:
                 withdrawn.setdefault(outcome, []).append(row)
             else:
@@ -470,11 +499,20 @@ def _deliver_to(recipient_id, *, ready, today, connection, still_due, result):
 
 
 def _fail(rows, *, kind, outcome, error, result):
-    """Count a failed attempt on each row: given up at the limit (undeliverable), else retried with back-off."""
-    limit = _max_attempts(PERMANENT if kind == PERMANENT else TEMPORARY)
+    """Count a failed attempt on each row: given up at the limit (undeliverable), else retried with back-off.
+
+    A SERVER failure (the mail server unreachable, or refusing our sender or log-in) says
+    nothing about this person's address: it only sets the back-off and is not counted, so a
+    long outage makes nobody undeliverable. Only failures about this person count.
+    """
     error = error[:2000]
-    given_up = [row for row in rows if row.attempts + 1 >= limit]
-    retried = [row for row in rows if row.attempts + 1 < limit]
+    if kind == SERVER:
+        given_up, retried, counted = [], rows, 0
+    else:
+        limit = _max_attempts(PERMANENT if kind == PERMANENT else TEMPORARY)
+        given_up = [row for row in rows if row.attempts + 1 >= limit]
+        retried = [row for row in rows if row.attempts + 1 < limit]
+        counted = 1
     if given_up:
         Delivery.objects.filter(pk__in=[row.pk for row in given_up]).update(
             status=Delivery.Status.UNDELIVERABLE,
@@ -487,9 +525,9 @@ def _fail(rows, *, kind, outcome, error, result):
         result.undeliverable += len(given_up)
         logger.warning("%s reminder(s) to person %s are undeliverable: %s", len(given_up), rows[0].recipient_id, error)
     if retried:
-        delay = retry_delay(max(row.attempts for row in retried) + 1)
+        delay = retry_delay(max(row.attempts for row in retried) + counted)
         Delivery.objects.filter(pk__in=[row.pk for row in retried]).update(
-            attempts=F("attempts") + 1,
+            attempts=F("attempts") + counted,
             next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay),
             last_error=error,
         )

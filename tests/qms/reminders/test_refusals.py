@@ -21,7 +21,7 @@ from qms.reminders.services import reminders_deliver_pending, reminders_sweep
 from tests.factories import make_officer, make_staff, make_user
 
 from .conftest import TODAY, days
-from .smtp import smtp_server
+from .smtp import free_port, smtp_server
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +111,32 @@ def test_a_permanently_refused_recipient_is_undeliverable_after_the_limit_and_sh
     assert "QT-04 review overdue" in html and "Máy chủ thư từ chối địa chỉ" in html and "550" in html
     dashboard = client.get("/admin/").content.decode()
     assert "1 nhắc việc không gửi được" in dashboard
+
+
+@override_settings(QMS_REMINDERS_MAX_TEMPORARY_ATTEMPTS=4)
+def test_a_mail_server_outage_longer_than_the_limit_makes_nobody_undeliverable_and_serves_everyone_in_turn(items, smtp):
+    people = [make_staff() for _ in range(7)]
+    for person in people:
+        items.add(person, due=days(-1))
+    with mock.patch.object(services, "reminders_deliver_pending"):
+        reminders_sweep(as_of=TODAY)  # claimed only
+    tried_by_run = []
+    with override_settings(EMAIL_PORT=free_port()):  # nobody listens there: every connection is refused
+        for run in range(1, 13):  # three times the limit, each run after every back-off
+            result = reminders_deliver_pending(now=later(60 * run))
+            assert (result.sent, result.retried, result.undeliverable) == (0, services.MAX_CONSECUTIVE_FAILURES, 0)
+            tried = Delivery.objects.filter(last_error__contains="Refused").values_list("pk", flat=True)
+            tried_by_run.append(set(tried))
+    # Each run starts with whoever waited longest, not with the lowest ids: after three runs all seven were tried.
+    assert len(tried_by_run[2]) == 7
+    rows = Delivery.objects.all()
+    assert {(row.status, row.attempts) for row in rows} == {(Delivery.Status.PENDING, 0)}
+
+    result = reminders_deliver_pending(now=later(60 * 13))  # the server is back
+
+    assert (result.sent, result.undeliverable) == (7, 0)
+    assert Counter(smtp.accepted) == Counter({person.email: 1 for person in people})
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
 
 
 def test_an_emptied_address_is_undeliverable_without_contacting_the_server(items, smtp):

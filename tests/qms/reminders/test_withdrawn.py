@@ -93,4 +93,33 @@ def test_a_row_claimed_after_the_check_began_is_not_withdrawn_for_being_unseen(i
     later = items.add(person, due=days(20), title="Claimed by a sweep running alongside")
     claim_only()
     row = Delivery.objects.get(object_id=later.object_id)
-    assert services._withdrawal(row, checked) is None
+    assert services._withdrawal(row, checked, checked_at=services.timezone.now()) is None
+
+
+@pytest.mark.parametrize("change", ["reassigned", "rescheduled"])
+def test_a_row_claimed_by_a_sweep_alongside_after_the_check_is_left_for_the_next_run(items, change):
+    person, successor = make_staff(), make_staff()
+    item = items.add(person, due=days(-1), title="Changed meanwhile")
+    claim_only()
+    read = services._still_due
+
+    def check_then_change(ready):
+        # This run has read the items; then the item changes and a sweep alongside claims the new row.
+        checked = read(ready)
+        if change == "reassigned":
+            items[0] = dataclasses.replace(item, recipient_ids=(successor.pk,))
+        else:
+            items[0] = dataclasses.replace(item, recipient_ids=(person.pk, successor.pk), due_date=days(-3))
+        claim_only()
+        return checked
+
+    with mock.patch.object(services, "_still_due", check_then_change):
+        first = reminders_deliver_pending()
+    new = Delivery.objects.get(recipient=successor)
+    assert first.withdrawn == 0  # what this run read says nothing about a row claimed after it
+    assert new.status == Delivery.Status.PENDING and successor.email not in {m.to[0] for m in mail.outbox}
+
+    assert reminders_deliver_pending().sent >= 1
+    new.refresh_from_db()
+    assert new.status == Delivery.Status.SENT
+    assert [successor.email] in [message.to for message in mail.outbox]
