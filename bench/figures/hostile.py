@@ -1,6 +1,7 @@
 """Hostile spreadsheets through the upload view: the slowest refusal (ISO 9001 7.1.3, infrastructure fit for use).
 
-Each kind of qms.spreadsheets.hostile_files (a shared-string table of two million strings, a
+Each kind of qms.spreadsheets.hostile_files (a shared-string table of two million strings, one
+32,767-character shared string in 10,000 cells, a string of a million characters shared or inline, a
 million rows without a <dimension> or with a false one, 2,000 x 400 problem cells, one row of two
 million cells, five million empty rows, a zip bomb, XML bombs, 5,000 sheets) is posted to the
 upload view as a quality officer would post it, and timed from the request to the refusal on the

@@ -121,6 +121,45 @@ def huge_shared_strings(headings, count=2_000_000):
     return package([("Sheet1", sheet)], shared_strings=table)
 
 
+def _shared_table(strings):
+    body = "".join(f"<si><t>{escape(text)}</t></si>" for text in strings)
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{MAIN_NS}" count="{len(strings)}" '
+        f'uniqueCount="{len(strings)}">{body}</sst>'
+    ).encode()
+
+
+def shared_string_in_every_cell(headings, cells=10_000, length=32_767):
+    """`cells` cells under the headings, all pointing at one shared string of `length` characters (at most
+    Excel's own limit): kilobytes to upload, `cells` x `length` characters once each cell is kept as text."""
+    width = len(headings)
+
+    def body():
+        yield next(rows_xml([headings]))
+        for number in range(2, 2 + -(-cells // width)):
+            yield (
+                f'<row r="{number}">'
+                + "".join(
+                    f'<c r="{column_letter(column)}{number}" t="s"><v>0</v></c>' for column in range(1, width + 1)
+                )
+                + "</row>"
+            )
+
+    return package([("Sheet1", sheet_xml(body()))], shared_strings=_shared_table(["x" * length]))
+
+
+def string_over_excel_limit(headings, length=1_000_000, *, shared=True):
+    """One cell holding a string of `length` characters, more than the 32,767 Excel allows in a cell: as a
+    shared string, or inline in the sheet."""
+    text = "x" * length
+    if shared:
+        cell, table = '<c r="A2" t="s"><v>0</v></c>', _shared_table([text])
+    else:
+        cell, table = inline_cell(2, 1, text), None
+    sheet = sheet_xml([next(rows_xml([headings])), f'<row r="2">{cell}</row>'])
+    return package([("Sheet1", sheet)], shared_strings=table)
+
+
 def huge_sheet_without_dimension(headings, rows=1_000_000):
     """`rows` rows and no <dimension>: only reading tells how big the sheet is."""
 
@@ -212,13 +251,16 @@ def _rewrite(data, name, transform):
 
 def all_kinds(headings, *, scale=1.0):
     """Every hostile kind, by name; `scale` shrinks the big ones (the bench's smoke run) but keeps each over
-    the framework's default limits (20,000 rows, 200,000 cells)."""
+    the framework's default limits (20,000 rows, 200,000 cells, 32,767 characters a cell, 500 a cell on average)."""
 
     def n(full, least):
         return max(int(full * scale), least)
 
     return {
         "huge_shared_strings": lambda: huge_shared_strings(headings, n(2_000_000, 300_000)),
+        "shared_string_in_every_cell": lambda: shared_string_in_every_cell(headings, n(10_000, 4_000)),
+        "string_over_excel_limit": lambda: string_over_excel_limit(headings, n(1_000_000, 40_000)),
+        "inline_string_over_excel_limit": lambda: string_over_excel_limit(headings, n(1_000_000, 40_000), shared=False),
         "huge_sheet_without_dimension": lambda: huge_sheet_without_dimension(headings, n(1_000_000, 30_000)),
         "lying_dimension": lambda: lying_dimension(headings, n(1_000_000, 30_000)),
         "problem_cells_2000x400": lambda: problem_cells(headings, 2_000, 400),

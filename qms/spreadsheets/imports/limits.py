@@ -1,4 +1,4 @@
-"""The limits of one import file: bytes, rows and cells (settings QMS_IMPORT_MAX_BYTES, _ROWS, _CELLS)."""
+"""The limits of one import file: bytes, rows, cells (settings QMS_IMPORT_MAX_BYTES, _ROWS, _CELLS) and text."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ DEFAULT_MAX_ROWS = 20_000
 DEFAULT_MAX_CELLS = 200_000  # the rows limit times ten columns (the widest importer has nine)
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
+# Counting cells, rows and bytes does not bound the text: a cell pointing at a shared string shares
+# one string while the file is read, but is kept (JSON at upload, cleaned at validation) once per
+# cell, so one long string in every cell costs cells x length. Excel itself refuses a cell of more
+# than 32,767 characters; and a file keeps at most 500 characters a cell on average (the bytes a
+# cell the archive check allows), 100 million at the default limits, whatever its cells share.
+MAX_CELL_CHARACTERS = 32_767
+TEXT_PER_CELL = 500
 
 
 def max_rows():
@@ -21,6 +28,11 @@ def max_rows():
 
 def max_cells():
     return getattr(settings, "QMS_IMPORT_MAX_CELLS", DEFAULT_MAX_CELLS)
+
+
+def max_text():
+    """The characters of text a file may keep in all its cells."""
+    return max_cells() * TEXT_PER_CELL
 
 
 def max_bytes():

@@ -14,7 +14,16 @@ from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._reader import _cast_number
 
 from .errors import ImportFileError
-from .limits import HEADER_SEARCH_ROWS, max_bytes, max_cells, max_rows, too_many_cells, too_many_rows
+from .limits import (
+    HEADER_SEARCH_ROWS,
+    MAX_CELL_CHARACTERS,
+    max_bytes,
+    max_cells,
+    max_rows,
+    max_text,
+    too_many_cells,
+    too_many_rows,
+)
 from .safety import SMALL_PART_TAGS, check_archive, damaged, too_big, unsafe
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -166,7 +175,8 @@ def _read_book(data, merged, tags):
 
 
 def _read_strings(archive, name):
-    """The shared-string table, refused as soon as it holds more strings than the sheet may have cells."""
+    """The shared-string table, refused as soon as it holds more strings than the sheet may have cells,
+    or a string longer than Excel allows in a cell."""
     from lxml import etree
     from openpyxl.cell.text import Text
 
@@ -180,6 +190,8 @@ def _read_strings(archive, name):
                 text = element[0].text or ""
             else:  # rich text (runs) or phonetic hints: openpyxl's own reading
                 text = Text.from_tree(element).content
+            if len(text) > MAX_CELL_CHARACTERS:
+                raise too_big()
             strings.append(text.replace("x005F_", ""))
             element.clear()
             while element.getprevious() is not None:
@@ -254,19 +266,21 @@ class _CellParser:
 
 
 def _read_rows(archive, name, strings, workbook):
-    """The rows of the sheet, read as a stream and refused on the row or cell over a limit.
+    """The rows of the sheet, read as a stream and refused on the row, cell or text over a limit.
 
     Counted as read, whatever the sheet declares: every <row> element (empty ones too, since
-    reading them costs the same) and every <c> element. A declared <dimension> over the row limit
-    refuses the sheet before its first row."""
+    reading them costs the same), every <c> element, and the characters of every text kept (a
+    shared string once per cell that uses it, since it is kept, and later cleaned, once per cell).
+    A declared <dimension> over the row limit refuses the sheet before its first row."""
     from lxml import etree
     from openpyxl.utils.cell import range_boundaries
 
     row_limit = max_rows() + HEADER_SEARCH_ROWS
     cell_limit = max_cells()
+    text_limit = max_text()
     parser = _CellParser(strings, workbook)
     rows, problems = [], []
-    rows_read = cells_read = 0
+    rows_read = cells_read = text_read = 0
     number, values, filled = None, {}, False
     current = None  # the <row> whose cells are being read
     with archive.open(name) as source:
@@ -298,6 +312,10 @@ def _read_rows(archive, name, strings, workbook):
                 elif kind == "e":
                     problems.append((number, cell["column"], "error", str(value)))
                 else:
+                    if type(value) is str:
+                        text_read += len(value)
+                        if len(value) > MAX_CELL_CHARACTERS or text_read > text_limit:
+                            raise too_big()
                     values[cell["column"]] = value
             elif tag == _ROW:
                 if element is not current:  # a row without cells

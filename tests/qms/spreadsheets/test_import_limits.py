@@ -156,6 +156,42 @@ def test_a_huge_shared_string_table_is_refused_before_it_is_parsed(officer, sett
     assert "more than 1,000 cells" in refused(hostile_files.huge_shared_strings(UNIT_HEADINGS, 5_000), officer)
 
 
+# -- the text the cells hold is capped: one shared string is kept once per cell pointing at it ----------------
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared", "inline"])
+def test_a_string_longer_than_excel_allows_is_refused_at_upload(client, shared):
+    log_in(client, "en")
+    response = upload(client, hostile_files.string_over_excel_limit(UNIT_HEADINGS, 32_768, shared=shared))
+    assert response.status_code == 200, "refused files stay on the upload form"
+    assert any("unreasonable size" in error for error in response.context["form"].errors["file"])
+    assert not ImportUpload.objects.exists() and not OrganisationUnit.objects.exists()
+
+
+def test_a_string_of_excels_own_limit_is_read():
+    data = hostile_files.string_over_excel_limit(UNIT_HEADINGS, 32_767)
+    assert read_sheet(data).rows[1] == (2, {1: "x" * 32_767})
+
+
+def test_one_huge_shared_string_in_every_cell_is_refused_at_upload(client):
+    """Within every count (cells, rows, bytes: a few kilobytes zipped), but 200 million characters once each
+    cell keeps its text: refused on the total of text read, at the default limits."""
+    log_in(client, "en")
+    data = hostile_files.shared_string_in_every_cell(UNIT_HEADINGS, cells=6_000)
+    assert len(data) < 100 * 1024
+    response = upload(client, data)
+    assert response.status_code == 200, "refused files stay on the upload form"
+    assert any("unreasonable size" in error for error in response.context["form"].errors["file"])
+    assert not ImportUpload.objects.exists() and not OrganisationUnit.objects.exists()
+
+
+def test_the_total_of_text_follows_the_cells_limit(settings):
+    settings.QMS_IMPORT_MAX_CELLS = 1_000  # 500,000 characters in all
+    with pytest.raises(ImportFileError, match="unreasonable size"):
+        read_sheet(hostile_files.shared_string_in_every_cell(UNIT_HEADINGS, cells=20, length=30_000))
+    assert len(read_sheet(hostile_files.shared_string_in_every_cell(UNIT_HEADINGS, cells=12, length=30_000)).rows) == 4
+
+
 def test_many_sheets_are_refused_from_the_workbook_part(officer):
     message = refused(hostile_files.many_sheets(UNIT_HEADINGS, 300), officer)
     assert "300 sheets" in message and "S0, S1" in message and "…" in message
