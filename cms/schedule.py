@@ -4,9 +4,9 @@ Created on post_migrate only when missing, so that a change made in the admin
 (interval, enabled) is never overwritten; the same pattern as the reminders' daily sweep.
 """
 
-import json
-
 from django.db import DEFAULT_DB_ALIAS
+
+from qms.reminders.schedule import ensure_interval_task
 
 from .tasks import PUBLISH_SCHEDULED_TASK
 
@@ -15,17 +15,15 @@ PUBLISH_SCHEDULED_NAME = "Documents: scheduled publishing"
 
 def ensure_publish_scheduled(using=DEFAULT_DB_ALIAS):
     """Create the PeriodicTask that runs `publish_scheduled` every minute, if it does not exist yet."""
-    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+    from django_celery_beat.models import IntervalSchedule
 
-    if PeriodicTask.objects.using(using).filter(name=PUBLISH_SCHEDULED_NAME).exists():
-        return None
-    interval, _created = IntervalSchedule.objects.using(using).get_or_create(every=1, period=IntervalSchedule.MINUTES)
-    return PeriodicTask.objects.using(using).create(
+    return ensure_interval_task(
         name=PUBLISH_SCHEDULED_NAME,
         task=PUBLISH_SCHEDULED_TASK,
-        interval=interval,
-        kwargs=json.dumps({}),
+        every=1,
+        period=IntervalSchedule.MINUTES,
         description="Approved revisions with a go-live date become effective then (Wagtail publish_scheduled).",
+        using=using,
     )
 
 

@@ -58,24 +58,39 @@ def delivery_every_seconds():
     return value
 
 
-def ensure_delivery_run(using=DEFAULT_DB_ALIAS):
-    """Create the delivery run's PeriodicTask if it does not exist yet (idempotent)."""
+def ensure_interval_task(*, name, task, every, period, description, using=DEFAULT_DB_ALIAS):
+    """Create the PeriodicTask `name` running `task` every `every` `period`s, if it does not exist yet.
+
+    Created once and then owned by the admin: a changed interval or a disabled task is never overwritten.
+    The apps that run work on beat (this one, cms's scheduled publishing) create theirs through here.
+    """
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-    if PeriodicTask.objects.using(using).filter(name=DELIVERY_TASK_NAME).exists():
+    if PeriodicTask.objects.using(using).filter(name=name).exists():
         return None
-    interval, _created = IntervalSchedule.objects.using(using).get_or_create(
-        every=delivery_every_seconds(), period=IntervalSchedule.SECONDS
-    )
+    # Not get_or_create: the admin may hold the same interval twice, and that is no reason to fail a migrate.
+    intervals = IntervalSchedule.objects.using(using)
+    interval = intervals.filter(every=every, period=period).order_by("pk").first()
+    interval = interval or intervals.create(every=every, period=period)
     return PeriodicTask.objects.using(using).create(
+        name=name, task=task, interval=interval, kwargs=json.dumps({}), description=description
+    )
+
+
+def ensure_delivery_run(using=DEFAULT_DB_ALIAS):
+    """Create the delivery run's PeriodicTask if it does not exist yet (idempotent)."""
+    from django_celery_beat.models import IntervalSchedule
+
+    return ensure_interval_task(
         name=DELIVERY_TASK_NAME,
         task=DELIVERY_TASK,
-        interval=interval,
-        kwargs=json.dumps({}),
+        every=delivery_every_seconds(),
+        period=IntervalSchedule.SECONDS,
         description=(
             "Sends pending reminders (issue 13): recovery after a killed worker, a broker outage or a "
             "failed send never waits for the next daily sweep. The ledger prevents duplicates."
         ),
+        using=using,
     )
 
 

@@ -59,3 +59,14 @@ def test_the_delivery_run_interval_is_a_setting_and_an_admin_edit_is_kept():
     assert not task.enabled and task.interval.every == 300
     task.delete()
     assert schedule.ensure_delivery_run().interval.every == 120
+
+
+def test_a_duplicated_interval_in_the_admin_does_not_stop_the_schedule_being_created():
+    """django-celery-beat lets an admin save the same interval twice; migrate must still create what is missing."""
+    from django_celery_beat.models import IntervalSchedule
+
+    PeriodicTask.objects.filter(name=schedule.DELIVERY_TASK_NAME).delete()
+    IntervalSchedule.objects.create(every=300, period=IntervalSchedule.SECONDS)
+    IntervalSchedule.objects.create(every=300, period=IntervalSchedule.SECONDS)
+    task = schedule.ensure_delivery_run()
+    assert (task.interval.every, task.interval.period) == (300, "seconds")
