@@ -19,7 +19,7 @@ from wagtail.admin.views.generic import history
 from wagtail.admin.widgets import HeaderButton
 
 from . import forms as site_forms
-from . import policy, services
+from . import selectors, services
 from .history import EMPTY, action_timeline, display_value, timeline
 from .models import CorrectiveAction, Nonconformity
 from .register import register_filename, register_workbook
@@ -127,13 +127,23 @@ class ReasonVersionMixin(forms.Form):
             self.fields["expected_version"].initial = self.instance.version
 
 
-class NonconformityCreateForm(WagtailAdminModelForm):
+class SourceRuleMixin:
+    """The sources offered are those the person may record (`nonconformities.report_from_any_source`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None and "source" in self.fields:
+            current = self.instance.source if self.instance.pk else None
+            self.fields["source"].choices = site_forms.source_choices(self.for_user, current=current)
+
+
+class NonconformityCreateForm(SourceRuleMixin, WagtailAdminModelForm):
     class Meta:
         model = Nonconformity
         fields = ["title", "description", "source", "severity", "unit", "owner", "documents", "clauses"]
 
 
-class NonconformityEditForm(ReasonVersionMixin, WagtailAdminModelForm):
+class NonconformityEditForm(SourceRuleMixin, ReasonVersionMixin, WagtailAdminModelForm):
     """The root cause analysis as the site shows it (whys, causes by category), not as raw JSON."""
 
     class Meta:
@@ -287,11 +297,8 @@ class NonconformityInspectView(TimelineInspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         nc = self.object
-        context["buttons"] = [
-            {"target": target, "label": services.transition_label(nc.status, target)}
-            for target in services.allowed_transitions(nc)
-            if services.can_transition(self.request.user, nc, target)
-        ]
+        available = selectors.nonconformity_actions(user=self.request.user, nonconformity=nc)
+        context["buttons"] = [step for step in available if step.action == "transition" and step.allowed]
         context["transition_url"] = reverse("nonconformities_admin_transition", args=[nc.pk])
         context["actions"] = nc.actions.select_related("owner")
         return context
@@ -306,7 +313,7 @@ def transition(request, pk):
     someone else's), never as "skip the check"; an unknown target is a malformed request.
     """
     nc = get_object_or_404(Nonconformity, pk=pk)
-    if not policy.can_view(request.user, nc):
+    if not request.user.has_perm("nonconformities.read_nonconformity", nc):
         raise PermissionDenied
     form = site_forms.TransitionForm(request.POST)
     if not form.is_valid():

@@ -5,12 +5,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from qms.core import roles
 from qms.core.models import OrganisationUnit
 
+from . import rules
 from .models import CorrectiveAction, Nonconformity
+from .services import EDITABLE_FIELDS
 
-STAFF_SOURCES = (Nonconformity.Source.STAFF_REPORT, Nonconformity.Source.COMPLAINT)
 WHY_COUNT = 5
 # The classic categories of a cause and effect (Ishikawa) diagram.
 FISHBONE = (
@@ -62,6 +62,12 @@ def root_cause_answers(data):
     return {}
 
 
+def source_choices(user, current=None):
+    """The sources `user` may record, by `nonconformities.report_from_any_source` (rules.sources_for)."""
+    allowed = rules.sources_for(user, current=current)
+    return [(value, label) for value, label in Nonconformity.Source.choices if value in allowed]
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj} ({obj.unit.code})" if obj.unit_id else str(obj)
@@ -89,10 +95,7 @@ class ReportForm(forms.Form):
         from cms.models import ProcessDocumentPage
 
         self.fields["documents"].queryset = ProcessDocumentPage.objects.all()
-        everything = roles.is_quality_officer(user) or roles.is_auditor(user) or user.is_superuser
-        self.fields["source"].choices = [
-            (value, label) for value, label in Nonconformity.Source.choices if everything or value in STAFF_SOURCES
-        ]
+        self.fields["source"].choices = source_choices(user)
         self.fields["source"].initial = Nonconformity.Source.STAFF_REPORT
 
 
@@ -128,25 +131,13 @@ class NonconformityEditForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, nonconformity, **kwargs):
-        initial = {
-            field: getattr(nonconformity, field)
-            for field in (
-                "title",
-                "description",
-                "source",
-                "severity",
-                "unit",
-                "owner",
-                "containment",
-                "containment_done_on",
-                "root_cause_method",
-                "root_cause",
-                "version",
-            )
-        }
+    def __init__(self, *args, nonconformity, user, **kwargs):
+        # The service's list of editable fields; the answers of the root cause analysis have their own fields.
+        initial = {field: getattr(nonconformity, field) for field in EDITABLE_FIELDS - {"root_cause_answers"}}
+        initial["version"] = nonconformity.version
         initial.update(root_cause_initial(nonconformity.root_cause_answers))
         super().__init__(*args, initial=initial, **kwargs)
+        self.fields["source"].choices = source_choices(user, current=nonconformity.source)
         self.fields["owner"].queryset = people()
         self.fields.update(root_cause_fields())
 

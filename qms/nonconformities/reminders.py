@@ -117,7 +117,9 @@ def nonconformities_stuck(*, until, user=None):
 
 @register(kinds.MAJOR_NC_CLOSURE, days_before=(5, 1), escalation_grace_days=7, order=23)
 def major_nonconformities_awaiting_closure(*, until, user=None):
-    """Closing a major nonconformity is leadership's decision (10.2; `policy.can_transition`): to the approvers.
+    """Closing a major nonconformity is leadership's decision (10.2; `nonconformities.close_nonconformity`).
+
+    To the approvers.
 
     Ready since the later of its last status change and its last verification: the status may reach
     "awaiting verification" before the last action is found effective, or the other way round.

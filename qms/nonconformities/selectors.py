@@ -2,9 +2,13 @@
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from . import policy
+from qms.core.rules import available, unit_subtree_ids
+
+from . import rules
 from .models import CorrectiveAction, Nonconformity
 
 S = Nonconformity.Status
@@ -15,8 +19,95 @@ def nonconformities_visible_to(user):
     qs = Nonconformity.objects.select_related("unit", "owner", "reported_by")
     if not user.is_authenticated:
         return qs.none()
-    q = policy.visibility_filter(user)
+    q = visibility_filter(user)
     return qs if q is None else qs.filter(q).distinct()
+
+
+def visibility_filter(user):
+    """A Q object selecting the nonconformities `user` may see (None: everything).
+
+    The list form of `nonconformities.read_nonconformity` (rules.py): the same four grounds.
+    """
+    if user.has_perm("nonconformities.see_all_units"):
+        return None
+    q = Q(reported_by=user) | Q(owner=user) | Q(actions__owner=user)
+    if user.unit_id:
+        q |= Q(unit__in=unit_subtree_ids(user))
+    return q
+
+
+def nonconformity_actions(*, user, nonconformity):
+    """What `user` might do to `nonconformity` now, each allowed or with why not (both UIs render it).
+
+    From the same rules and TRANSITIONS the services enforce: the next statuses, editing, planning an action.
+    """
+    from . import services
+
+    nc = nonconformity
+    result = [
+        available(
+            "transition",
+            services.transition_label(nc.status, target),
+            refusal=rules.transition_refusal(user, nc, target),
+            blocker=services.transition_blocker(nc, target),
+            target=target,
+        )
+        for target in services.allowed_transitions(nc)
+    ]
+    manages = user.has_perm("nonconformities.manage_nonconformity", nc)
+    result.append(
+        available(
+            "edit",
+            _("Edit details, containment and root cause"),
+            refusal=None if manages else rules.NOT_PERMITTED,
+            blocker=services.edit_blocker(nc),
+        )
+    )
+    result.append(
+        available(
+            "plan_action",
+            _("Plan an action"),
+            refusal=None if user.has_perm("nonconformities.plan_actions", nc) else rules.NOT_PERMITTED,
+            blocker=services.planning_blocker(nc),
+        )
+    )
+    return result
+
+
+def action_actions(*, user, action):
+    """What `user` might do to a corrective action now (start, complete, verify, edit), allowed or why not."""
+    from . import services
+
+    def refusal(allowed):
+        return None if allowed else rules.NOT_PERMITTED
+
+    works = user.has_perm("nonconformities.work_on_action", action)
+    if rules.is_action_owner(user, action):
+        # Separation of duties (ISO 9001 10.2.1 d), for an administrator too.
+        verify_refusal = _("The owner of an action cannot verify its effectiveness; someone else must.")
+    else:
+        verify_refusal = refusal(rules.may_verify(user, action))
+    return [
+        available("start", _("Start"), refusal=refusal(works), blocker=services.action_blocker(action, "start")),
+        available(
+            "complete",
+            _("Record completion"),
+            refusal=refusal(works),
+            blocker=services.action_blocker(action, "complete"),
+        ),
+        available(
+            "verify",
+            _("Record verification"),
+            refusal=verify_refusal,
+            blocker=services.action_blocker(action, "verify"),
+        ),
+        available(
+            "edit",
+            _("Change the action or its due date"),
+            refusal=refusal(user.has_perm("nonconformities.plan_actions", action.nonconformity)),
+            blocker=services.action_blocker(action, "edit"),
+        ),
+    ]
 
 
 def actions_of(user, *, open_only=True):
@@ -90,11 +181,11 @@ def major_ready_to_close():
 def major_awaiting_closure(user):
     """Those of `major_ready_to_close` that `user` may close: empty for anyone but leadership.
 
-    ISO 9001 10.2: closing a major nonconformity needs an approver (policy.can_transition).
+    ISO 9001 10.2: closing a major nonconformity needs an approver (`nonconformities.close_nonconformity`).
     """
     if not user.is_authenticated:
         return Nonconformity.objects.none()
     probe = Nonconformity(severity=Nonconformity.Severity.MAJOR, status=S.AWAITING_VERIFICATION)
-    if not policy.can_transition(user, probe, S.CLOSED):
+    if not user.has_perm("nonconformities.close_nonconformity", probe):
         return Nonconformity.objects.none()
     return major_ready_to_close()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import policy
+from . import rules
 from .models import CorrectiveAction, EvidenceFile, Nonconformity, ReferenceCounter, Verification
 
 S = Nonconformity.Status
@@ -193,6 +193,18 @@ def nonconformity_report(
     return nc
 
 
+def edit_blocker(nc):
+    if not nc.is_open:
+        return _("A closed or rejected nonconformity cannot be edited; reopen it first.")
+    return None
+
+
+def planning_blocker(nc):
+    if nc.status not in ACTIONS_OPEN_FOR_PLANNING:
+        return _("Actions can be planned only while the nonconformity is investigated or its actions are under way.")
+    return None
+
+
 @transaction.atomic
 def nonconformity_update(*, nonconformity, user, version=None, reason="", **changes) -> Nonconformity:
     """Edit the details, containment or root cause analysis; severity and root cause changes need a reason."""
@@ -202,11 +214,14 @@ def nonconformity_update(*, nonconformity, user, version=None, reason="", **chan
             _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
         )
     nc = _lock_nc(nonconformity, version)
-    if not policy.manages(user, nc):
+    if not user.has_perm("nonconformities.manage_nonconformity", nc):
         raise NotPermitted()
-    if not nc.is_open:
-        raise TransitionNotAllowed(_("A closed or rejected nonconformity cannot be edited; reopen it first."))
+    blocker = edit_blocker(nc)
+    if blocker:
+        raise TransitionNotAllowed(blocker)
     changed = [field for field, value in changes.items() if field in EDITABLE_FIELDS and getattr(nc, field) != value]
+    if "source" in changed and changes["source"] not in rules.sources_for(user, current=nc.source):
+        raise NotPermitted(_("Only quality officers and auditors record this source."))
     if set(changed) & FIELDS_NEEDING_REASON and not _clean(reason):
         raise InvalidInput(_("Say why the severity or the root cause changes."))
     if "title" in changes and not _clean(changes["title"]):
@@ -250,9 +265,9 @@ def _transition_blocker(nc, target):
     return None
 
 
-def can_transition(user, nc, target):
-    """For showing buttons: allowed by role and by the record's state."""
-    return policy.can_transition(user, nc, target) and _transition_blocker(nc, target) is None
+def transition_blocker(nc, target):
+    """Why the record's state does not allow moving `nc` to `target` now, or None (for the actions selector)."""
+    return _transition_blocker(nc, target)
 
 
 @transaction.atomic
@@ -261,10 +276,9 @@ def nonconformity_transition(*, nonconformity, target, user, reason="", version=
     if target not in S.values:
         raise InvalidInput(_("Unknown status."))
     nc = _lock_nc(nonconformity, version)
-    if not policy.can_transition(user, nc, target):
-        if target == S.CLOSED and nc.severity == Nonconformity.Severity.MAJOR:
-            raise NotPermitted(_("Closing a major nonconformity needs an approver."))
-        raise NotPermitted()
+    refusal = rules.transition_refusal(user, nc, target)
+    if refusal:
+        raise NotPermitted(refusal)
     blocker = _transition_blocker(nc, target)
     if blocker:
         raise TransitionNotAllowed(blocker)
@@ -304,12 +318,11 @@ def _follow_actions(nc, user, reason):
 def action_create(*, nonconformity, kind, description, owner, due_date, user, reason="") -> CorrectiveAction:
     """Plan an action (ISO 9001 10.2.1 c)) while the nonconformity is being investigated or acted on."""
     nc = _lock_nc(nonconformity)
-    if not policy.can_manage_actions(user, nc):
+    if not user.has_perm("nonconformities.plan_actions", nc):
         raise NotPermitted()
-    if nc.status not in ACTIONS_OPEN_FOR_PLANNING:
-        raise TransitionNotAllowed(
-            _("Actions can be planned only while the nonconformity is investigated or its actions are under way.")
-        )
+    blocker = planning_blocker(nc)
+    if blocker:
+        raise TransitionNotAllowed(blocker)
     if kind not in CorrectiveAction.Kind.values:
         raise InvalidInput(_("Unknown kind of action."))
     if not _clean(description) or owner is None or not isinstance(due_date, datetime.date):
@@ -330,10 +343,11 @@ def action_update(*, action, user, version=None, reason="", **changes) -> Correc
     if set(changes) - allowed:
         raise InvalidInput(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(changes)})
     action = _lock_action(action, version)
-    if not policy.can_manage_actions(user, action.nonconformity):
+    if not user.has_perm("nonconformities.plan_actions", action.nonconformity):
         raise NotPermitted()
-    if not action.is_open:
-        raise TransitionNotAllowed(_("A completed action cannot be changed."))
+    blocker = action_blocker(action, "edit")
+    if blocker:
+        raise TransitionNotAllowed(blocker)
     changed = [field for field, value in changes.items() if getattr(action, field) != value]
     if "due_date" in changed and not _clean(reason):
         raise InvalidInput(_("Say why the due date moves."))
@@ -346,16 +360,35 @@ def action_update(*, action, user, version=None, reason="", **changes) -> Correc
     return action
 
 
+def action_blocker(action, step):
+    """Why the state of `action` (and of its nonconformity) does not allow `step` now, or None.
+
+    Steps: "start", "complete", "verify", "edit". The services refuse with this message; the
+    available-actions selector shows it.
+    """
+    nc = action.nonconformity
+    if step == "start" and action.status != A.PLANNED:
+        return _("Only a planned action can be started.")
+    if step == "complete" and not action.is_open:
+        return _("This action is already completed.")
+    if step in ("start", "complete") and nc.status not in (S.ACTION_PLANNED, S.IN_PROGRESS):
+        return _("The action plan of this nonconformity is not confirmed yet.")
+    if step == "verify" and action.status != A.COMPLETED:
+        return _("Only a completed action can be verified.")
+    if step == "edit" and not action.is_open:
+        return _("A completed action cannot be changed.")
+    return None
+
+
 @transaction.atomic
 def action_start(*, action, user, version=None, reason="") -> CorrectiveAction:
     action = _lock_action(action, version)
-    if not policy.can_work_on_action(user, action):
+    if not user.has_perm("nonconformities.work_on_action", action):
         raise NotPermitted()
-    if action.status != A.PLANNED:
-        raise TransitionNotAllowed(_("Only a planned action can be started."))
-    nc = _lock_nc(action.nonconformity)
-    if nc.status not in (S.ACTION_PLANNED, S.IN_PROGRESS):
-        raise TransitionNotAllowed(_("The action plan of this nonconformity is not confirmed yet."))
+    nc = action.nonconformity = _lock_nc(action.nonconformity)
+    blocker = action_blocker(action, "start")
+    if blocker:
+        raise TransitionNotAllowed(blocker)
     action.status, action.status_changed_at = A.IN_PROGRESS, timezone.now()
     _save(action, user, reason or _("Action started"))
     _follow_actions(nc, user, _("Action started"))
@@ -366,13 +399,12 @@ def action_start(*, action, user, version=None, reason="") -> CorrectiveAction:
 def action_complete(*, action, user, evidence, files=(), version=None, reason="") -> CorrectiveAction:
     """Record that an action is done, with evidence (text and files); it then awaits verification."""
     action = _lock_action(action, version)
-    if not policy.can_work_on_action(user, action):
+    if not user.has_perm("nonconformities.work_on_action", action):
         raise NotPermitted()
-    if not action.is_open:
-        raise TransitionNotAllowed(_("This action is already completed."))
-    nc = _lock_nc(action.nonconformity)
-    if nc.status not in (S.ACTION_PLANNED, S.IN_PROGRESS):
-        raise TransitionNotAllowed(_("The action plan of this nonconformity is not confirmed yet."))
+    nc = action.nonconformity = _lock_nc(action.nonconformity)
+    blocker = action_blocker(action, "complete")
+    if blocker:
+        raise TransitionNotAllowed(blocker)
     if not _clean(evidence):
         raise InvalidInput(_("Describe the evidence that the action was done."))
     now = timezone.now()
@@ -406,12 +438,13 @@ def evidence_attach(*, action, upload, user) -> EvidenceFile:
 def action_verify(*, action, user, effective, comment="", version=None) -> Verification:
     """Review the effectiveness of a completed action (ISO 9001 10.2.1 d)), never by its own owner."""
     action = _lock_action(action, version)
-    if action.owner_id == user.pk:
+    if rules.is_action_owner(user, action):
         raise NotPermitted(_("The owner of an action cannot verify its effectiveness; someone else must."))
-    if not policy.can_verify(user, action):
+    if not rules.may_verify(user, action):
         raise NotPermitted()
-    if action.status != A.COMPLETED:
-        raise TransitionNotAllowed(_("Only a completed action can be verified."))
+    blocker = action_blocker(action, "verify")
+    if blocker:
+        raise TransitionNotAllowed(blocker)
     if not effective and not _clean(comment):
         raise InvalidInput(_("Say why the action was not effective."))
     nc = _lock_nc(action.nonconformity)

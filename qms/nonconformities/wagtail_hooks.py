@@ -7,8 +7,6 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from qms.core import roles
-
 from . import admin_views, selectors
 from .models import CorrectiveAction, Nonconformity
 
@@ -106,5 +104,5 @@ class QualityDashboardPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_dashboard_panel(request, panels):
-    if request.user.is_superuser or roles.is_quality_officer(request.user):
+    if request.user.has_perm("nonconformities.see_dashboard"):
         panels.append(QualityDashboardPanel())

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     # Third party.
     "simple_history",
+    "rules",
     "django_celery_beat",
     "axes",
     # Django.
@@ -104,7 +105,12 @@ AUTH_USER_MODEL = "core.User"
 # there (ISO 9001 7.5.3, 10.2.2). The default is a CharField(100).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # django-axes first: it refuses a locked-out username and address before any password is checked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "qms.core.auth_backends.QmsModelBackend"]
+# django-rules answers the object-level rules of each app's rules.py (qms.core.rules, docs/roles.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "qms.core.auth_backends.QmsModelBackend",
+    "rules.permissions.ObjectPermissionBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
