@@ -12,8 +12,6 @@ class AuditsConfig(AppConfig):
     def ready(self):
         from qms.core import demo, roles, site
 
-        from . import permissions
-
         # Nobody gets delete: audit records are retained as evidence (ISO 9001 9.2.2 f).
         every = ("auditprogramme", "audit", "checklistquestion", "checklistitem", "finding")
         for model in every:
@@ -23,7 +21,7 @@ class AuditsConfig(AppConfig):
             roles.register_permissions(roles.APPROVERS, f"audits.view_{model}")
             roles.register_permissions(roles.AUDITORS, f"audits.view_{model}")
         # Auditors plan and run audits; which audit they may change is decided per object
-        # (audits.permissions): only those they are on.
+        # (audits.rules): only those they are on.
         for model in ("audit", "checklistitem", "finding"):
             roles.register_permissions(roles.AUDITORS, f"audits.add_{model}", f"audits.change_{model}")
         # The programme belongs to the quality officer; auditors and leadership read it.
@@ -37,7 +35,7 @@ class AuditsConfig(AppConfig):
             _("Audits"),
             "audits:index",
             order=40,
-            visible=lambda user: user.is_authenticated and (permissions.can_read_audits(user) or user.unit_id),
+            visible=lambda user: user.is_authenticated and (user.has_perm("audits.read_audits") or user.unit_id),
         )
         # Leadership lands on the site: what awaits its approval comes first (ISO 9001 5.1).
         site.register_home_panel("approvals", approvals.render_home_panel, order=5)

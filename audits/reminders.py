@@ -8,7 +8,7 @@ with audits awaits the approvers (9.2.2 a) until its approval.
 
 import datetime
 
-from django.db.models import Min, OuterRef, Q, Subquery
+from django.db.models import Min, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from qms.reminders import kinds
 from qms.reminders.registry import DueItem, content_type_id, register
 
 from .models import Audit, AuditProgramme, Finding
+from .rules import team_q
 
 RAISE_WITHIN_DAYS = 7
 NOT_STARTED = (Audit.Status.PLANNED, Audit.Status.PREPARING)
@@ -27,7 +28,7 @@ def audits_coming_up(*, until, user=None):
     """One query: one row per (audit, team member), grouped back into one item per audit."""
     audits = Audit.objects.filter(status__in=NOT_STARTED, planned_start__lte=until)
     if user is not None:
-        audits = audits.filter(Q(lead_auditor=user) | Q(team=user)).distinct()
+        audits = audits.filter(team_q(user)).distinct()
     ct = content_type_id(Audit)
     rows = audits.order_by("planned_start", "pk").values_list(
         "pk", "reference", "title", "planned_start", "lead_auditor_id", "team__id"

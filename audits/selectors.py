@@ -52,7 +52,9 @@ def audits_for_user(user):
     """Audits the person is on, as lead auditor or team member ("my audits")."""
     if not user.is_authenticated:
         return Audit.objects.none()
-    return Audit.objects.filter(Q(lead_auditor=user) | Q(team=user)).distinct()
+    from .rules import team_q
+
+    return Audit.objects.filter(team_q(user)).distinct()
 
 
 def programmes_awaiting_approval(user):

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from . import permissions
+from . import rules
 from .models import Audit, AuditProgramme, ChecklistItem, ChecklistQuestion, Finding
 from .selectors import audit_independence_conflicts, earlier_audits_with_same_scope, independence_conflicts, same_scope
 
@@ -32,18 +33,19 @@ def _save(obj, *, user, reason):
     return obj
 
 
+PROGRAMME_APPROVAL_REFUSAL = gettext_lazy("Only top management or a quality officer can approve.")
+NOT_PERMITTED = gettext_lazy("You are not allowed to do this.")
+
+
 def _require(allowed, message=None):
     if not allowed:
-        raise AuditError(message or _("You are not allowed to do this."))
+        raise AuditError(str(message or NOT_PERMITTED))
 
 
 def _require_edit(audit, user):
-    if audit.is_closed:
-        raise AuditError(_("Audit %(ref)s is closed; its records can no longer change.") % {"ref": audit.reference})
-    _require(
-        permissions.can_edit_audit(user, audit),
-        _("Only the audit team of %(ref)s or a quality officer can change it.") % {"ref": audit.reference},
-    )
+    refusal = rules.edit_refusal(user, audit)
+    if refusal:
+        raise AuditError(refusal)
 
 
 def _locked_audit(audit):
@@ -80,7 +82,7 @@ def _require_independence(audit):
 
 @transaction.atomic
 def programme_create(*, year, objectives, user, reason=""):
-    _require(permissions.can_manage_programme(user))
+    _require(user.has_perm("audits.manage_programme"))
     if AuditProgramme.objects.filter(year=year).exists():
         raise AuditError(_("There is already an audit programme for %(year)s.") % {"year": year})
     return _save(AuditProgramme(year=year, objectives=objectives), user=user, reason=reason)
@@ -88,7 +90,7 @@ def programme_create(*, year, objectives, user, reason=""):
 
 @transaction.atomic
 def programme_update(*, programme, objectives, user, reason=""):
-    _require(permissions.can_manage_programme(user))
+    _require(user.has_perm("audits.manage_programme"))
     programme = AuditProgramme.objects.select_for_update().get(pk=programme.pk)
     if programme.status == AuditProgramme.Status.COMPLETED:
         raise AuditError(_("A completed programme can no longer change."))
@@ -96,14 +98,32 @@ def programme_update(*, programme, objectives, user, reason=""):
     return _save(programme, user=user, reason=reason)
 
 
+def programme_approval_blocker(programme):
+    """Why the programme's state does not allow approving it now, or None (also shown by audits.actions)."""
+    if programme.status != AuditProgramme.Status.DRAFT:
+        return _("This programme has already been approved.")
+    if not programme.audits.exists():
+        return _("Plan at least one audit before approving the programme.")
+    return None
+
+
+def programme_completion_blocker(programme):
+    if programme.status != AuditProgramme.Status.APPROVED:
+        return _("Only an approved programme can be completed.")
+    open_audits = programme.audits.exclude(status=Audit.Status.CLOSED)
+    if open_audits.exists():
+        refs = ", ".join(open_audits.values_list("reference", flat=True))
+        return _("These audits are not closed yet: %(refs)s.") % {"refs": refs}
+    return None
+
+
 @transaction.atomic
 def programme_approve(*, programme, user, reason=""):
-    _require(permissions.can_approve_programme(user), _("Only top management or a quality officer can approve."))
+    _require(user.has_perm("audits.approve_programme"), PROGRAMME_APPROVAL_REFUSAL)
     programme = AuditProgramme.objects.select_for_update().get(pk=programme.pk)
-    if programme.status != AuditProgramme.Status.DRAFT:
-        raise AuditError(_("This programme has already been approved."))
-    if not programme.audits.exists():
-        raise AuditError(_("Plan at least one audit before approving the programme."))
+    blocker = programme_approval_blocker(programme)
+    if blocker:
+        raise AuditError(blocker)
     programme.status = AuditProgramme.Status.APPROVED
     programme.approved_by = user
     programme.approved_at = timezone.now()
@@ -112,14 +132,11 @@ def programme_approve(*, programme, user, reason=""):
 
 @transaction.atomic
 def programme_complete(*, programme, user, reason=""):
-    _require(permissions.can_manage_programme(user))
+    _require(user.has_perm("audits.manage_programme"))
     programme = AuditProgramme.objects.select_for_update().get(pk=programme.pk)
-    if programme.status != AuditProgramme.Status.APPROVED:
-        raise AuditError(_("Only an approved programme can be completed."))
-    open_audits = programme.audits.exclude(status=Audit.Status.CLOSED)
-    if open_audits.exists():
-        refs = ", ".join(open_audits.values_list("reference", flat=True))
-        raise AuditError(_("These audits are not closed yet: %(refs)s.") % {"refs": refs})
+    blocker = programme_completion_blocker(programme)
+    if blocker:
+        raise AuditError(blocker)
     programme.status = AuditProgramme.Status.COMPLETED
     return _save(programme, user=user, reason=reason or _("Programme completed"))
 
@@ -174,7 +191,7 @@ def audit_create(
     criteria="",
     reason="",
 ):
-    _require(permissions.can_plan_audits(user))
+    _require(user.has_perm("audits.plan_audits"))
     if programme.status == AuditProgramme.Status.COMPLETED:
         raise AuditError(_("A completed programme can no longer change."))
     if Audit.objects.filter(reference=reference).exists():
@@ -224,7 +241,11 @@ def audit_update(*, audit, user, reason="", lead_auditor=None, **changes):
     for name in AUDIT_FIELDS:
         if name in changes:
             setattr(audit, name, changes[name])
-    if audit.status != Audit.Status.PLANNED and lead.pk != audit.lead_auditor_id and not permissions.is_officer(user):
+    if (
+        audit.status != Audit.Status.PLANNED
+        and lead.pk != audit.lead_auditor_id
+        and not user.has_perm("audits.replace_lead_auditor")
+    ):
         raise AuditError(_("Only a quality officer can change the lead auditor once preparation has started."))
     if Audit.objects.exclude(pk=audit.pk).filter(reference=audit.reference).exists():
         raise AuditError(_("The reference %(ref)s is already used.") % {"ref": audit.reference})

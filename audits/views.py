@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import permissions, selectors, services
+from . import actions, rules, selectors, services
 from .forms import ChecklistItemForm, CloseForm, FindingForm, MeetingForm, NewQuestionForm, VerifyForm
 from .models import Audit, AuditProgramme, ChecklistItem, Finding
 from .report import audit_workbook, cover_pairs
@@ -23,31 +23,31 @@ def _audit(pk):
 
 
 def _require_read(user, audit):
-    if not permissions.can_read_audits(user):
+    if not user.has_perm("audits.read_audits"):
         raise PermissionDenied
 
 
 def _require_edit(user, audit):
-    if not permissions.can_edit_audit(user, audit):
+    if not rules.may_edit(user, audit):
         raise PermissionDenied
 
 
 @login_required
 def audit_index(request):
     user = request.user
-    if permissions.can_read_audits(user):
+    if user.has_perm("audits.read_audits"):
         mine = selectors.audits_for_user(user).select_related("programme", "lead_auditor")
         others = Audit.objects.exclude(pk__in=mine.values("pk")).select_related("programme", "lead_auditor")
     else:
         mine = Audit.objects.none()
         others = selectors.closed_audits_of_unit(user.unit_id) if user.unit_id else Audit.objects.none()
-    programmes = AuditProgramme.objects.all() if permissions.can_read_audits(user) else []
+    programmes = AuditProgramme.objects.all() if user.has_perm("audits.read_audits") else []
     return render(request, "audits/index.html", {"mine": mine, "others": others, "programmes": programmes})
 
 
 @login_required
 def programme_coverage(request, pk):
-    if not permissions.can_read_audits(request.user):
+    if not request.user.has_perm("audits.read_audits"):
         raise PermissionDenied
     programme = get_object_or_404(AuditProgramme, pk=pk)
     coverage = selectors.programme_coverage(programme)
@@ -59,7 +59,10 @@ def programme_coverage(request, pk):
             "programme": programme,
             "coverage": coverage,
             "audits": audits,
-            "can_approve": permissions.can_approve_programme(request.user),
+            # The steps the person's rights allow; one the programme's state blocks says why.
+            "steps": [
+                step for step in actions.programme_actions(user=request.user, programme=programme) if step.permitted
+            ],
         },
     )
 
@@ -68,11 +71,11 @@ def programme_coverage(request, pk):
 def audit_detail(request, pk):
     audit = _audit(pk)
     user = request.user
-    if not permissions.can_read_audits(user):
-        if permissions.can_view_report(user, audit):
+    if not user.has_perm("audits.read_audits"):
+        if user.has_perm("audits.read_report", audit):
             return redirect("audits:report", pk=audit.pk)
         raise PermissionDenied
-    can_edit = permissions.can_edit_audit(user, audit)
+    can_edit = rules.may_edit(user, audit)
     checklist = selectors.checklist_lines(audit, request.GET.get("lines", "all"))
     items = checklist.lines
     rows = [
@@ -115,6 +118,7 @@ def audit_detail(request, pk):
         "meeting_form": MeetingForm(),
         "close_form": CloseForm(),
         "verify_form": VerifyForm(),
+        "steps": actions.audit_actions(user=user, audit=audit),
         "blockers": services.closure_blockers(audit) if audit.status == Audit.Status.REPORTING else [],
         # Said before anyone presses a step that would be refused (ISO 9001 9.2.2 c).
         "independence": "" if audit.is_closed else services.independence_blocker(audit),
@@ -139,20 +143,12 @@ def _run(request, action, **kwargs):
         return None
 
 
-TRANSITIONS = {
-    "prepare": services.audit_start_preparation,
-    "open": services.audit_open,
-    "finish": services.audit_finish_fieldwork,
-    "close": services.audit_close,
-}
-
-
 @login_required
 @require_POST
 def audit_transition(request, pk, step):
     audit = _audit(pk)
     _require_edit(request.user, audit)
-    if step not in TRANSITIONS:
+    if step not in actions.AUDIT_STEPS:
         raise PermissionDenied
     kwargs = {}
     if step in ("open", "finish"):
@@ -161,7 +157,7 @@ def audit_transition(request, pk, step):
     if step == "close":
         form = CloseForm(request.POST)
         kwargs["conclusion"] = form.cleaned_data["conclusion"] if form.is_valid() else ""
-    if _run(request, TRANSITIONS[step], audit=audit, **kwargs) is not None:
+    if _run(request, actions.AUDIT_STEPS[step].service, audit=audit, **kwargs) is not None:
         messages.success(request, _("Audit %(ref)s: done.") % {"ref": audit.reference})
     return _back(audit)
 
@@ -328,7 +324,7 @@ def _report_context(audit):
 @login_required
 def audit_report(request, pk):
     audit = _audit(pk)
-    if not permissions.can_view_report(request.user, audit):
+    if not request.user.has_perm("audits.read_report", audit):
         raise PermissionDenied
     return render(request, "audits/report.html", _report_context(audit))
 
@@ -336,20 +332,17 @@ def audit_report(request, pk):
 @login_required
 def audit_report_xlsx(request, pk):
     audit = _audit(pk)
-    if not permissions.can_view_report(request.user, audit):
+    if not request.user.has_perm("audits.read_report", audit):
         raise PermissionDenied
     return audit_workbook(audit, request.user).response(f"audit-report-{audit.reference}.xlsx")
-
-
-PROGRAMME_STEPS = {"approve": services.programme_approve, "complete": services.programme_complete}
 
 
 @login_required
 @require_POST
 def programme_step(request, pk, step):
     programme = get_object_or_404(AuditProgramme, pk=pk)
-    if step not in PROGRAMME_STEPS or not permissions.can_approve_programme(request.user):
+    if step not in actions.PROGRAMME_STEPS or not request.user.has_perm(actions.PROGRAMME_STEPS[step].permission):
         raise PermissionDenied
-    if _run(request, PROGRAMME_STEPS[step], programme=programme) is not None:
+    if _run(request, actions.PROGRAMME_STEPS[step].service, programme=programme) is not None:
         messages.success(request, _("%(programme)s: done.") % {"programme": programme})
     return redirect("audits:coverage", pk=programme.pk)

@@ -4,12 +4,11 @@ Wagtail's ModelViewSet gives the lists, filters and inspect views
 (https://docs.wagtail.org/en/stable/extending/generic_views.html); a list's Excel download is the
 register of `audits.registers`, built by the product's spreadsheet layer. Saving goes through
 `audits.services`, so the independence rule (9.2.2 c) and the history entry apply here as on
-the site; per-audit rights come from `audits.permissions` through a permission policy.
+the site; per-audit rights come from `audits.rules` through a permission policy.
 """
 
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +22,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import permissions, registers, selectors, services
+from . import registers, rules, selectors, services
 from .models import Audit, AuditProgramme, ChecklistQuestion, Finding
 
 # --- permission policies ---------------------------------------------------------------------
@@ -36,18 +35,16 @@ class AuditPermissionPolicy(ModelPermissionPolicy):
         if action == "delete":
             return False
         if action == "change":
-            return self.user_has_permission(user, "change") and permissions.can_edit_audit(user, instance)
+            return self.user_has_permission(user, "change") and rules.may_edit(user, instance)
         return self.user_has_permission(user, action)
 
     def instances_user_has_any_permission_for(self, user, actions):
         if "view" in actions and self.user_has_permission(user, "view"):
             return Audit.objects.all()
         if "change" in actions and self.user_has_permission(user, "change"):
-            if permissions.is_officer(user):
+            if user.has_perm("audits.edit_any_audit"):
                 return Audit.objects.exclude(status=Audit.Status.CLOSED)
-            return (
-                Audit.objects.exclude(status=Audit.Status.CLOSED).filter(Q(lead_auditor=user) | Q(team=user)).distinct()
-            )
+            return Audit.objects.exclude(status=Audit.Status.CLOSED).filter(rules.team_q(user)).distinct()
         return Audit.objects.none()
 
 
@@ -156,7 +153,7 @@ class AuditFilterSet(WagtailFilterSet):
         if not value:
             return queryset
         user = self.request.user
-        return queryset.filter(Q(lead_auditor=user) | Q(team=user)).distinct()
+        return queryset.filter(rules.team_q(user)).distinct()
 
     class Meta:
         model = Audit
@@ -310,7 +307,7 @@ def register_audit_viewsets():
 
 class MyAuditsMenuItem(MenuItem):
     def is_shown(self, request):
-        return permissions.can_plan_audits(request.user)
+        return request.user.has_perm("audits.plan_audits")
 
 
 @hooks.register("register_admin_menu_item")

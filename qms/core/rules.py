@@ -113,7 +113,3 @@ def available(action, label, *, refusal=None, blocker=None, target=None):
         target=target,
         permitted=not refusal,
     )
-
-
-def allowed_only(actions):
-    return [action for action in actions if action.allowed]
