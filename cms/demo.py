@@ -242,7 +242,7 @@ def _form(code, title, procedure, user):
 def _forms(identifier, title, public, shared, user):
     """A public procedure has its application form; an internal one its control sheet, and the internal
     procedure of a public procedure shares that procedure's application form: the form stays public
-    (cms.selectors.can_read_form_file), the control sheet is for staff only."""
+    (`cms.read_form_file`, cms/rules.py), the control sheet is for staff only."""
     code = "BM-" + identifier.removeprefix("QT-")
     if public:
         return [_form(f"{code}-01", "Tờ khai đề nghị", title, user)]

@@ -410,8 +410,11 @@ class DocumentApprovalTask(GroupApprovalTask):
         return approval_refusal(page=obj.specific, user=user)
 
     def get_actions(self, obj, user):
+        from .rules import wrote_or_submitted_revision
+
         actions = super().get_actions(obj, user)
-        if actions and self.approval_refusal(obj, user):
+        page = obj.specific
+        if actions and isinstance(page, ProcessDocumentPage) and wrote_or_submitted_revision(user, page):
             return [action for action in actions if action[0] != "approve"]
         return actions
 

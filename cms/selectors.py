@@ -11,9 +11,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qms.core import roles
-
-from .models import DocumentForm, DocumentVersion, ProcessDocumentPage
+from .models import DocumentVersion, ProcessDocumentPage
 
 
 def current_documents(*, user):
@@ -73,41 +71,6 @@ def next_version_number(page):
     return (last or 0) + 1
 
 
-def can_read(user, page):
-    """Public documents for everyone; internal ones for logged-in people."""
-    return page.is_public or user.is_authenticated
-
-
-def can_read_form_file(user, document):
-    """May `user` download this Wagtail document (a procedure's form)? ISO 9001 7.5.3.1 b, 7.5.3.2 b.
-
-    As `can_read` for the procedures: logged-in people read every form; anonymous visitors only the
-    forms of live public procedures. A form shared by a public and an internal procedure is public
-    (the public procedure publishes it anyway). A document no procedure uses is not public: nothing
-    published it. The page rows hold the live content, so a procedure made internal, or a form
-    removed from it, takes effect when that revision is published.
-    """
-    if user.is_authenticated:
-        return True
-    return DocumentForm.objects.filter(document=document, page__live=True, page__is_public=True).exists()
-
-
-def can_manage_documents(user):
-    """Quality officers manage every document (withdraw, review any)."""
-    return user.is_authenticated and (user.is_superuser or roles.is_quality_officer(user))
-
-
-def is_process_owner_of(user, page):
-    """Process owners edit the documents of their unit (per object, not a group): owner of any document there."""
-    if not user.is_authenticated:
-        return False
-    return ProcessDocumentPage.objects.filter(unit_id=page.unit_id, process_owner=user).exists()
-
-
-def can_review(user, page):
-    return can_manage_documents(user) or is_process_owner_of(user, page)
-
-
 def revision_writers(page_ids):
     """{page id: ids of the people who saved a revision of it since its last publication} (two queries).
 
@@ -149,13 +112,6 @@ def approval_refusal(*, page, user):
     if user.pk in revision_writers([page.pk]).get(page.pk, ()):
         return _("You wrote or edited this revision; someone else reviews and approves it.")
     return None
-
-
-def can_see_register(user):
-    """The master list: officers, approvers and auditors (auditors read everything, DESIGN.md section 2)."""
-    return user.is_authenticated and (
-        user.is_superuser or roles.is_quality_officer(user) or roles.is_approver(user) or roles.is_auditor(user)
-    )
 
 
 def register_documents(*, status=None, unit=None, clause=None, review_due=None, today=None):

@@ -405,7 +405,7 @@ def document_version_record(*, page, revision, user=None):
 def document_withdraw(*, page, user, reason):
     """Withdraw an obsolete document (ISO 9001 7.5.3.2 d): kept and readable, marked, out of the listings."""
     page = ProcessDocumentPage.objects.select_for_update().get(pk=page.pk)
-    if not selectors.can_manage_documents(user):
+    if not user.has_perm("cms.manage_documents"):
         raise DocumentPermissionError(_("Only a quality officer may withdraw a document."))
     if page.withdrawn_at is not None:
         raise DocumentError(_("%(identifier)s is already withdrawn.") % {"identifier": page.identifier})
@@ -429,7 +429,7 @@ def document_review_record(*, page, outcome, comment, user, reason=None):
     "withdraw" withdraws the document. Returns the immutable DocumentReview.
     """
     page = ProcessDocumentPage.objects.select_for_update().get(pk=page.pk)
-    if not selectors.can_review(user, page):
+    if not user.has_perm("cms.review_document", page):
         raise DocumentPermissionError(_("Only the process owner or a quality officer may review this document."))
     if outcome not in DocumentReview.Outcome.values:
         raise DocumentError(_("Choose the outcome of the review."))
@@ -440,7 +440,7 @@ def document_review_record(*, page, outcome, comment, user, reason=None):
     comment = (comment or "").strip()
     if outcome != DocumentReview.Outcome.STILL_VALID and not comment:
         raise DocumentError(_("Say what needs to change, or why the document is withdrawn."))
-    if outcome == DocumentReview.Outcome.WITHDRAW and not selectors.can_manage_documents(user):
+    if outcome == DocumentReview.Outcome.WITHDRAW and not user.has_perm("cms.manage_documents"):
         raise DocumentPermissionError(
             _("A process owner proposes withdrawal with 'needs revision'; a quality officer withdraws.")
         )

@@ -15,7 +15,6 @@ from wagtail.fields import RichTextField
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import selectors
 from .compare import RichTextByBlockComparison
 from .models import DocumentApprovalTask, DocumentReview, DocumentVersion
 from .views import admin as admin_views
@@ -29,9 +28,9 @@ def register_document_log_actions(actions):
 @hooks.register("before_serve_document")
 def protect_internal_forms(document, request):
     """Wagtail's document serve view asks this before sending a file (ISO 9001 7.5.3.1 b): the forms
-    of internal procedures need a log-in, as the procedures do (the rule: selectors.can_read_form_file).
+    of internal procedures need a log-in, as the procedures do (the rule: `cms.read_form_file`, cms/rules.py).
     Wagtail's own collection view restrictions (its own hook) apply as well."""
-    if selectors.can_read_form_file(request.user, document):
+    if request.user.has_perm("cms.read_form_file", document):
         return None
     return redirect_to_login(request.get_full_path())
 
@@ -73,7 +72,7 @@ def register_document_admin_urls():
 
 class RegisterMenuItem(MenuItem):
     def is_shown(self, request):
-        return selectors.can_see_register(request.user)
+        return request.user.has_perm("cms.read_register")
 
 
 @hooks.register("register_admin_menu_item")

@@ -5,6 +5,7 @@ out: Redis or RabbitMQ through CELERY_BROKER_URL, with exactly one beat.
 """
 
 import os
+import sys
 from pathlib import Path
 
 from celery import Celery
@@ -15,6 +16,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qms.settings.dev")
 app = Celery("qms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Celery's Django fix-up puts the working directory first on sys.path. From the project root that is
+# harmless; from an app's folder (`make messages` runs makemessages there) the app's own modules would
+# shadow installed packages of the same name (an app's rules.py over django-rules), so only the root stays.
+if os.getcwd() != str(Path(__file__).resolve().parent.parent) and sys.path[:1] == [os.getcwd()]:
+    sys.path.pop(0)
 
 
 def ensure_broker_folders():

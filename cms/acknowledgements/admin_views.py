@@ -1,7 +1,7 @@
 """Admin views for quality officers: who read which revision, distribution, Excel export (ISO 9001 7.2, 7.5.3).
 
 Reached from the admin menu ("Read and understood") and from a document's header
-buttons. Wagtail admits only people with admin access; `policy` then decides per
+buttons. Wagtail admits only people with admin access; `rules.py` then decides per
 document, and a refusal is a plain 403.
 """
 
@@ -20,7 +20,7 @@ from cms.models import DocumentVersion, ProcessDocumentPage
 from qms.core.models import OrganisationUnit
 from qms.spreadsheets.export import Column, RegisterWorkbook
 
-from . import documents, policy, selectors, services
+from . import documents, selectors, services
 from .forms import DistributeForm
 from .models import Acknowledgement, Distribution
 
@@ -66,8 +66,8 @@ class IndexView(AdminView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         versions = documents.current_versions().select_related("page", "page__unit")
-        if not policy.can_view_all(user):
-            versions = versions.filter(page__unit_id__in=policy.owned_units(user))
+        if not user.has_perm("acknowledgements.read_every_list"):
+            versions = versions.filter(page__unit_id__in=selectors.owned_units(user))
         unit = self.request.GET.get("unit", "")
         selected_unit = int(unit) if unit.isdigit() else None
         if selected_unit:
@@ -105,7 +105,7 @@ class IndexView(AdminView):
 
 def _version_or_403(request, version_id):
     version = get_object_or_404(DocumentVersion.objects.select_related("page", "page__unit"), pk=version_id)
-    if not policy.can_view_status(request.user, version.page):
+    if not request.user.has_perm("acknowledgements.read_status", version.page):
         return version, forbidden(request, _("Read and understood"))
     return version, None
 
@@ -138,7 +138,7 @@ class VersionView(AdminView):
             status=selectors.pending_for_version(version),
             history=selectors.distribution_history(version),
             is_current=documents.is_current(version),
-            can_distribute=policy.can_distribute(self.request.user, version.page),
+            can_distribute=self.request.user.has_perm("acknowledgements.distribute_revision", version.page),
             other_versions=version.page.versions.exclude(pk=version.pk).only("pk", "number").order_by("-number"),
         )
         return context
@@ -147,7 +147,7 @@ class VersionView(AdminView):
 def document_view(request, page_id):
     """A document's header button lands here: its current revision, else its latest."""
     page = get_object_or_404(ProcessDocumentPage, pk=page_id)
-    if not policy.can_view_status(request.user, page):
+    if not request.user.has_perm("acknowledgements.read_status", page):
         return forbidden(request, _("Read and understood"))
     version = documents.current_version_of(page.pk) or page.versions.order_by("-number").first()
     if version is None:
@@ -161,7 +161,7 @@ class DistributeView(AdminView):
 
     def dispatch(self, request, version_id):
         self.version = get_object_or_404(DocumentVersion.objects.select_related("page", "page__unit"), pk=version_id)
-        if not policy.can_distribute(request.user, self.version.page):
+        if not request.user.has_perm("acknowledgements.distribute_revision", self.version.page):
             return forbidden(request, _("Distribute"))
         return super().dispatch(request, version_id)
 

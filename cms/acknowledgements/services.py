@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from qms.core.models import OrganisationUnit
 
-from . import documents, policy
+from . import documents
 from .models import Acknowledgement, Distribution
 
 # Days given to read a revision distributed automatically (setting QMS_ACKNOWLEDGEMENT_DUE_DAYS).
@@ -63,7 +63,7 @@ def version_distribute(*, version, units, user, due_date=None, reason=""):
 
     `user` is None only for the automatic distribution on becoming effective.
     """
-    if user is not None and not policy.can_distribute(user, version.page):
+    if user is not None and not user.has_perm("acknowledgements.distribute_revision", version.page):
         raise DistributionNotAllowedError(_("You may not distribute this document."))
     if not documents.is_current(version):
         raise NotCurrentVersionError(

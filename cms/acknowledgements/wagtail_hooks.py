@@ -8,7 +8,7 @@ from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from cms.models import ProcessDocumentPage
 
-from . import admin_views, policy
+from . import admin_views
 
 admin_urlpatterns = [
     path("", admin_views.IndexView.as_view(), name="index"),
@@ -26,7 +26,7 @@ def register_urls():
 
 class AcknowledgementsMenuItem(MenuItem):
     def is_shown(self, request):
-        return policy.can_view_all(request.user)
+        return request.user.has_perm("acknowledgements.read_every_list")
 
 
 @hooks.register("register_admin_menu_item")
@@ -45,5 +45,5 @@ class ReadAndUnderstoodButton(PageMenuItem):
 @hooks.register("register_page_header_buttons")
 def page_header_buttons(page, user, view_name, next_url=None):
     specific = page.specific_deferred if hasattr(page, "specific_deferred") else page
-    if isinstance(specific, ProcessDocumentPage) and policy.can_view_status(user, specific):
+    if isinstance(specific, ProcessDocumentPage) and user.has_perm("acknowledgements.read_status", specific):
         yield ReadAndUnderstoodButton(page=page, priority=80)

@@ -132,7 +132,7 @@ class MasterListView(ReportView):
     paginate_by = 50
 
     def dispatch(self, request, *args, **kwargs):
-        if not selectors.can_see_register(request.user):
+        if not request.user.has_perm("cms.read_register"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -175,9 +175,9 @@ class MasterListView(ReportView):
         if doc.withdrawn_at or not doc.live:
             return ""
         links = []
-        if selectors.can_review(self.request.user, doc):
+        if self.request.user.has_perm("cms.review_document", doc):
             links.append((reverse("cms_review", args=[doc.pk]), _("Record review")))
-        if selectors.can_manage_documents(self.request.user):
+        if self.request.user.has_perm("cms.manage_documents"):
             links.append((reverse("cms_withdraw", args=[doc.pk]), _("Withdraw")))
         return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
@@ -213,7 +213,7 @@ class ReviewForm(forms.Form):
 def review_create(request, page_id):
     """Record a periodic review of a document (owner or officer)."""
     page = get_object_or_404(ProcessDocumentPage, pk=page_id)
-    if not selectors.can_review(request.user, page):
+    if not request.user.has_perm("cms.review_document", page):
         raise PermissionDenied
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -240,7 +240,7 @@ class WithdrawForm(forms.Form):
 def withdraw(request, page_id):
     """Withdraw an obsolete document (quality officers)."""
     page = get_object_or_404(ProcessDocumentPage, pk=page_id)
-    if not selectors.can_manage_documents(request.user):
+    if not request.user.has_perm("cms.manage_documents"):
         raise PermissionDenied
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

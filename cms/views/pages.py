@@ -34,7 +34,7 @@ def acknowledgements_available():
 
 def deny_reader(request, page):
     """Internal documents need a log-in; anonymous readers are sent to it (7.5.3.1 b: protected)."""
-    if selectors.can_read(request.user, page):
+    if request.user.has_perm("cms.read_document", page):
         return None
     return redirect_to_login(request.get_full_path())
 

@@ -4,6 +4,10 @@ The one home of these rules: services, site views, admin views, templates and th
 available-actions selectors all ask `user.has_perm(<name>, record)`. Names follow
 docs/roles.md (`nonconformities.<verb>_<object>`, never a model permission's add/change/delete/view).
 
+A rule says *who* (roles, and the person's part in the record); *when* (the record's state) is
+the services' blockers, which the available-actions selectors show beside the rule: Django grants
+an administrator every permission, whatever the state.
+
 Seeing: quality officers, approvers and auditors see every unit's nonconformities, and so does
 anyone given the model permission `nonconformities.view_all_units_nonconformity` (in the admin,
 on a person or a group). Everyone else sees those of their own unit and its sub-units, those
@@ -58,11 +62,6 @@ def owns_an_action(user, nc):
 
 
 @rules.predicate
-def is_open(user, record):
-    return record is not None and record.is_open
-
-
-@rules.predicate
 def is_major(user, nc):
     return nc is not None and nc.severity == Nonconformity.Severity.MAJOR
 
@@ -96,7 +95,6 @@ rules.add_perm("nonconformities.report_nonconformity", has_a_role)
 rules.add_perm("nonconformities.see_dashboard", is_quality_officer)
 rules.add_perm("nonconformities.report_from_any_source", is_quality_officer | is_auditor)
 rules.add_perm("nonconformities.manage_nonconformity", manages)
-rules.add_perm("nonconformities.edit_nonconformity", manages & is_open)
 rules.add_perm("nonconformities.plan_actions", manages)
 # Status changes: one permission per kind of move (transition_permission picks it).
 # ISO 9001 10.2: closing a major nonconformity needs leadership (an approver).

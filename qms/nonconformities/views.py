@@ -156,7 +156,8 @@ def _missing_reason(error, cleaned_data, changes, record):
 @login_required
 def edit(request, pk):
     nc = _visible_nc(request, pk)
-    if not request.user.has_perm("nonconformities.edit_nonconformity", nc):
+    steps = {step.action: step for step in selectors.nonconformity_actions(user=request.user, nonconformity=nc)}
+    if not steps["edit"].allowed:
         raise PermissionDenied
     if request.method == "POST":
         form = NonconformityEditForm(request.POST, nonconformity=nc, user=request.user)

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     # Third party.
     "simple_history",
-    "rules",
+    "rules.apps.AutodiscoverRulesConfig",  # imports each app's rules.py (docs/roles.md)
     "django_celery_beat",
     "axes",
     # Django.

@@ -42,7 +42,7 @@ def test_seed_is_idempotent_with_genuine_versions(monkeypatch):
 
 
 def test_demo_procedures_carry_real_forms_public_and_internal(client, monkeypatch):
-    """The forms are real .docx files; the rule of cms.selectors.can_read_form_file shows on them."""
+    """The forms are real .docx files; the rule `cms.read_form_file` shows on them."""
     subjects = {code: (prefix, owner, names[:1]) for code, (prefix, owner, names) in demo.SUBJECTS.items()}
     monkeypatch.setattr(demo, "SUBJECTS", subjects)
     seed_core(io.StringIO())

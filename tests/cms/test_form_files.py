@@ -10,7 +10,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 
-from cms import selectors
 from cms import services as document_services
 from cms.models import DocumentForm
 from tests import factories
@@ -89,7 +88,7 @@ def test_a_procedure_made_internal_takes_its_forms_with_it(client, forms):
         page=forms["public"], user=forms["officer"], reason="Chỉ dùng nội bộ", is_public=False
     )
     assert client.get(forms["application"].url).status_code == 302
-    assert not selectors.can_read_form_file(AnonymousUser(), forms["shared"])
+    assert not AnonymousUser().has_perm("cms.read_form_file", forms["shared"])
 
 
 def test_a_form_attached_to_a_public_procedure_becomes_public(client, forms):
