@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 
 from qms.core.models import IsoClause
 from qms.spreadsheets.importer_messages import t, tl
-from qms.spreadsheets.imports import ImportColumn, Importer, RowError, history_reason, normalise, register
+from qms.spreadsheets.imports import ImportColumn, Importer, RowError, history_reason, normalise
 
 from .models import ChecklistQuestion
 
@@ -122,4 +122,4 @@ class ChecklistQuestionImporter(Importer):
         question.save()
 
 
-register(ChecklistQuestionImporter())
+CHECKLIST_QUESTIONS = ChecklistQuestionImporter()

@@ -341,3 +341,10 @@ def add_my_audits_panel(request, panels):
     )
     if audits:
         panels.append(MyAuditsPanel(audits))
+
+
+@hooks.register("qms_importers")
+def audit_importers():
+    from . import imports
+
+    return [imports.CHECKLIST_QUESTIONS]

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from qms.core.models import OrganisationUnit, User
 from qms.spreadsheets.importer_messages import t, tl
-from qms.spreadsheets.imports import ImportColumn, Importer, RowError, register
+from qms.spreadsheets.imports import ImportColumn, Importer, RowError
 
 from . import selectors, services
 from .errors import DocumentError
@@ -241,4 +241,4 @@ class DocumentRegisterImporter(Importer):
         return True
 
 
-register(DocumentRegisterImporter())
+DOCUMENT_REGISTER = DocumentRegisterImporter()

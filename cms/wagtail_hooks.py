@@ -21,6 +21,16 @@ from .models import DocumentApprovalTask, DocumentReview, DocumentVersion
 from .views import admin as admin_views
 
 
+@hooks.register("qms_data_names")
+def approval_workflow_names():
+    """The approval workflow's and its steps' names, as migration 0005 stores them (qms.core.workflow_names
+    shows them in the reader's language)."""
+    from importlib import import_module
+
+    workflow = import_module("cms.migrations.0005_document_approval_workflow")
+    return [workflow.WORKFLOW_NAME, *(task for task, _group in workflow.TASKS)]
+
+
 @hooks.register("register_log_actions")
 def register_document_log_actions(actions):
     actions.register_action("cms.withdraw", _("Withdraw"), _("Withdrawn (obsolete)"))
@@ -165,3 +175,10 @@ class DocumentRecordsGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_document_records():
     return DocumentRecordsGroup()
+
+
+@hooks.register("qms_importers")
+def document_importers():
+    from . import imports
+
+    return [imports.DOCUMENT_REGISTER]

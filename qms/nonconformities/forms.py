@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from qms.core import documents as core_documents
 from qms.core import roles
 from qms.core.models import OrganisationUnit
 
@@ -86,9 +87,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from cms.models import ProcessDocumentPage
-
-        self.fields["documents"].queryset = ProcessDocumentPage.objects.all()
+        self.fields["documents"].queryset = core_documents.documents()
         everything = roles.is_quality_officer(user) or roles.is_auditor(user) or user.is_superuser
         self.fields["source"].choices = [
             (value, label) for value, label in Nonconformity.Source.choices if everything or value in STAFF_SOURCES

@@ -108,3 +108,10 @@ class QualityDashboardPanel(Component):
 def add_dashboard_panel(request, panels):
     if request.user.is_superuser or roles.is_quality_officer(request.user):
         panels.append(QualityDashboardPanel())
+
+
+@hooks.register("qms_importers")
+def nonconformity_importers():
+    from . import imports
+
+    return [imports.NONCONFORMITIES]
