@@ -15,6 +15,9 @@ from wagtail.fields import RichTextField
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from qms.core import demo as core_demo
+from qms.core import roles, site
+
 from . import selectors
 from .compare import RichTextByBlockComparison
 from .models import DocumentApprovalTask, DocumentReview, DocumentVersion
@@ -182,3 +185,21 @@ def document_importers():
     from . import imports
 
     return [imports.DOCUMENT_REGISTER]
+
+
+@hooks.register("qms_role_permissions")
+def document_role_permissions():
+    records = ["cms.view_documentversion", "cms.view_documentreview"]
+    return [(role, records) for role in (roles.QUALITY_OFFICERS, roles.AUDITORS, roles.APPROVERS)]
+
+
+@hooks.register("qms_site_nav")
+def document_nav():
+    return [site.NavItem(_("Documents"), "cms:documents", order=10)]
+
+
+@hooks.register("qms_demo_seeders")
+def document_demo_seeders():
+    from .demo import seed
+
+    return [core_demo.Seeder("cms", seed, order=10)]

@@ -12,26 +12,11 @@ class RemindersConfig(AppConfig):
     verbose_name = _("Reminders")
 
     def ready(self):
-        from qms.core import demo, roles, site
-
-        from . import demo as reminders_demo
-        from . import panels, schedule
+        from . import schedule
 
         # Each app's `reminders.py` registers what can fall due in it (DESIGN.md
         # section 4: a higher layer registers with a lower one).
         autodiscover_modules("reminders")
 
         post_migrate.connect(schedule.on_post_migrate, dispatch_uid="qms.reminders.ensure_daily_sweep")
-        roles.register_permissions(
-            roles.QUALITY_OFFICERS,
-            "reminders.view_leadtime",
-            "reminders.change_leadtime",
-            "reminders.view_delivery",
-            "django_celery_beat.view_periodictask",
-            "django_celery_beat.change_periodictask",
-            "django_celery_beat.view_crontabschedule",
-            "django_celery_beat.change_crontabschedule",
-            "django_celery_beat.add_crontabschedule",
-        )
-        site.register_home_panel("reminders.pending_for_you", panels.render_site_panel, order=10)
-        demo.register(40, "reminders", reminders_demo.seed_demo)
+        # Role permissions, the home panel and demo data: wagtail_hooks.py (docs/architecture.md).
