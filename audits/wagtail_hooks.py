@@ -391,3 +391,14 @@ def audit_demo_seeders():
     from .demo import seed
 
     return [core_demo.Seeder("audits", seed, order=30)]
+
+
+@hooks.register("qms_reminder_providers")
+def audit_reminder_providers():
+    from . import reminders
+
+    return [
+        reminders.audits_coming_up,
+        reminders.findings_without_nonconformity,
+        reminders.programmes_awaiting_approval,
+    ]

@@ -203,3 +203,10 @@ def document_demo_seeders():
     from .demo import seed
 
     return [core_demo.Seeder("cms", seed, order=10)]
+
+
+@hooks.register("qms_reminder_providers")
+def document_reminder_providers():
+    from . import reminders
+
+    return [reminders.document_reviews, reminders.revisions_awaiting_your_decision]

@@ -78,3 +78,10 @@ def acknowledgement_demo_seeders():
     from . import demo as ack_demo
 
     return [core_demo.Seeder("acknowledgements", ack_demo.seed, order=15)]
+
+
+@hooks.register("qms_reminder_providers")
+def acknowledgement_reminder_providers():
+    from . import reminders
+
+    return [reminders.pending_acknowledgement_items]

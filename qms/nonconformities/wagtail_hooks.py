@@ -155,3 +155,15 @@ def nonconformity_importers():
     from . import imports
 
     return [imports.NONCONFORMITIES]
+
+
+@hooks.register("qms_reminder_providers")
+def nonconformity_reminder_providers():
+    from . import reminders
+
+    return [
+        reminders.corrective_actions,
+        reminders.actions_awaiting_verification,
+        reminders.nonconformities_stuck,
+        reminders.major_nonconformities_awaiting_closure,
+    ]

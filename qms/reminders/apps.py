@@ -2,7 +2,6 @@
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,9 +13,6 @@ class RemindersConfig(AppConfig):
     def ready(self):
         from . import schedule
 
-        # Each app's `reminders.py` registers what can fall due in it (DESIGN.md
-        # section 4: a higher layer registers with a lower one).
-        autodiscover_modules("reminders")
-
+        # What can fall due is registered through the hook qms_reminder_providers (registry.py).
         post_migrate.connect(schedule.on_post_migrate, dispatch_uid="qms.reminders.ensure_daily_sweep")
         # Role permissions, the home panel and demo data: wagtail_hooks.py (docs/architecture.md).
