@@ -44,6 +44,7 @@ test: setup-test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: setup-test
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 

@@ -1,6 +1,6 @@
 """Import of audit checklist questions (ISO 9001 9.2.2: audit criteria and scope, per clause or process).
 
-Found by the spreadsheets app (`autodiscover_modules("imports")`). One row per question
+Registered through the hook qms_importers (wagtail_hooks.py). One row per question
 of the question bank: ISO 9001 clause number and/or process document identifier (at
 least one), the question, its order and whether it is active. A question has no code
 of its own, so its natural key is (clause, document, question text): importing the
@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 
 from qms.core.models import IsoClause
 from qms.spreadsheets.importer_messages import t, tl
-from qms.spreadsheets.imports import ImportColumn, Importer, RowError, history_reason, normalise, register
+from qms.spreadsheets.imports import ImportColumn, Importer, RowError, history_reason, normalise
 
 from .models import ChecklistQuestion
 
@@ -122,4 +122,4 @@ class ChecklistQuestionImporter(Importer):
         question.save()
 
 
-register(ChecklistQuestionImporter())
+CHECKLIST_QUESTIONS = ChecklistQuestionImporter()

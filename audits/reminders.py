@@ -1,6 +1,6 @@
 """Internal audits coming up (to the audit team) and findings still without their nonconformity (ISO 9001 9.2, 10.2).
 
-Registered with the reminder engine (qms.reminders.registry); found by autodiscovery.
+Registered with the reminder engine through the hook qms_reminder_providers (wagtail_hooks.py).
 An audit not started by its planned start date is overdue; a nonconformity finding
 should raise its nonconformity within RAISE_WITHIN_DAYS of being recorded. A draft programme
 with audits awaits the approvers (9.2.2 a) until its approval.
@@ -11,19 +11,25 @@ import datetime
 from django.db.models import Min, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from qms.core import roles
-from qms.reminders import kinds
-from qms.reminders.registry import DueItem, content_type_id, register
+from qms.reminders.kinds import approval_due_days
+from qms.reminders.registry import DueItem, content_type_id, provider
 
 from .models import Audit, AuditProgramme, Finding
 from .rules import team_q
+
+# The kinds this app registers, with their labels in its own catalogue (hook qms_reminder_providers).
+AUDIT_UPCOMING = "audit_upcoming"
+FINDING_WITHOUT_NC = "finding_without_nc"
+PROGRAMME_APPROVAL = "programme_approval"
 
 RAISE_WITHIN_DAYS = 7
 NOT_STARTED = (Audit.Status.PLANNED, Audit.Status.PREPARING)
 
 
-@register(kinds.AUDIT_UPCOMING, days_before=(30, 7, 1), order=30)
+@provider(AUDIT_UPCOMING, label=_("Internal audits coming up (9.2)"), days_before=(30, 7, 1), order=30)
 def audits_coming_up(*, until, user=None):
     """One query: one row per (audit, team member), grouped back into one item per audit."""
     audits = Audit.objects.filter(status__in=NOT_STARTED, planned_start__lte=until)
@@ -58,7 +64,9 @@ def _audit_item(ct, audit, team):
     )
 
 
-@register(kinds.FINDING_WITHOUT_NC, days_before=(), order=31)
+@provider(
+    FINDING_WITHOUT_NC, label=_("Audit findings without their nonconformity (9.2.2, 10.2)"), days_before=(), order=31
+)
 def findings_without_nonconformity(*, until, user=None):
     recorded_before = timezone.make_aware(
         datetime.datetime.combine(until - datetime.timedelta(days=RAISE_WITHIN_DAYS - 1), datetime.time())
@@ -84,7 +92,13 @@ def findings_without_nonconformity(*, until, user=None):
         )
 
 
-@register(kinds.PROGRAMME_APPROVAL, days_before=(5, 1), escalation_grace_days=7, order=32)
+@provider(
+    PROGRAMME_APPROVAL,
+    label=_("Audit programmes awaiting approval (9.2.2 a)"),
+    days_before=(5, 1),
+    escalation_grace_days=7,
+    order=32,
+)
 def programmes_awaiting_approval(*, until, user=None):
     """A draft programme with audits, to the approvers (as `selectors.programmes_awaiting_approval`).
 
@@ -98,7 +112,7 @@ def programmes_awaiting_approval(*, until, user=None):
     approvers = roles.active_member_ids(roles.APPROVERS)
     if user is not None and user.pk not in approvers:
         return
-    days = kinds.approval_due_days()
+    days = approval_due_days()
     first_planned = Audit.history.model.objects.filter(
         programme_id=OuterRef("pk"),
         history_type="+",

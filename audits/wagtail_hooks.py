@@ -22,6 +22,9 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from qms.core import demo as core_demo
+from qms.core import roles, site
+
 from . import registers, rules, selectors, services
 from .models import Audit, AuditProgramme, ChecklistQuestion, Finding
 
@@ -338,3 +341,61 @@ def add_my_audits_panel(request, panels):
     )
     if audits:
         panels.append(MyAuditsPanel(audits))
+
+
+@hooks.register("qms_importers")
+def audit_importers():
+    from . import imports
+
+    return [imports.CHECKLIST_QUESTIONS]
+
+
+@hooks.register("qms_role_permissions")
+def audit_role_permissions():
+    # Nobody gets delete: audit records are retained as evidence (ISO 9001 9.2.2 f).
+    every = ("auditprogramme", "audit", "checklistquestion", "checklistitem", "finding")
+    return [
+        (roles.QUALITY_OFFICERS, [f"audits.{a}_{m}" for m in every for a in ("add", "change", "view")]),
+        (roles.APPROVERS, [f"audits.view_{m}" for m in every]),
+        (roles.AUDITORS, [f"audits.view_{m}" for m in every]),
+        # Auditors plan and run audits; which audit they may change is decided per object
+        # (audits.permissions): only those they are on.
+        (roles.AUDITORS, [f"audits.{a}_{m}" for m in ("audit", "checklistitem", "finding") for a in ("add", "change")]),
+        # The programme belongs to the quality officer; auditors and leadership read it.
+        (roles.AUDITORS, ["audits.add_checklistquestion", "audits.change_checklistquestion"]),
+    ]
+
+
+def _sees_audits(user):
+    return user.is_authenticated and (user.has_perm("audits.read_audits") or user.unit_id)
+
+
+@hooks.register("qms_site_nav")
+def audit_nav():
+    return [site.NavItem(_("Audits"), "audits:index", order=40, visible=_sees_audits)]
+
+
+@hooks.register("qms_home_panels")
+def audit_home_panels():
+    from . import approvals
+
+    # Leadership lands on the site: what awaits its approval comes first (ISO 9001 5.1).
+    return [site.HomePanel("approvals", approvals.render_home_panel, order=5)]
+
+
+@hooks.register("qms_demo_seeders")
+def audit_demo_seeders():
+    from .demo import seed
+
+    return [core_demo.Seeder("audits", seed, order=30)]
+
+
+@hooks.register("qms_reminder_providers")
+def audit_reminder_providers():
+    from . import reminders
+
+    return [
+        reminders.audits_coming_up,
+        reminders.findings_without_nonconformity,
+        reminders.programmes_awaiting_approval,
+    ]

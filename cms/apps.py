@@ -13,8 +13,6 @@ class CmsConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published
 
-        from qms.core import demo, roles, site
-
         from . import handlers, reader_cache, schedule
         from .models import ProcessDocumentPage
 
@@ -23,10 +21,4 @@ class CmsConfig(AppConfig):
         )
         reader_cache.connect()
         post_migrate.connect(schedule.on_post_migrate, dispatch_uid="cms.ensure_publish_scheduled")
-        for role in (roles.QUALITY_OFFICERS, roles.AUDITORS, roles.APPROVERS):
-            register_role = roles.register_permissions
-            register_role(role, "cms.view_documentversion", "cms.view_documentreview")
-        site.register_nav(_("Documents"), "cms:documents", order=10)
-        from .demo import seed
-
-        demo.register(10, "cms", seed)
+        # Role permissions, the site link, demo data and importers: wagtail_hooks.py (docs/architecture.md).

@@ -1,6 +1,6 @@
 """Import of the process document register (ISO 9001 7.5.2, 7.5.3): an organisation's existing list of procedures.
 
-Found by the spreadsheets app (`autodiscover_modules("imports")`). One row per
+Registered through the hook qms_importers (wagtail_hooks.py). One row per
 document: identifier (the natural key), title, unit code, process owner (username),
 review interval in months, current revision number, effective date, public or internal.
 Every write goes through the document services (cms.services), so the page tree,
@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from qms.core.models import OrganisationUnit, User
 from qms.spreadsheets.importer_messages import t, tl
-from qms.spreadsheets.imports import ImportColumn, Importer, RowError, register
+from qms.spreadsheets.imports import ImportColumn, Importer, RowError
 
 from . import selectors, services
 from .errors import DocumentError
@@ -241,4 +241,4 @@ class DocumentRegisterImporter(Importer):
         return True
 
 
-register(DocumentRegisterImporter())
+DOCUMENT_REGISTER = DocumentRegisterImporter()

@@ -1,6 +1,6 @@
 """Document reviews coming up and overdue, revisions awaiting a decision (ISO 9001 7.5.2).
 
-Registered with the reminder engine (qms.reminders.registry); found by autodiscovery.
+Registered with the reminder engine through the hook qms_reminder_providers (wagtail_hooks.py).
 - A document review (7.5.2: documented information is reviewed for suitability): to the process
   owner, or the owning unit's manager when the document has none.
 - A revision at a workflow step (7.5.2 c: approved before it is issued): to those who may decide
@@ -14,16 +14,21 @@ import datetime
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import TaskState
 
-from qms.reminders import kinds
-from qms.reminders.registry import DueItem, content_type_id, register
+from qms.reminders.kinds import approval_due_days
+from qms.reminders.registry import DueItem, content_type_id, provider
 
 from .approvals import revisions_awaiting_decision
 from .models import ProcessDocumentPage
 
+# The kinds this app registers, with their labels in its own catalogue (hook qms_reminder_providers).
+DOCUMENT_REVIEW = "document_review"
+REVISION_DECISION = "revision_decision"
 
-@register(kinds.DOCUMENT_REVIEW, days_before=(30, 7, 1), order=10)
+
+@provider(DOCUMENT_REVIEW, label=_("Document reviews (ISO 9001 7.5.2)"), days_before=(30, 7, 1), order=10)
 def document_reviews(*, until, user=None):
     pages = ProcessDocumentPage.objects.live().filter(
         withdrawn_at__isnull=True, next_review_date__isnull=False, next_review_date__lte=until
@@ -49,9 +54,15 @@ def document_reviews(*, until, user=None):
         )
 
 
-@register(kinds.REVISION_DECISION, days_before=(5, 1), escalation_grace_days=7, order=12)
+@provider(
+    REVISION_DECISION,
+    label=_("Revisions awaiting your decision (7.5.2 c)"),
+    days_before=(5, 1),
+    escalation_grace_days=7,
+    order=12,
+)
 def revisions_awaiting_your_decision(*, until, user=None):
-    days = kinds.approval_due_days()
+    days = approval_due_days()
     # Reached the step before the local midnight ending `until - days`: due by `until`.
     started_before = timezone.make_aware(
         datetime.datetime.combine(until - datetime.timedelta(days=days - 1), datetime.time())

@@ -15,9 +15,22 @@ from wagtail.fields import RichTextField
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from qms.core import demo as core_demo
+from qms.core import roles, site
+
 from .compare import RichTextByBlockComparison
 from .models import DocumentApprovalTask, DocumentReview, DocumentVersion
 from .views import admin as admin_views
+
+
+@hooks.register("qms_data_names")
+def approval_workflow_names():
+    """The approval workflow's and its steps' names, as migration 0005 stores them (qms.core.workflow_names
+    shows them in the reader's language)."""
+    from importlib import import_module
+
+    workflow = import_module("cms.migrations.0005_document_approval_workflow")
+    return [workflow.WORKFLOW_NAME, *(task for task, _group in workflow.TASKS)]
 
 
 @hooks.register("register_log_actions")
@@ -164,3 +177,35 @@ class DocumentRecordsGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_document_records():
     return DocumentRecordsGroup()
+
+
+@hooks.register("qms_importers")
+def document_importers():
+    from . import imports
+
+    return [imports.DOCUMENT_REGISTER]
+
+
+@hooks.register("qms_role_permissions")
+def document_role_permissions():
+    records = ["cms.view_documentversion", "cms.view_documentreview"]
+    return [(role, records) for role in (roles.QUALITY_OFFICERS, roles.AUDITORS, roles.APPROVERS)]
+
+
+@hooks.register("qms_site_nav")
+def document_nav():
+    return [site.NavItem(_("Documents"), "cms:documents", order=10)]
+
+
+@hooks.register("qms_demo_seeders")
+def document_demo_seeders():
+    from .demo import seed
+
+    return [core_demo.Seeder("cms", seed, order=10)]
+
+
+@hooks.register("qms_reminder_providers")
+def document_reminder_providers():
+    from . import reminders
+
+    return [reminders.document_reviews, reminders.revisions_awaiting_your_decision]

@@ -12,22 +12,9 @@ class AcknowledgementsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from qms.core import demo, roles, site
+        from . import receivers
 
-        from . import demo as ack_demo
-        from . import panels, receivers
-
-        roles.register_permissions(
-            roles.QUALITY_OFFICERS,
-            "acknowledgements.view_acknowledgement",
-            "acknowledgements.view_distribution",
-            "acknowledgements.add_distribution",
-        )
-        roles.register_permissions(
-            roles.AUDITORS, "acknowledgements.view_acknowledgement", "acknowledgements.view_distribution"
-        )
-        site.register_home_panel("acknowledgements", panels.pending_panel, order=10)
-        demo.register(15, "acknowledgements", ack_demo.seed)
+        # Role permissions, the home panel, demo data and reminders: wagtail_hooks.py (docs/architecture.md).
         post_save.connect(
             receivers.version_saved, sender="cms.DocumentVersion", dispatch_uid="acknowledgements.version_saved"
         )

@@ -16,12 +16,15 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from qms.reminders import kinds
-from qms.reminders.registry import DueItem, content_type_id, register
+from qms.reminders.registry import DueItem, content_type_id, provider
 
 from . import selectors, services
 from .models import Distribution
+
+# The kinds this app registers, with their labels in its own catalogue (hook qms_reminder_providers).
+ACKNOWLEDGEMENT = "acknowledgement"
 
 
 def _due(item):
@@ -31,7 +34,7 @@ def _due(item):
     return timezone.localdate(item.distributed_at) + datetime.timedelta(days=days)
 
 
-@register(kinds.ACKNOWLEDGEMENT, days_before=(7, 1), order=15)
+@provider(ACKNOWLEDGEMENT, label=_("Revisions to read and acknowledge (7.3)"), days_before=(7, 1), order=15)
 def pending_acknowledgement_items(*, until, user=None):
     grouped = defaultdict(list)
     first = {}

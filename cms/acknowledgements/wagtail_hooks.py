@@ -7,6 +7,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from cms.models import ProcessDocumentPage
+from qms.core import demo as core_demo
+from qms.core import roles, site
 
 from . import admin_views
 
@@ -47,3 +49,39 @@ def page_header_buttons(page, user, view_name, next_url=None):
     specific = page.specific_deferred if hasattr(page, "specific_deferred") else page
     if isinstance(specific, ProcessDocumentPage) and user.has_perm("acknowledgements.read_status", specific):
         yield ReadAndUnderstoodButton(page=page, priority=80)
+
+
+@hooks.register("qms_role_permissions")
+def acknowledgement_role_permissions():
+    return [
+        (
+            roles.QUALITY_OFFICERS,
+            [
+                "acknowledgements.view_acknowledgement",
+                "acknowledgements.view_distribution",
+                "acknowledgements.add_distribution",
+            ],
+        ),
+        (roles.AUDITORS, ["acknowledgements.view_acknowledgement", "acknowledgements.view_distribution"]),
+    ]
+
+
+@hooks.register("qms_home_panels")
+def acknowledgement_home_panels():
+    from . import panels
+
+    return [site.HomePanel("acknowledgements", panels.pending_panel, order=10)]
+
+
+@hooks.register("qms_demo_seeders")
+def acknowledgement_demo_seeders():
+    from . import demo as ack_demo
+
+    return [core_demo.Seeder("acknowledgements", ack_demo.seed, order=15)]
+
+
+@hooks.register("qms_reminder_providers")
+def acknowledgement_reminder_providers():
+    from . import reminders
+
+    return [reminders.pending_acknowledgement_items]

@@ -1,18 +1,30 @@
 """The demo organisation: a provincial department of culture, sports and tourism.
 
-`seed_demo` runs the core seeder, then every seeder that higher apps register
-with `register` at ready time, in layer order. Each seeder must be idempotent:
-running `seed_demo` twice leaves the same data.
+`seed_demo` runs the core seeder, then every seeder that higher apps register with Wagtail's hook
+``qms_demo_seeders`` (a callable returning ``Seeder``s, docs/architecture.md), in layer order. Each
+seeder must be idempotent: running `seed_demo` twice leaves the same data.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
 from . import organisation, roles
+from .extensions import collected
 from .models import OrganisationUnit, User
 
-_SEEDERS: list[tuple[int, str, object]] = []
+SEEDERS_HOOK = "qms_demo_seeders"
+
+
+@dataclass(frozen=True)
+class Seeder:
+    name: str
+    seed: Callable  # seed(stdout), idempotent
+    order: int  # lower runs first; the core's own seeder runs before all (0)
+
 
 ORGANISATION_NAME = "Sở Văn hóa, Thể thao và Du lịch tỉnh Hòa Bình (demo)"
 
@@ -59,14 +71,12 @@ MANAGERS = {
 DEMO_LOGINS = ["officer", "approver", "auditor", "staff"]
 
 
-def register(order, name, seeder):
-    """Add a seeder `seeder(stdout)`; lower `order` runs first (core is 0)."""
-    if not any(existing == name for _o, existing, _s in _SEEDERS):
-        _SEEDERS.append((order, name, seeder))
-
-
 def seeders():
-    return [(name, seeder) for _order, name, seeder in sorted(_SEEDERS, key=lambda item: item[0])]
+    """[(name, seed)] of the registered seeders, lower order first, each name once."""
+    found = {}
+    for seeder in sorted(collected(SEEDERS_HOOK), key=lambda seeder: seeder.order):
+        found.setdefault(seeder.name, seeder.seed)
+    return list(found.items())
 
 
 @transaction.atomic

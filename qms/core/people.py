@@ -1,7 +1,7 @@
 """Who may change whose account and roles (ISO 9001 5.3 roles, responsibilities and authorities).
 
 The one home of the rule, used by every entry point: the admin's user forms
-(qms.core.forms), the people import (qms.core.imports), and any future command.
+(qms.core.forms), the people import (qms.spreadsheets.organisation), and any future command.
 
 - Only an administrator (superuser) grants or removes administrator status, the
   Quality officers and Approvers roles, and sets another person's password:

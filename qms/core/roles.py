@@ -1,8 +1,8 @@
 """Roles are Django groups (DESIGN.md section 2); this module is their one definition.
 
 The groups themselves are created by a data migration. Which model permissions
-each role holds is declared here for the core and registered by higher apps at
-ready time (`register_permissions`), then applied on every post_migrate, since
+each role holds is declared here for the core and registered by higher apps
+through Wagtail's hook `qms_role_permissions`, then applied on every post_migrate, since
 permissions only exist once all apps have migrated. Per-object rules (a process
 owner, an auditor's own unit) live in each app's permission policy, not here.
 """
@@ -18,22 +18,21 @@ ALL_ROLES = (STAFF, QUALITY_OFFICERS, APPROVERS, AUDITORS)
 # Roles that work in the Wagtail admin; staff only use the site.
 ADMIN_ROLES = (QUALITY_OFFICERS, APPROVERS, AUDITORS)
 
-# role -> set of "app_label.codename"
-_PERMISSIONS: dict[str, set[str]] = {role: set() for role in ALL_ROLES}
-
-
-def register_permissions(role, *perms):
-    """Give a role model permissions ("app_label.codename"); call from AppConfig.ready()."""
-    _PERMISSIONS[role].update(perms)
-
-
-register_permissions(QUALITY_OFFICERS, "wagtailadmin.access_admin")
-register_permissions(APPROVERS, "wagtailadmin.access_admin")
-register_permissions(AUDITORS, "wagtailadmin.access_admin")
-for _model in ("organisationunit", "user"):
-    register_permissions(QUALITY_OFFICERS, f"core.add_{_model}", f"core.change_{_model}", f"core.view_{_model}")
-register_permissions(QUALITY_OFFICERS, "core.view_isoclause")
-register_permissions(AUDITORS, "core.view_organisationunit", "core.view_isoclause")
+# Each app gives the roles the model permissions of its records through Wagtail's hook
+# qms_role_permissions: a callable returning (role, ["app_label.codename", ...]) pairs
+# (docs/architecture.md). The core's own:
+PERMISSIONS_HOOK = "qms_role_permissions"
+CORE_PERMISSIONS = (
+    (QUALITY_OFFICERS, ["wagtailadmin.access_admin"]),
+    (APPROVERS, ["wagtailadmin.access_admin"]),
+    (AUDITORS, ["wagtailadmin.access_admin"]),
+    (
+        QUALITY_OFFICERS,
+        [f"core.{action}_{model}" for model in ("organisationunit", "user") for action in ("add", "change", "view")],
+    ),
+    (QUALITY_OFFICERS, ["core.view_isoclause"]),
+    (AUDITORS, ["core.view_organisationunit", "core.view_isoclause"]),
+)
 
 
 def is_role_group(group):
@@ -61,7 +60,13 @@ def check_group_editable(group):
 
 
 def role_permissions():
-    return {role: frozenset(perms) for role, perms in _PERMISSIONS.items()}
+    """{role: frozenset of "app_label.codename"}: the core's and every app's (hook qms_role_permissions)."""
+    from .extensions import collected
+
+    found = {role: set() for role in ALL_ROLES}
+    for role, perms in (*CORE_PERMISSIONS, *collected(PERMISSIONS_HOOK)):
+        found[role].update(perms)
+    return {role: frozenset(perms) for role, perms in found.items()}
 
 
 def sync_role_permissions(sender=None, using=DEFAULT_DB_ALIAS, **kwargs):
@@ -78,7 +83,7 @@ def sync_role_permissions(sender=None, using=DEFAULT_DB_ALIAS, **kwargs):
     with_models = [config.label for config in apps.get_app_configs() if config.models_module is not None]
     if sender is not None and sender.label != with_models[-1]:
         return
-    for role, perms in _PERMISSIONS.items():
+    for role, perms in role_permissions().items():
         group, _created = Group.objects.using(using).get_or_create(name=role)
         wanted = []
         for perm in sorted(perms):

@@ -1,10 +1,12 @@
 """Extension points of the public site, so that higher apps plug in without the core importing them.
 
-- `register_nav(...)`: a link in the site header (documents, my actions, audits...).
-- `register_home_panel(...)`: a panel on the home page ("pending for you"...).
+Each app registers them with Wagtail's hooks in its ``wagtail_hooks.py`` (DESIGN.md section 4,
+docs/architecture.md):
 
-Apps call these from their AppConfig.ready() (DESIGN.md section 4: a higher layer
-registers with a lower one).
+- ``qms_site_nav``: a callable returning ``NavItem``s, the links in the site header (documents, my
+  actions, audits...).
+- ``qms_home_panels``: a callable returning ``HomePanel``s, the panels of the home page ("pending for
+  you"...).
 """
 
 from collections.abc import Callable
@@ -12,13 +14,22 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
+from .extensions import collected
+
+NAV_HOOK = "qms_site_nav"
+HOME_PANELS_HOOK = "qms_home_panels"
+
+
+def _everyone(user):
+    return True
+
 
 @dataclass(frozen=True)
 class NavItem:
     label: object  # a lazy translation
     url_name: str
     order: int = 100
-    visible: Callable = lambda user: True  # noqa: E731
+    visible: Callable = _everyone  # visible(user) -> bool
 
 
 @dataclass(frozen=True)
@@ -28,23 +39,27 @@ class HomePanel:
     order: int = 100
 
 
-_NAV: list[NavItem] = []
-_PANELS: list[HomePanel] = []
+def _first_by(items, key):
+    """The items in order, the first of each key kept (an item registered twice shows once)."""
+    seen, kept = set(), []
+    for item in sorted(items, key=lambda item: item.order):
+        if key(item) not in seen:
+            seen.add(key(item))
+            kept.append(item)
+    return kept
 
 
-def register_nav(label, url_name, *, order=100, visible=None):
-    if not any(item.url_name == url_name for item in _NAV):
-        _NAV.append(NavItem(label, url_name, order, visible or (lambda user: True)))
+def nav_items():
+    return _first_by(collected(NAV_HOOK), key=lambda item: item.url_name)
 
 
-def register_home_panel(name, render, *, order=100):
-    if not any(panel.name == name for panel in _PANELS):
-        _PANELS.append(HomePanel(name, render, order))
+def panels():
+    return _first_by(collected(HOME_PANELS_HOOK), key=lambda panel: panel.name)
 
 
 def nav_for(user):
     links = []
-    for item in sorted(_NAV, key=lambda item: item.order):
+    for item in nav_items():
         if not item.visible(user):
             continue
         try:
@@ -55,5 +70,5 @@ def nav_for(user):
 
 
 def home_panels(request):
-    rendered = (panel.render(request) for panel in sorted(_PANELS, key=lambda panel: panel.order))
+    rendered = (panel.render(request) for panel in panels())
     return [html for html in rendered if html]

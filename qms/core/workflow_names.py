@@ -17,11 +17,9 @@ SUBMIT_ITEM = "action-submit"
 
 def data_names() -> list[str]:
     """The English names our migrations give Wagtail data the admin shows (the approval workflow and
-    its steps); qms.core.workflow_names shows them translated through this catalogue."""
-    from importlib import import_module
-
-    workflow = import_module("cms.migrations.0005_document_approval_workflow")
-    return [workflow.WORKFLOW_NAME, *(task for task, _group in workflow.TASKS)]
+    its steps), as the apps that create them register them: hook ``qms_data_names``, a callable
+    returning those names (docs/architecture.md); the core reads no higher app's migration."""
+    return [name for names in hooks.get_hooks("qms_data_names") for name in names()]
 
 
 def translate_names(text: str) -> str:

@@ -11,6 +11,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from qms.core import documents as core_documents
 from qms.core.models import IsoClause, OrganisationUnit, User
 
 from . import services
@@ -135,12 +136,7 @@ def seed(stdout):
     officer, approver = users["officer"], users["approver"]
     units = {unit.code: unit for unit in OrganisationUnit.objects.filter(code__in=UNIT_CODES)}
     clauses = {clause.number: clause for clause in IsoClause.objects.all()}
-    try:
-        from cms.models import ProcessDocumentPage
-
-        documents = list(ProcessDocumentPage.objects.all()[:20])
-    except Exception:  # noqa: BLE001 - the documents app may have no pages yet; links are optional
-        documents = []
+    documents = list(core_documents.documents()[:20])
     now, today = timezone.now(), timezone.localdate()
     created, index = 0, 0
     for status, count in PLAN:

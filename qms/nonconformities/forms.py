@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from qms.core import documents as core_documents
 from qms.core.models import OrganisationUnit
 
 from . import rules
@@ -92,9 +93,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from cms.models import ProcessDocumentPage
-
-        self.fields["documents"].queryset = ProcessDocumentPage.objects.all()
+        self.fields["documents"].queryset = core_documents.documents()
         self.fields["source"].choices = source_choices(user)
         self.fields["source"].initial = Nonconformity.Source.STAFF_REPORT
 

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qms.core.documents import document_by_identifier
 from qms.core.models import IsoClause, OrganisationUnit, User
-from qms.spreadsheets.imports import ImportColumn, Importer, RowError, register
+from qms.spreadsheets.imports import ImportColumn, Importer, RowError
 
 from . import services
 from .models import Nonconformity
@@ -94,8 +95,6 @@ class NonconformityImporter(Importer):
         ]
 
     def apply_row(self, row, *, user, reason, context):
-        from cms.models import ProcessDocumentPage
-
         values = row.values
         unit = OrganisationUnit.objects.filter(code__iexact=values["unit"]).first()
         if unit is None:
@@ -110,7 +109,7 @@ class NonconformityImporter(Importer):
                     raise RowError(name, _("No person has the username “%(name)s”.") % {"name": values[name]})
         documents = []
         for identifier in values.get("documents") or []:
-            document = ProcessDocumentPage.objects.filter(identifier__iexact=identifier).first()
+            document = document_by_identifier(identifier)
             if document is None:
                 raise RowError("documents", _("No document has the identifier “%(id)s”.") % {"id": identifier})
             documents.append(document)
@@ -143,4 +142,4 @@ class NonconformityImporter(Importer):
         return "created", nc.reference
 
 
-register(NonconformityImporter())
+NONCONFORMITIES = NonconformityImporter()

@@ -74,7 +74,7 @@ class Nonconformity(models.Model):
         "core.OrganisationUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="nonconformities"
     )
     documents = models.ManyToManyField(
-        "cms.ProcessDocumentPage", verbose_name=_("process documents"), blank=True, related_name="nonconformities"
+        settings.QMS_DOCUMENT_MODEL, verbose_name=_("process documents"), blank=True, related_name="nonconformities"
     )
     clauses = models.ManyToManyField(
         "core.IsoClause", verbose_name=_("ISO 9001 clauses"), blank=True, related_name="nonconformities"

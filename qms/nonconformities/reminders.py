@@ -1,6 +1,6 @@
 """Corrective actions coming due and overdue, actions awaiting verification, nonconformities stuck (ISO 9001 10.2).
 
-Registered with the reminder engine (qms.reminders.registry); found by autodiscovery.
+Registered with the reminder engine through the hook qms_reminder_providers (wagtail_hooks.py).
 One query per kind, streamed; a due date is derived where the record has none:
 - an action awaiting verification is due VERIFY_WITHIN_DAYS after its completion;
 - a nonconformity is "stuck" STUCK_AFTER_DAYS after its status last changed;
@@ -12,13 +12,20 @@ import datetime
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from qms.core import roles
-from qms.reminders import kinds
-from qms.reminders.registry import DueItem, content_type_id, register
+from qms.reminders.kinds import approval_due_days
+from qms.reminders.registry import DueItem, content_type_id, provider
 
 from .models import CorrectiveAction, Nonconformity, Verification
 from .selectors import major_ready_to_close
+
+# The kinds this app registers, with their labels in its own catalogue (hook qms_reminder_providers).
+CORRECTIVE_ACTION = "corrective_action"
+ACTION_VERIFICATION = "action_verification"
+NONCONFORMITY_STUCK = "nonconformity_stuck"
+MAJOR_NC_CLOSURE = "major_nc_closure"
 
 VERIFY_WITHIN_DAYS = 14
 STUCK_AFTER_DAYS = 30
@@ -29,7 +36,9 @@ def _start_of_day_after(day):
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
 
 
-@register(kinds.CORRECTIVE_ACTION, days_before=(14, 7, 1), escalation_grace_days=7, order=20)
+@provider(
+    CORRECTIVE_ACTION, label=_("Corrective actions (10.2)"), days_before=(14, 7, 1), escalation_grace_days=7, order=20
+)
 def corrective_actions(*, until, user=None):
     actions = CorrectiveAction.objects.filter(status__in=CorrectiveAction.OPEN_STATUSES, due_date__lte=until)
     if user is not None:
@@ -50,7 +59,12 @@ def corrective_actions(*, until, user=None):
         )
 
 
-@register(kinds.ACTION_VERIFICATION, days_before=(7, 1), order=21)
+@provider(
+    ACTION_VERIFICATION,
+    label=_("Actions awaiting verification of effectiveness (10.2.1 d)"),
+    days_before=(7, 1),
+    order=21,
+)
 def actions_awaiting_verification(*, until, user=None):
     """Verified by someone other than the action's owner (10.2.1 d): the nonconformity's owner, else the manager."""
     completed_before = _start_of_day_after(until - datetime.timedelta(days=VERIFY_WITHIN_DAYS))
@@ -89,7 +103,7 @@ def actions_awaiting_verification(*, until, user=None):
         )
 
 
-@register(kinds.NONCONFORMITY_STUCK, days_before=(), order=22)
+@provider(NONCONFORMITY_STUCK, label=_("Nonconformities stuck in one status (10.2)"), days_before=(), order=22)
 def nonconformities_stuck(*, until, user=None):
     changed_before = _start_of_day_after(until - datetime.timedelta(days=STUCK_AFTER_DAYS))
     ncs = Nonconformity.objects.filter(status__in=Nonconformity.OPEN_STATUSES, status_changed_at__lt=changed_before)
@@ -115,7 +129,13 @@ def nonconformities_stuck(*, until, user=None):
         )
 
 
-@register(kinds.MAJOR_NC_CLOSURE, days_before=(5, 1), escalation_grace_days=7, order=23)
+@provider(
+    MAJOR_NC_CLOSURE,
+    label=_("Major nonconformities awaiting closure (10.2)"),
+    days_before=(5, 1),
+    escalation_grace_days=7,
+    order=23,
+)
 def major_nonconformities_awaiting_closure(*, until, user=None):
     """Closing a major nonconformity is leadership's decision (10.2; `nonconformities.close_nonconformity`).
 
@@ -127,7 +147,7 @@ def major_nonconformities_awaiting_closure(*, until, user=None):
     approvers = roles.active_member_ids(roles.APPROVERS)
     if user is not None and user.pk not in approvers:
         return
-    days = kinds.approval_due_days()
+    days = approval_due_days()
     last_verified = Verification.objects.filter(action__nonconformity=OuterRef("pk")).order_by("-verified_at")
     ncs = (
         major_ready_to_close()

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qms.core import documents as core_documents
+
 from . import rules, selectors, services
 from .forms import (
     ActionEditForm,
@@ -63,13 +65,11 @@ def nonconformity_list(request):
 @login_required
 def report(request):
     """Raise a nonconformity, from anywhere; `?document=<page pk>` prefills the document and its unit."""
-    from cms.models import ProcessDocumentPage
-
     if not request.user.has_perm("nonconformities.report_nonconformity"):
         raise PermissionDenied
     document = None
     if request.GET.get("document", "").isdigit():
-        document = ProcessDocumentPage.objects.filter(pk=request.GET["document"]).first()
+        document = core_documents.documents().filter(pk=request.GET["document"]).first()
     if request.method == "POST":
         form = ReportForm(request.POST, user=request.user)
         if form.is_valid():

@@ -7,6 +7,9 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from qms.core import demo as core_demo
+from qms.core import roles, site
+
 from . import admin_views, selectors
 from .models import CorrectiveAction, Nonconformity
 
@@ -106,3 +109,61 @@ class QualityDashboardPanel(Component):
 def add_dashboard_panel(request, panels):
     if request.user.has_perm("nonconformities.see_dashboard"):
         panels.append(QualityDashboardPanel())
+
+
+MODELS = ("nonconformity", "correctiveaction", "evidencefile", "verification")
+
+
+@hooks.register("qms_role_permissions")
+def nonconformity_role_permissions():
+    # Nobody gets delete: quality records are never deleted (ISO 9001 7.5.3).
+    return [
+        (roles.QUALITY_OFFICERS, [f"nonconformities.{a}_{m}" for m in MODELS for a in ("add", "change", "view")]),
+        (roles.APPROVERS, [f"nonconformities.view_{m}" for m in MODELS]),
+        (roles.AUDITORS, [f"nonconformities.view_{m}" for m in MODELS]),
+    ]
+
+
+def _authenticated(user):
+    return user.is_authenticated
+
+
+@hooks.register("qms_site_nav")
+def nonconformity_nav():
+    return [
+        site.NavItem(_("Nonconformities"), "nonconformities:list", order=30, visible=_authenticated),
+        site.NavItem(_("My actions"), "nonconformities:my_actions", order=31, visible=_authenticated),
+    ]
+
+
+@hooks.register("qms_home_panels")
+def nonconformity_home_panels():
+    from .panels import render_home_panel
+
+    return [site.HomePanel("nonconformities-my-actions", render_home_panel, order=30)]
+
+
+@hooks.register("qms_demo_seeders")
+def nonconformity_demo_seeders():
+    from . import demo as nonconformity_demo
+
+    return [core_demo.Seeder("nonconformities", nonconformity_demo.seed, order=20)]
+
+
+@hooks.register("qms_importers")
+def nonconformity_importers():
+    from . import imports
+
+    return [imports.NONCONFORMITIES]
+
+
+@hooks.register("qms_reminder_providers")
+def nonconformity_reminder_providers():
+    from . import reminders
+
+    return [
+        reminders.corrective_actions,
+        reminders.actions_awaiting_verification,
+        reminders.nonconformities_stuck,
+        reminders.major_nonconformities_awaiting_closure,
+    ]

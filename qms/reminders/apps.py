@@ -2,7 +2,6 @@
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,26 +11,8 @@ class RemindersConfig(AppConfig):
     verbose_name = _("Reminders")
 
     def ready(self):
-        from qms.core import demo, roles, site
+        from . import schedule
 
-        from . import demo as reminders_demo
-        from . import panels, schedule
-
-        # Each app's `reminders.py` registers what can fall due in it (DESIGN.md
-        # section 4: a higher layer registers with a lower one).
-        autodiscover_modules("reminders")
-
+        # What can fall due is registered through the hook qms_reminder_providers (registry.py).
         post_migrate.connect(schedule.on_post_migrate, dispatch_uid="qms.reminders.ensure_daily_sweep")
-        roles.register_permissions(
-            roles.QUALITY_OFFICERS,
-            "reminders.view_leadtime",
-            "reminders.change_leadtime",
-            "reminders.view_delivery",
-            "django_celery_beat.view_periodictask",
-            "django_celery_beat.change_periodictask",
-            "django_celery_beat.view_crontabschedule",
-            "django_celery_beat.change_crontabschedule",
-            "django_celery_beat.add_crontabschedule",
-        )
-        site.register_home_panel("reminders.pending_for_you", panels.render_site_panel, order=10)
-        demo.register(40, "reminders", reminders_demo.seed_demo)
+        # Role permissions, the home panel and demo data: wagtail_hooks.py (docs/architecture.md).

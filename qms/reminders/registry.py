@@ -1,17 +1,24 @@
-"""The provider registry: each app tells the reminder engine what can fall due (DESIGN.md section 4).
+"""The providers: each app tells the reminder engine what can fall due (DESIGN.md section 4).
 
-A provider is a function registered for one kind of item:
+A provider is a function made into a ``Provider`` for one kind of item, with its own label:
 
-    @register(kinds.DOCUMENT_REVIEW, days_before=(30, 7, 1))  # label from qms.reminders.kinds
+    @provider("document_review", label=_("Document reviews (ISO 9001 7.5.2)"), days_before=(30, 7, 1))
     def document_reviews(*, until, user=None):
         ...yield DueItem(...)
+
+and registered with Wagtail's hook ``qms_reminder_providers`` in the app's ``wagtail_hooks.py``, a
+callable returning its providers (docs/architecture.md)::
+
+    @hooks.register("qms_reminder_providers")
+    def reminder_providers():
+        from . import reminders
+
+        return [reminders.document_reviews]
 
 It yields every open item due on or before `until` (overdue ones included), in
 bulk and streamed (`.iterator()`, `select_related`/`values`, never one query per
 item); with `user`, only the items that person is a recipient of (for the
-"due for you" panels). Providers live in `<app>/reminders.py` and are found by
-`autodiscover_modules("reminders")` when the reminders app is ready, so no other
-app's apps.py needs to know about reminders.
+"due for you" panels). Providers live in `<app>/reminders.py`.
 """
 
 import datetime
@@ -20,6 +27,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+
+from qms.core.extensions import collected
 
 logger = logging.getLogger(__name__)
 
@@ -48,29 +57,26 @@ class Provider:
     order: int = 100
 
 
-_PROVIDERS: dict[str, Provider] = {}
+HOOK = "qms_reminder_providers"
 
 
-def register(kind, *, label=None, days_before=(30, 7, 1), overdue_every_days=7, escalation_grace_days=14, order=100):
-    """Decorator: register `fn(*, until, user=None) -> Iterable[DueItem]` for `kind`.
+def provider(kind, *, label, days_before=(30, 7, 1), overdue_every_days=7, escalation_grace_days=14, order=100):
+    """Decorator: `fn(*, until, user=None) -> Iterable[DueItem]` as the Provider of `kind`.
 
     The lead times given here are the defaults used until a quality officer saves
     a LeadTime row for the kind (the migration creates rows for the kinds we ship).
     """
 
-    from .kinds import LABELS
-
     def decorator(fn):
-        _PROVIDERS[kind] = Provider(
+        return Provider(
             kind=kind,
-            label=label or LABELS.get(kind, kind),
+            label=label,
             items=fn,
             days_before=tuple(days_before),
             overdue_every_days=overdue_every_days,
             escalation_grace_days=escalation_grace_days,
             order=order,
         )
-        return fn
 
     return decorator
 
@@ -97,20 +103,21 @@ def open_items(provider, *, until):
         return None
 
 
-def unregister(kind):
-    _PROVIDERS.pop(kind, None)
+def _by_kind():
+    """{kind: Provider} of every registered provider (the last registered of a kind wins)."""
+    return {provider.kind: provider for provider in collected(HOOK)}
 
 
 def providers():
-    return sorted(_PROVIDERS.values(), key=lambda provider: (provider.order, provider.kind))
+    return sorted(_by_kind().values(), key=lambda provider: (provider.order, provider.kind))
 
 
 def get(kind):
-    return _PROVIDERS.get(kind)
+    return _by_kind().get(kind)
 
 
 def kind_label(kind):
-    provider = _PROVIDERS.get(kind)
+    provider = get(kind)
     return provider.label if provider else kind
 
 

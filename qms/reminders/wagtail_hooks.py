@@ -11,6 +11,9 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ViewSetGroup
 from wagtail.permissions import register_permission_policy
 
+from qms.core import demo as core_demo
+from qms.core import roles, site
+
 from .models import Delivery, LeadTime
 from .panels import DueForYouPanel, UndeliverablePanel
 from .permissions import LedgerPermissionPolicy
@@ -137,3 +140,36 @@ def add_due_for_you_panel(request, panels):
     panels.insert(0, DueForYouPanel())
     if request.user.has_perm("reminders.view_delivery"):
         panels.insert(0, UndeliverablePanel())
+
+
+@hooks.register("qms_role_permissions")
+def reminder_role_permissions():
+    return [
+        (
+            roles.QUALITY_OFFICERS,
+            [
+                "reminders.view_leadtime",
+                "reminders.change_leadtime",
+                "reminders.view_delivery",
+                "django_celery_beat.view_periodictask",
+                "django_celery_beat.change_periodictask",
+                "django_celery_beat.view_crontabschedule",
+                "django_celery_beat.change_crontabschedule",
+                "django_celery_beat.add_crontabschedule",
+            ],
+        )
+    ]
+
+
+@hooks.register("qms_home_panels")
+def reminder_home_panels():
+    from . import panels
+
+    return [site.HomePanel("reminders.pending_for_you", panels.render_site_panel, order=10)]
+
+
+@hooks.register("qms_demo_seeders")
+def reminder_demo_seeders():
+    from . import demo as reminders_demo
+
+    return [core_demo.Seeder("reminders", reminders_demo.seed_demo, order=40)]

@@ -101,6 +101,9 @@ DATABASES = {"default": env.get_database("DATABASE_URL", VAR_DIR / "qms.sqlite3"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
+# What a nonconformity concerns (ISO 9001 10.2.1): the controlled process document model, named as
+# AUTH_USER_MODEL names the person, so that qms.nonconformities stands below cms (qms.core.documents).
+QMS_DOCUMENT_MODEL = "cms.ProcessDocumentPage"
 # A reason in the trail is kept whole: a rejection or reopening reason may exist only
 # there (ISO 9001 7.5.3, 10.2.2). The default is a CharField(100).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -11,10 +11,8 @@ class SpreadsheetsConfig(AppConfig):
 
     def ready(self):
         from django.core import checks
-        from django.utils.module_loading import autodiscover_modules
 
-        # Importers live in each app's imports.py (units and people, document register, checklists).
-        autodiscover_modules("imports")
+        # Importers are registered through the hook qms_importers (qms.spreadsheets.imports.registry).
         checks.register(check_defusedxml, checks.Tags.security)
 
 

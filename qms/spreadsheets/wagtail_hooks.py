@@ -22,3 +22,10 @@ def register_import_urls():
 @hooks.register("register_admin_menu_item")
 def register_imports_menu_item():
     return ImportsMenuItem(_("Imports"), reverse("spreadsheets_admin:index"), icon_name="upload", order=850)
+
+
+@hooks.register("qms_importers")
+def organisation_importers():
+    from . import organisation
+
+    return [organisation.UNITS, organisation.PEOPLE]

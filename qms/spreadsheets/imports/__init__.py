@@ -8,7 +8,7 @@ person and "Imported from FILE".
 
 An importer declares its columns and how one row is written::
 
-    from qms.spreadsheets.imports import Importer, ImportColumn, RowError, register
+    from qms.spreadsheets.imports import Importer, ImportColumn, RowError
 
     class UnitImporter(Importer):
         key = "units"
@@ -22,9 +22,13 @@ An importer declares its columns and how one row is written::
             ...  # create or update through the services; raise RowError("code", _("...")) on a problem
             return "created" | "updated" | "unchanged", str(obj)
 
-    register(UnitImporter())
+    UNITS = UnitImporter()
 
-from a module ``<app>/imports.py`` (found by ``autodiscover_modules("imports")``).
+in a module ``<app>/imports.py``, and registers it in the app's ``wagtail_hooks.py``::
+
+    @hooks.register("qms_importers")
+    def importers():
+        return [imports.UNITS]
 
 What the framework does (``run_import``):
 
@@ -67,7 +71,7 @@ from .limits import (
     max_rows,
 )
 from .reading import Sheet, read_sheet
-from .registry import Importer, get_importer, importers, register
+from .registry import Importer, get_importer, importers
 from .safety import MAX_UNCOMPRESSED_BYTES
 from .validation import ImportRow, Layout, check_sheet, validate
 from .writing import HISTORY_REASON_LENGTH, ImportResult, RowOutcome, history_reason, import_reason, run_import
@@ -105,7 +109,6 @@ __all__ = [
     "max_rows",
     "normalise",
     "read_sheet",
-    "register",
     "run_import",
     "validate",
 ]

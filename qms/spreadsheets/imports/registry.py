@@ -1,14 +1,25 @@
-"""Importers: the base class an app subclasses, and the registry its ``imports.py`` fills."""
+"""Importers: the base class an app subclasses, and the importers the apps register.
+
+An app registers its importers with Wagtail's hook ``qms_importers`` in its ``wagtail_hooks.py``: a
+callable returning ``Importer`` instances (docs/architecture.md)::
+
+    @hooks.register("qms_importers")
+    def importers():
+        return [imports.CHECKLIST_QUESTIONS]
+"""
 
 from __future__ import annotations
 
+from qms.core.extensions import collected
+
 from .cells import ImportColumn
 
-_REGISTRY: dict[str, Importer] = {}
+HOOK = "qms_importers"
 
 
 class Importer:
-    """Subclass, set key/title/description/columns, implement apply_row, and `register()` an instance."""
+    """Subclass, set key/title/description/columns, implement apply_row, and register an instance (hook
+    ``qms_importers``)."""
 
     key: str = ""
     title: object = ""
@@ -45,16 +56,15 @@ class Importer:
         return [{column.name: column.example for column in self.columns}]
 
 
-def register(importer):
-    if not importer.key:
-        raise ValueError("An importer needs a key")
-    _REGISTRY[importer.key] = importer
-    return importer
-
-
 def importers():
-    return dict(sorted(_REGISTRY.items(), key=lambda item: str(item[1].title)))
+    """{key: importer} of every registered importer, by title."""
+    found = {}
+    for importer in collected(HOOK):
+        if not importer.key:
+            raise ValueError("An importer needs a key")
+        found[importer.key] = importer
+    return dict(sorted(found.items(), key=lambda item: str(item[1].title)))
 
 
 def get_importer(key):
-    return _REGISTRY.get(key)
+    return importers().get(key)

@@ -3,9 +3,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from cms.acknowledgements import reminders as ack_reminders
 from cms.acknowledgements import services
 from cms.acknowledgements.models import Distribution
-from qms.reminders import kinds, registry
+from qms.reminders import registry
 from tests import factories
 
 from .conftest import make_document
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def items(until, user=None):
-    return list(registry.get(kinds.ACKNOWLEDGEMENT).items(until=until, user=user))
+    return list(registry.get(ack_reminders.ACKNOWLEDGEMENT).items(until=until, user=user))
 
 
 def test_one_item_per_distribution_for_the_people_still_to_acknowledge(unit, officer):

@@ -91,7 +91,7 @@ def test_home_panel_lists_what_the_person_must_read(client, document, unit):
     assert page.identifier in html and "lần ban hành 1" in html
     services.version_acknowledge(version=version, user=reader)
     assert 'id="acknowledgements-pending"' not in client.get("/").content.decode()
-    assert any(panel.name == "acknowledgements" for panel in site._PANELS)
+    assert any(panel.name == "acknowledgements" for panel in site.panels())
 
 
 def test_officer_page_shows_people_by_unit_and_the_distribution_history(client, document, unit, officer):

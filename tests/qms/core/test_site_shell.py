@@ -49,18 +49,24 @@ def test_admin_offers_vietnamese():
     assert ("vi", "Tiếng Việt") in get_available_admin_languages()
 
 
-def test_apps_plug_links_and_home_panels_into_the_site(client, monkeypatch):
+def test_apps_plug_links_and_home_panels_into_the_site(client):
     from django.utils.html import format_html
+    from wagtail import hooks
 
     from qms.core import site
 
-    monkeypatch.setattr(site, "_NAV", [])
-    monkeypatch.setattr(site, "_PANELS", [])
-    site.register_nav("Health", "healthz", visible=lambda user: user.is_authenticated)
-    site.register_home_panel("hello", lambda request: format_html("<section id='hello-panel'>{}</section>", "hi"))
-    site.register_home_panel("hidden", lambda request: "")
-    html = client.get("/").content.decode()
-    assert "id='hello-panel'" in html
-    assert 'href="/healthz"' not in html
-    client.force_login(factories.make_staff())
-    assert 'href="/healthz"' in client.get("/").content.decode()
+    def nav():
+        return [site.NavItem("Health", "healthz", visible=lambda user: user.is_authenticated)]
+
+    def panels():
+        return [
+            site.HomePanel("hello", lambda request: format_html("<section id='hello-panel'>{}</section>", "hi")),
+            site.HomePanel("hidden", lambda request: ""),
+        ]
+
+    with hooks.register_temporarily([(site.NAV_HOOK, nav), (site.HOME_PANELS_HOOK, panels)]):
+        html = client.get("/").content.decode()
+        assert "id='hello-panel'" in html
+        assert 'href="/healthz"' not in html
+        client.force_login(factories.make_staff())
+        assert 'href="/healthz"' in client.get("/").content.decode()

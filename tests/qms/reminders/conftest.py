@@ -5,6 +5,7 @@ import itertools
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from wagtail import hooks
 
 from qms.core.models import OrganisationUnit
 from qms.reminders import registry
@@ -35,18 +36,22 @@ class Items(list):
 @pytest.fixture
 def items(db):
     found = Items()
-    saved = dict(registry._PROVIDERS)
-    registry._PROVIDERS.clear()  # only the test kind: the other apps' providers have their own tests
 
-    @registry.register("test_item", label="Test items", days_before=(30, 7, 1), overdue_every_days=7)
+    @registry.provider("test_item", label="Test items", days_before=(30, 7, 1), overdue_every_days=7)
     def provider(*, until, user=None):
         for item in list(found):
             if item.due_date <= until and (user is None or user.pk in item.recipient_ids):
                 yield item
 
-    yield found
-    registry._PROVIDERS.clear()
-    registry._PROVIDERS.update(saved)
+    # Only the test kind, read from a hook of its own: the other apps' providers have their own tests.
+    # A test may add or replace providers in `found.providers`.
+    found.providers = [provider]
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        hooks.register_temporarily("qms_test_reminder_providers", lambda: found.providers),
+    ):
+        patch.setattr(registry, "HOOK", "qms_test_reminder_providers")
+        yield found
 
 
 def days(n):

@@ -16,14 +16,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import TaskState
 
+from audits import reminders as audit_reminders
 from audits import services as audit_services
 from audits.models import AuditProgramme
+from cms import reminders as cms_reminders
 from cms import services as cms_services
 from cms.models import ProcessDocumentPage
 from qms.core.models import User
+from qms.nonconformities import reminders as nc_reminders
 from qms.nonconformities import services as nc_services
 from qms.nonconformities.models import Nonconformity, Verification
-from qms.reminders import kinds, registry, services
+from qms.reminders import registry, services
 from qms.reminders.models import Delivery, LeadTime
 from qms.reminders.selectors import due_for_user
 from qms.reminders.services import reminders_deliver_pending, reminders_sweep
@@ -84,13 +87,13 @@ def _task_state(page):
 
 
 def test_every_approval_kind_has_a_label_a_provider_and_default_lead_times():
-    for kind in (kinds.REVISION_DECISION, kinds.MAJOR_NC_CLOSURE, kinds.PROGRAMME_APPROVAL):
-        assert kind in kinds.LABELS and registry.get(kind) is not None
+    for kind in (cms_reminders.REVISION_DECISION, nc_reminders.MAJOR_NC_CLOSURE, audit_reminders.PROGRAMME_APPROVAL):
+        assert registry.get(kind) is not None and str(registry.kind_label(kind)) != kind
         assert LeadTime.objects.filter(kind=kind, is_active=True).exists()
 
 
 def test_a_revision_at_the_review_step_is_due_to_the_reviewers_but_never_its_submitter(revision):
-    (item,) = items(kinds.REVISION_DECISION)
+    (item,) = items(cms_reminders.REVISION_DECISION)
     state = _task_state(revision["page"])
     assert item.object_id == state.pk
     officers = {revision["author"].pk, revision["reviewer"].pk}
@@ -101,25 +104,25 @@ def test_a_revision_at_the_review_step_is_due_to_the_reviewers_but_never_its_sub
     assert item.url == f"/admin/pages/{revision['page'].pk}/edit/"
     assert item.unit_id == revision["unit"].pk
     assert item.title == "QT-AP-01 Tiếp nhận hồ sơ"
-    assert items(kinds.REVISION_DECISION, user=revision["submitter"]) == []
+    assert items(cms_reminders.REVISION_DECISION, user=revision["submitter"]) == []
 
 
 def test_at_the_approval_step_it_goes_to_the_approvers_but_not_one_who_edited_it(revision):
     _to_approval_step(revision)
     page = ProcessDocumentPage.objects.get(pk=revision["page"].pk)
     page.get_latest_revision_as_object().save_revision(user=revision["editor"])  # edits during approval
-    (item,) = items(kinds.REVISION_DECISION)
+    (item,) = items(cms_reminders.REVISION_DECISION)
     assert item.object_id == _task_state(page).pk
     assert set(item.recipient_ids) == {revision["approver"].pk}  # not the editor, not an inactive approver
-    assert [i.object_id for i in items(kinds.REVISION_DECISION, user=revision["approver"])] == [item.object_id]
-    assert items(kinds.REVISION_DECISION, user=revision["editor"]) == []
-    assert items(kinds.REVISION_DECISION, user=revision["reviewer"]) == []
-    assert [entry.kind for entry in due_for_user(revision["approver"])] == [kinds.REVISION_DECISION]
+    assert [i.object_id for i in items(cms_reminders.REVISION_DECISION, user=revision["approver"])] == [item.object_id]
+    assert items(cms_reminders.REVISION_DECISION, user=revision["editor"]) == []
+    assert items(cms_reminders.REVISION_DECISION, user=revision["reviewer"]) == []
+    assert [entry.kind for entry in due_for_user(revision["approver"])] == [cms_reminders.REVISION_DECISION]
 
 
 @override_settings(QMS_APPROVAL_DUE_DAYS=10)
 def test_the_days_given_to_decide_are_a_setting(revision):
-    (item,) = items(kinds.REVISION_DECISION)
+    (item,) = items(cms_reminders.REVISION_DECISION)
     started = timezone.localtime(_task_state(revision["page"]).started_at).date()
     assert item.due_date == started + datetime.timedelta(days=10)
 
@@ -147,14 +150,14 @@ def test_a_major_nonconformity_ready_to_close_is_due_to_the_approvers_from_when_
     now = timezone.now()
     Nonconformity.objects.filter(pk=nc.pk).update(status_changed_at=now - datetime.timedelta(days=10))
     Verification.objects.filter(action__nonconformity=nc).update(verified_at=now - datetime.timedelta(days=3))
-    (item,) = items(kinds.MAJOR_NC_CLOSURE)
+    (item,) = items(nc_reminders.MAJOR_NC_CLOSURE)
     assert item.object_id == nc.pk and item.object_id != minor.pk
     assert set(item.recipient_ids) == {approver.pk, other.pk}
     assert item.due_date == timezone.localdate(now - datetime.timedelta(days=3)) + datetime.timedelta(days=5)
     assert item.url == nc.get_absolute_url() and item.unit_id == nc.unit_id
     assert nc.reference in item.title
-    assert items(kinds.MAJOR_NC_CLOSURE, user=officer) == []  # officers may not close a major one
-    assert [i.object_id for i in items(kinds.MAJOR_NC_CLOSURE, user=approver)] == [nc.pk]
+    assert items(nc_reminders.MAJOR_NC_CLOSURE, user=officer) == []  # officers may not close a major one
+    assert [i.object_id for i in items(nc_reminders.MAJOR_NC_CLOSURE, user=approver)] == [nc.pk]
 
 
 def test_a_draft_programme_with_audits_is_due_to_the_approvers_before_its_first_audit():
@@ -170,15 +173,15 @@ def test_a_draft_programme_with_audits_is_due_to_the_approvers_before_its_first_
         audit_builders.make_audit(
             programme=soon, units=[f.make_unit()], user=officer, planned_start=start, planned_end=start
         )
-    found = {item.object_id: item for item in items(kinds.PROGRAMME_APPROVAL)}
+    found = {item.object_id: item for item in items(audit_reminders.PROGRAMME_APPROVAL)}
     assert set(found) == {later.pk, soon.pk} and empty.pk not in found
     assert found[later.pk].due_date == after(5)  # five days from its first audit being planned
     assert found[soon.pk].due_date == after(2)  # but approved the day before its first audit at the latest
     assert found[soon.pk].recipient_ids == (approver.pk,)
     assert found[soon.pk].url == soon.get_absolute_url()
-    assert items(kinds.PROGRAMME_APPROVAL, user=officer) == []
+    assert items(audit_reminders.PROGRAMME_APPROVAL, user=officer) == []
     audit_services.programme_approve(programme=soon, user=approver)
-    assert {item.object_id for item in items(kinds.PROGRAMME_APPROVAL)} == {later.pk}
+    assert {item.object_id for item in items(audit_reminders.PROGRAMME_APPROVAL)} == {later.pk}
 
 
 def _programme_with_an_audit(year):
@@ -212,7 +215,7 @@ def test_a_revision_decided_between_claim_and_delivery_is_withdrawn_not_sent(rev
     _to_approval_step(revision)
     state_id = _task_state(revision["page"]).pk
     assert claim_only() >= 1
-    row = Delivery.objects.get(kind=kinds.REVISION_DECISION, recipient=revision["approver"])
+    row = Delivery.objects.get(kind=cms_reminders.REVISION_DECISION, recipient=revision["approver"])
     assert row.object_id == state_id
     cms_services.document_task_approve(page=revision["page"], user=revision["approver"])
     assert TaskState.objects.get(pk=state_id).status == TaskState.STATUS_APPROVED
@@ -235,10 +238,12 @@ def test_a_programme_approved_or_a_nonconformity_closed_after_the_claim_is_withd
 
     reminders_deliver_pending()
 
-    rows = Delivery.objects.filter(kind__in=[kinds.MAJOR_NC_CLOSURE, kinds.PROGRAMME_APPROVAL], recipient=approver)
+    rows = Delivery.objects.filter(
+        kind__in=[nc_reminders.MAJOR_NC_CLOSURE, audit_reminders.PROGRAMME_APPROVAL], recipient=approver
+    )
     assert {(row.kind, row.status, row.outcome) for row in rows} == {
-        (kinds.MAJOR_NC_CLOSURE, Delivery.Status.WITHDRAWN, Delivery.Outcome.CLOSED),
-        (kinds.PROGRAMME_APPROVAL, Delivery.Status.WITHDRAWN, Delivery.Outcome.CLOSED),
+        (nc_reminders.MAJOR_NC_CLOSURE, Delivery.Status.WITHDRAWN, Delivery.Outcome.CLOSED),
+        (audit_reminders.PROGRAMME_APPROVAL, Delivery.Status.WITHDRAWN, Delivery.Outcome.CLOSED),
     }
     assert all(nc.reference not in message.body for message in mail.outbox if message.to == [approver.email])
 
@@ -260,7 +265,11 @@ def test_the_providers_read_in_bulk_whatever_the_number_of_items():
             cms_services.document_submit(page=page, user=submitter, change_summary=f"Sửa đổi {n}")
             _major_ready_to_close()
             _programme_with_an_audit(next(years))
-        for kind in (kinds.REVISION_DECISION, kinds.MAJOR_NC_CLOSURE, kinds.PROGRAMME_APPROVAL):
+        for kind in (
+            cms_reminders.REVISION_DECISION,
+            nc_reminders.MAJOR_NC_CLOSURE,
+            audit_reminders.PROGRAMME_APPROVAL,
+        ):
             counts.setdefault(kind, []).append(_queries(kind))
     for kind, ((few, few_queries), (many, many_queries)) in counts.items():
         assert (few, many) == (1, 4), kind

@@ -6,11 +6,14 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from audits import reminders as audit_reminders
 from audits import services as audit_services
+from cms.acknowledgements import reminders as ack_reminders
 from cms.models import ProcessDocumentPage
 from qms.core.models import IsoClause
+from qms.nonconformities import reminders as nc_reminders
 from qms.nonconformities import services as nc_services
-from qms.reminders import kinds, registry
+from qms.reminders import registry
 from qms.reminders.selectors import due_for_user
 from qms.reminders.services import reminders_sweep
 from tests import factories as f
@@ -34,7 +37,19 @@ def planned(as_of):
 
 def test_every_shipped_kind_has_a_provider():
     registered = {provider.kind for provider in registry.providers()}
-    assert registered == set(kinds.LABELS)
+    assert registered == {
+        "document_review",
+        "revision_decision",
+        "acknowledgement",
+        "corrective_action",
+        "action_verification",
+        "nonconformity_stuck",
+        "major_nc_closure",
+        "audit_upcoming",
+        "finding_without_nc",
+        "programme_approval",
+    }
+    assert all(str(registry.kind_label(kind)) != kind for kind in registered)  # each carries its own label
 
 
 def test_document_review_coming_up_goes_to_the_process_owner_then_the_unit_manager():
@@ -76,11 +91,13 @@ def action_cast():
 def test_corrective_action_coming_due_overdue_then_escalated(action_cast):
     owner, manager, officer = action_cast["owner"], action_cast["manager"], action_cast["officer"]
     reference = action_cast["nc"].reference
-    assert planned(TODAY)[owner.pk] == [(kinds.CORRECTIVE_ACTION, "coming_up", f"{reference}: Sửa biểu mẫu BM-01")]
+    assert planned(TODAY)[owner.pk] == [
+        (nc_reminders.CORRECTIVE_ACTION, "coming_up", f"{reference}: Sửa biểu mẫu BM-01")
+    ]
     assert planned(after(8))[owner.pk][0][1] == "overdue"
     late = planned(after(7 + 8))  # overdue by 8: beyond the 7-day grace of corrective actions
-    assert late[manager.pk][0][:2] == (kinds.CORRECTIVE_ACTION, "escalation")
-    assert late[officer.pk][0][:2] == (kinds.CORRECTIVE_ACTION, "escalation")
+    assert late[manager.pk][0][:2] == (nc_reminders.CORRECTIVE_ACTION, "escalation")
+    assert late[officer.pk][0][:2] == (nc_reminders.CORRECTIVE_ACTION, "escalation")
 
 
 def test_a_completed_action_awaits_verification_by_someone_else(action_cast):
@@ -93,14 +110,14 @@ def test_a_completed_action_awaits_verification_by_someone_else(action_cast):
     nc_services.action_start(action=action, user=owner)
     nc_services.action_complete(action=action, user=owner, evidence="Biểu mẫu mới đã ban hành")
     due = planned(after(7))  # verification due 14 days after completion: the 7-day step
-    assert (kinds.ACTION_VERIFICATION, "coming_up") in [entry[:2] for entry in due[nc_owner.pk]]
-    assert kinds.ACTION_VERIFICATION not in [entry[0] for entry in due.get(owner.pk, [])]
+    assert (nc_reminders.ACTION_VERIFICATION, "coming_up") in [entry[:2] for entry in due[nc_owner.pk]]
+    assert nc_reminders.ACTION_VERIFICATION not in [entry[0] for entry in due.get(owner.pk, [])]
 
 
 def test_a_nonconformity_stuck_in_one_status_is_reminded_to_its_owner(action_cast):
     nc_owner, nc = action_cast["nc_owner"], action_cast["nc"]
-    assert kinds.NONCONFORMITY_STUCK not in [entry[0] for entry in planned(after(30)).get(nc_owner.pk, [])]
-    stuck = [entry for entry in planned(after(31))[nc_owner.pk] if entry[0] == kinds.NONCONFORMITY_STUCK]
+    assert nc_reminders.NONCONFORMITY_STUCK not in [entry[0] for entry in planned(after(30)).get(nc_owner.pk, [])]
+    stuck = [entry for entry in planned(after(31))[nc_owner.pk] if entry[0] == nc_reminders.NONCONFORMITY_STUCK]
     assert stuck and stuck[0][1] == "overdue" and nc.reference in stuck[0][2]
 
 
@@ -112,7 +129,7 @@ def test_audit_coming_up_goes_to_the_whole_audit_team():
     )
     due = planned(TODAY)
     for person in (lead, member):
-        assert due[person.pk] == [(kinds.AUDIT_UPCOMING, "coming_up", f"{audit.reference} {audit.title}")]
+        assert due[person.pk] == [(audit_reminders.AUDIT_UPCOMING, "coming_up", f"{audit.reference} {audit.title}")]
     assert [item.title for item in due_for_user(member)] == [f"{audit.reference} {audit.title}"]
 
 
@@ -132,7 +149,7 @@ def test_a_nonconformity_finding_without_its_nonconformity_is_reminded():
         user=lead,
     )
     assert lead.pk not in planned(after(7))
-    assert planned(after(8))[lead.pk][0][:2] == (kinds.FINDING_WITHOUT_NC, "overdue")
+    assert planned(after(8))[lead.pk][0][:2] == (audit_reminders.FINDING_WITHOUT_NC, "overdue")
     # Once raised it drops out (the provider filters on nonconformity__isnull); not exercised here because
     # audits.services.finding_raise_nonconformity fails on PostgreSQL (FOR UPDATE on an outer join).
 
@@ -146,6 +163,6 @@ def test_a_revision_to_acknowledge_is_reminded_to_those_who_have_not_yet():
     page, version = make_distributed_document(unit=unit)
     ack_services.version_acknowledge(version=version, user=done)
     due = planned(after(30))
-    assert (kinds.ACKNOWLEDGEMENT, "overdue", f"{page.identifier} {page.title}") in due[reader.pk]
-    assert kinds.ACKNOWLEDGEMENT not in [entry[0] for entry in due.get(done.pk, [])]
-    assert [item.kind for item in due_for_user(reader, as_of=after(30))] == [kinds.ACKNOWLEDGEMENT]
+    assert (ack_reminders.ACKNOWLEDGEMENT, "overdue", f"{page.identifier} {page.title}") in due[reader.pk]
+    assert ack_reminders.ACKNOWLEDGEMENT not in [entry[0] for entry in due.get(done.pk, [])]
+    assert [item.kind for item in due_for_user(reader, as_of=after(30))] == [ack_reminders.ACKNOWLEDGEMENT]

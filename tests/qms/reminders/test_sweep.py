@@ -188,10 +188,12 @@ def test_a_failing_provider_is_skipped_and_the_others_still_send(items):
     from qms.reminders import registry
     from qms.reminders.selectors import due_for_user
 
-    @registry.register("broken", label="Broken", order=0)
+    @registry.provider("broken", label="Broken", order=0)
     def broken(*, until, user=None):
         raise RuntimeError("a field went missing")
         yield  # pragma: no cover
+
+    items.providers.append(broken)
 
     owner = make_staff()
     items.add(owner, due=days(-1), title="Still sent")

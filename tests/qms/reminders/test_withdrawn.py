@@ -80,7 +80,7 @@ def test_a_failing_provider_withdraws_nothing(items):
         raise RuntimeError("database hiccup")
         yield  # pragma: no cover
 
-    registry._PROVIDERS["test_item"] = dataclasses.replace(provider, items=broken)
+    items.providers[:] = [dataclasses.replace(provider, items=broken)]
     assert reminders_deliver_pending().sent == 1
     assert "Sent as claimed" in mail.outbox[0].body
 

@@ -1,4 +1,4 @@
-"""The units and people importers (qms/core/imports.py): create, update, re-import, history."""
+"""The units and people importers (qms/spreadsheets/organisation.py): create, update, re-import, history."""
 
 import pytest
 from django.contrib.auth.models import Group

@@ -9,7 +9,8 @@ import pytest
 from qms.spreadsheets.importer_messages import MESSAGES
 
 ROOT = Path(__file__).resolve().parents[3]
-MODULES = [ROOT / m for m in ("qms/core/imports.py", "cms/imports.py", "audits/imports.py") if (ROOT / m).exists()]
+IMPORTERS = ("qms/spreadsheets/organisation.py", "cms/imports.py", "audits/imports.py")
+MODULES = [ROOT / m for m in IMPORTERS if (ROOT / m).exists()]
 
 
 def literals(path):

@@ -1,7 +1,8 @@
 """Imports of the organisation: units and people (ISO 9001 5.3 roles and responsibilities, 7.1.2 people).
 
-Found by the spreadsheets app (`autodiscover_modules("imports")`); the core itself never
-imports this module, so the core still depends on nothing above it.
+The importers of the core's records live here, above the import framework, rather than in the core:
+reading a workbook safely (size, zip and XML bombs, formulas) is the spreadsheets app's concern, and
+the core stays the ground that imports nothing above it (DESIGN.md section 4, docs/architecture.md).
 
 - Units: code (the natural key), name, parent unit code, manager (username).
   A parent may be a unit already in the product or one further up or down the same
@@ -14,7 +15,7 @@ imports this module, so the core still depends on nothing above it.
   usable password: they set one with "Forgotten password" (or an officer sets it).
 
 Messages are translated in the spreadsheets catalogue (`t`/`tl`, see
-qms.spreadsheets.importer_messages), so that this module adds nothing to the core's.
+qms.spreadsheets.importer_messages).
 
 Every created or changed unit and person gets a history entry with the importing
 person and "Imported from FILE"; a change of roles is named in that reason, since
@@ -26,7 +27,7 @@ from django.contrib.auth.models import Group
 from qms.core import people, roles
 from qms.core.models import OrganisationUnit, User
 from qms.spreadsheets.importer_messages import t, tl
-from qms.spreadsheets.imports import ImportColumn, Importer, RowError, history_reason, register
+from qms.spreadsheets.imports import ImportColumn, Importer, RowError, history_reason
 
 ROLE_CHOICES = (
     (roles.STAFF, "staff", "nhân viên", "Staff"),
@@ -277,5 +278,5 @@ def _save_person(person, *, groups, user, reason):
         raise RowError(column, str(refusal)) from None
 
 
-register(UnitImporter())
-register(PersonImporter())
+UNITS = UnitImporter()
+PEOPLE = PersonImporter()
