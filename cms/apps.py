@@ -11,16 +11,10 @@ class CmsConfig(AppConfig):
     verbose_name = _("Controlled documents")
 
     def ready(self):
-        from wagtail.signals import page_published
-
         from qms.core import demo, roles, site
 
-        from . import handlers, reader_cache, schedule
-        from .models import ProcessDocumentPage
+        from . import reader_cache, schedule
 
-        page_published.connect(
-            handlers.on_page_published, sender=ProcessDocumentPage, dispatch_uid="cms.version_on_publish"
-        )
         reader_cache.connect()
         post_migrate.connect(schedule.on_post_migrate, dispatch_uid="cms.ensure_publish_scheduled")
         for role in (roles.QUALITY_OFFICERS, roles.AUDITORS, roles.APPROVERS):

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from simple_history.models import HistoricalRecords
 from wagtail import blocks
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -353,6 +354,51 @@ class DocumentVersion(models.Model):
 
     def get_url(self):
         return f"{self.page.url}v/{self.number}/"
+
+
+class PublicationFollowUp(models.Model):
+    """A step that must follow a publication after it commits (distribution to readers), and its outcome.
+
+    Written inside the publication's transaction as *pending*, so that a step that never ran (the
+    process died between the commit and the step) is as visible as one that failed: ISO 9001
+    7.5.3.1 a asks that documented information be available where it is needed, and a revision
+    that silently never reached its readers is not. Quality officers see the failed ones in their
+    reminders and on their dashboard, and retry them (cms.publishing).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    version = models.ForeignKey(
+        DocumentVersion, verbose_name=_("document version"), on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    step = models.CharField(_("step"), max_length=100)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("publication follow-up")
+        verbose_name_plural = _("publication follow-ups")
+        constraints = [models.UniqueConstraint(fields=["version", "step"], name="cms_follow_up_unique_step")]
+
+    def __str__(self):
+        return f"{self.version} {self.step}"
 
 
 class DocumentReview(models.Model):

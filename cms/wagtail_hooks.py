@@ -19,6 +19,7 @@ from . import selectors
 from .compare import RichTextByBlockComparison
 from .models import DocumentApprovalTask, DocumentReview, DocumentVersion
 from .views import admin as admin_views
+from .views import follow_ups as follow_up_views
 
 
 @hooks.register("register_log_actions")
@@ -68,6 +69,8 @@ def register_document_admin_urls():
         ),
         path("documents/<int:page_id>/review/", admin_views.review_create, name="cms_review"),
         path("documents/<int:page_id>/withdraw/", admin_views.withdraw, name="cms_withdraw"),
+        path("documents/follow-ups/", follow_up_views.index, name="cms_follow_ups"),
+        path("documents/follow-ups/<int:follow_up_id>/retry/", follow_up_views.retry, name="cms_follow_up_retry"),
     ]
 
 

@@ -10,12 +10,10 @@ class AcknowledgementsConfig(AppConfig):
     verbose_name = _("Read and understood")
 
     def ready(self):
-        from django.db.models.signals import post_save
-
         from qms.core import demo, roles, site
 
         from . import demo as ack_demo
-        from . import panels, receivers
+        from . import panels
 
         roles.register_permissions(
             roles.QUALITY_OFFICERS,
@@ -28,6 +26,3 @@ class AcknowledgementsConfig(AppConfig):
         )
         site.register_home_panel("acknowledgements", panels.pending_panel, order=10)
         demo.register(15, "acknowledgements", ack_demo.seed)
-        post_save.connect(
-            receivers.version_saved, sender="cms.DocumentVersion", dispatch_uid="acknowledgements.version_saved"
-        )
