@@ -1,8 +1,8 @@
 """Writes on controlled documents (ISO 9001 7.5.2 creating and updating, 7.5.3 control).
 
-Every state change of a document passes through a function here: the page
-tree and per-unit edit rights, recording an effective version when a revision
-is published, withdrawing, periodic reviews, and the register import. Wagtail
+Every state change of a document passes through a function here or in the two modules it
+re-exports from: creating and importing documents, withdrawing, periodic reviews, submitting and
+approving; the page tree and per-unit edit rights are in `cms.owners`, publication in `cms.publishing`. Wagtail
 keeps the content (revisions, workflow, locking); these functions hold the QMS rules.
 
 Every publication that makes a revision effective goes through `cms.publishing.document_publish`:

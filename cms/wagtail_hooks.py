@@ -17,9 +17,13 @@ from wagtail.permissions import register_permission_policy
 
 from . import selectors
 from .compare import RichTextByBlockComparison
-from .models import DocumentApprovalTask, DocumentReview, DocumentVersion
+from .models import READING_ROUTES_HOOK, DocumentApprovalTask, DocumentReview, DocumentVersion
 from .views import admin as admin_views
 from .views import follow_ups as follow_up_views
+from .views import pages as page_views
+
+# The process document page's reading routes (current, print, superseded versions, compare).
+hooks.register(READING_ROUTES_HOOK, page_views.routes)
 
 
 @hooks.register("register_log_actions")
