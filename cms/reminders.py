@@ -18,7 +18,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from wagtail.models import TaskState
 
 from qms.core import roles
@@ -29,7 +28,7 @@ from .approvals import revisions_awaiting_decision
 from .models import ProcessDocumentPage, PublicationFollowUp
 from .publishing import failed_follow_ups
 
-PUBLICATION_FOLLOW_UP = "publication_follow_up"
+PUBLICATION_FOLLOW_UP = kinds.PUBLICATION_FOLLOW_UP
 
 
 @register(kinds.DOCUMENT_REVIEW, days_before=(30, 7, 1), order=10)
@@ -82,7 +81,6 @@ def revisions_awaiting_your_decision(*, until, user=None):
 
 @register(
     PUBLICATION_FOLLOW_UP,
-    label=_("Publication follow-ups that failed (7.5.3)"),
     days_before=(0,),
     overdue_every_days=1,
     escalation_grace_days=1,
