@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from simple_history.models import HistoricalRecords
 from wagtail import blocks, hooks
@@ -347,9 +348,9 @@ class PublicationFollowUp(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        PENDING = "pending", pgettext_lazy("publication follow-up", "Pending")
+        DONE = "done", pgettext_lazy("publication follow-up", "Done")
+        FAILED = "failed", pgettext_lazy("publication follow-up", "Failed")
 
     version = models.ForeignKey(
         DocumentVersion, verbose_name=_("document version"), on_delete=models.PROTECT, related_name="follow_ups"
