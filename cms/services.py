@@ -99,8 +99,7 @@ def document_create(
         reviewed_by=reviewed_by,
         approved_by=approved_by,
         approved_at=_start_of(effective_date),
-    )
-    document_owner_groups_sync(unit=unit)
+    )  # which also puts the process owner in the unit's group
     page.refresh_from_db()
     return page
 
