@@ -11,14 +11,8 @@ class CmsConfig(AppConfig):
     verbose_name = _("Controlled documents")
 
     def ready(self):
-        from wagtail.signals import page_published
+        from . import reader_cache, schedule
 
-        from . import handlers, reader_cache, schedule
-        from .models import ProcessDocumentPage
-
-        page_published.connect(
-            handlers.on_page_published, sender=ProcessDocumentPage, dispatch_uid="cms.version_on_publish"
-        )
         reader_cache.connect()
         post_migrate.connect(schedule.on_post_migrate, dispatch_uid="cms.ensure_publish_scheduled")
         # Role permissions, the site link, demo data and importers: wagtail_hooks.py (docs/architecture.md).

@@ -19,9 +19,10 @@ refusal they raise is reported on its row with nothing written:
   revisions is reported on the row, not guessed. A blank owner, interval or public
   cell leaves that field as it is. Moving a document to another unit is refused.
 
-The master list export (cms.views.admin) writes these columns under the same headings, plus
-columns for people only (unit name, owner's name, next review date, status) that the import
-accepts and reads past: an exported master list imports back with nothing changed.
+The master list export (cms.views.admin) writes these columns under the same headings
+(EXPORT_COLUMNS, here: the file is this import's), plus columns for people only (unit name,
+owner's name, next review date, status: cms.master_list) that the import accepts and reads
+past: an exported master list imports back with nothing changed.
 
 Messages use `t`/`tl` (see qms.spreadsheets.importer_messages) so that they are
 translated in the spreadsheets catalogue, not added to the cms catalogue.
@@ -30,11 +31,13 @@ translated in the spreadsheets catalogue, not added to the cms catalogue.
 from django.utils import timezone
 
 from qms.core.models import OrganisationUnit, User
+from qms.spreadsheets import export
 from qms.spreadsheets.importer_messages import t, tl
 from qms.spreadsheets.imports import ImportColumn, Importer, RowError
 
 from . import selectors, services
 from .errors import DocumentError
+from .master_list import MASTER_LIST_ONLY_COLUMNS, MASTER_LIST_ONLY_HELP
 from .models import ProcessDocumentPage
 
 
@@ -113,6 +116,40 @@ def imported_heading(name):
     return next(column.label for column in IMPORTED_COLUMNS if column.name == name)
 
 
+def current_of(doc):
+    """The current version prefetched by selectors.register_documents, or None."""
+    return doc.current_versions[0] if getattr(doc, "current_versions", None) else None
+
+
+def _imported(name, value, **kwargs):
+    return export.Column(imported_heading(name), value, **kwargs)
+
+
+_ONLY = dict(MASTER_LIST_ONLY_COLUMNS)
+
+# The export is also the document import's file (docs/registers-and-imports.md: a register exported by the product
+# imports back as it is): every imported column under the importer's own heading, and the
+# values it reads (unit code, owner's username), so that importing it back changes nothing.
+EXPORT_COLUMNS = [
+    _imported("identifier", lambda doc: doc.identifier),
+    _imported("title", lambda doc: doc.title, width=50),
+    _imported("unit", lambda doc: doc.unit.code),
+    _ONLY["unit_name"],
+    _ONLY["owner_name"],
+    _imported("owner", lambda doc: doc.process_owner.get_username() if doc.process_owner else None),
+    _imported("revision", lambda doc: current_of(doc).number if current_of(doc) else None, kind="int"),
+    _imported(
+        "effective_date",
+        lambda doc: current_of(doc).effective_date if current_of(doc) else None,
+        kind="date",
+    ),
+    _imported("review_interval", lambda doc: doc.review_interval_months, kind="int"),
+    _ONLY["next_review_date"],
+    _imported("is_public", lambda doc: doc.is_public, kind="bool"),
+    _ONLY["status"],
+]
+
+
 class DocumentRegisterImporter(Importer):
     key = "documents"
     title = tl("Process document register")
@@ -123,10 +160,7 @@ class DocumentRegisterImporter(Importer):
 
     @property
     def columns(self):
-        # The master list's own columns come from the master list (cms catalogue); imported lazily,
-        # since the master list builds its export from IMPORTED_COLUMNS.
-        from .views.admin import MASTER_LIST_ONLY_COLUMNS, MASTER_LIST_ONLY_HELP
-
+        # The master list's own columns (cms catalogue), accepted under their headings and read past.
         return IMPORTED_COLUMNS + [
             InformationColumn(name, column.header, help=MASTER_LIST_ONLY_HELP)
             for name, column in MASTER_LIST_ONLY_COLUMNS

@@ -10,14 +10,24 @@ from django.conf import settings
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail import blocks
+from simple_history.models import HistoricalRecords
+from wagtail import blocks, hooks
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import GroupApprovalTask, Orderable, Page
+from wagtail.models import GroupApprovalTask, Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
+
+from . import duties
+
+# The reading views of a process document (current version, superseded versions, print, compare) are
+# registered by cms.views.pages under this Wagtail hook: they read the models, so the model reaches them
+# through registration rather than an import (no import loop inside cms, DESIGN.md section 4).
+READING_ROUTES_HOOK = "qms_document_reading_routes"
 
 
 class HomePage(Page):
@@ -60,10 +70,8 @@ class DocumentIndexPage(Page):
         verbose_name_plural = _("document indexes")
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["documents"] = selectors.current_documents(user=request.user).child_of(self)
+        context["documents"] = ProcessDocumentPage.objects.current_for(request.user).child_of(self)
         return context
 
 
@@ -98,16 +106,25 @@ class DocumentPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
         if any(name in self.data for name in self.SUBMIT_ACTIONS):
-            from .selectors import change_summary_problem
-
-            problem = change_summary_problem(self.instance, cleaned.get("change_summary", ""))
+            problem = duties.change_summary_problem(self.instance, cleaned.get("change_summary", ""))
             if problem:
                 self.add_error("change_summary", problem)
         return cleaned
 
 
+class ProcessDocumentPageQuerySet(PageQuerySet):
+    def current_for(self, user):
+        """Documents a reader may list as current: live, not withdrawn, public only for anonymous readers."""
+        queryset = self.live().filter(withdrawn_at__isnull=True)
+        if not user.is_authenticated:
+            queryset = queryset.filter(is_public=True)
+        return queryset.order_by("identifier")
+
+
 class ProcessDocumentPage(RoutablePageMixin, Page):
     """A controlled process document, e.g. QT-07 (ISO 9001 7.5.2, 7.5.3)."""
+
+    objects = PageManager.from_queryset(ProcessDocumentPageQuerySet)()
 
     base_form_class = DocumentPageForm
 
@@ -215,45 +232,10 @@ class ProcessDocumentPage(RoutablePageMixin, Page):
             setattr(obj, name, getattr(self, name))
         return obj
 
-    # Site views: the current version is Page.serve (through cms.views.pages.serve_document);
-    # superseded versions, comparison and print are sub-routes of the page.
-    def serve(self, request, *args, **kwargs):
-        from .views import pages
-
-        denied = pages.deny_reader(request, self)
-        if denied is not None:
-            return denied
-        return super().serve(request, *args, **kwargs)
-
-    @path("")
-    def current(self, request):
-        from .views import pages
-
-        return pages.serve_current(request, self)
-
-    @path("print/")
-    def print_current(self, request):
-        from .views import pages
-
-        return pages.serve_current(request, self, printing=True)
-
-    @path("v/<int:number>/")
-    def version(self, request, number):
-        from .views import pages
-
-        return pages.serve_version(request, self, number)
-
-    @path("v/<int:number>/print/")
-    def print_version(self, request, number):
-        from .views import pages
-
-        return pages.serve_version(request, self, number, printing=True)
-
-    @path("compare/<int:a>/<int:b>/")
-    def compare(self, request, a, b):
-        from .views import pages
-
-        return pages.compare_versions(request, self, a, b)
+    @classmethod
+    def get_subpage_urls(cls):
+        """The page's routes (RoutablePageMixin): those cms.views.pages registers under READING_ROUTES_HOOK."""
+        return tuple(route for routes in hooks.get_hooks(READING_ROUTES_HOOK) for route in routes())
 
 
 class DocumentForm(Orderable):
@@ -355,6 +337,51 @@ class DocumentVersion(models.Model):
         return f"{self.page.url}v/{self.number}/"
 
 
+class PublicationFollowUp(models.Model):
+    """A step that must follow a publication after it commits (distribution to readers), and its outcome.
+
+    Written inside the publication's transaction as *pending*, so that a step that never ran (the
+    process died between the commit and the step) is as visible as one that failed: ISO 9001
+    7.5.3.1 a asks that documented information be available where it is needed, and a revision
+    that silently never reached its readers is not. Quality officers see the failed ones in their
+    reminders and on their dashboard, and retry them (cms.publishing).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("publication follow-up", "Pending")
+        DONE = "done", pgettext_lazy("publication follow-up", "Done")
+        FAILED = "failed", pgettext_lazy("publication follow-up", "Failed")
+
+    version = models.ForeignKey(
+        DocumentVersion, verbose_name=_("document version"), on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    step = models.CharField(_("step"), max_length=100)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("publication follow-up")
+        verbose_name_plural = _("publication follow-ups")
+        constraints = [models.UniqueConstraint(fields=["version", "step"], name="cms_follow_up_unique_step")]
+
+    def __str__(self):
+        return f"{self.version} {self.step}"
+
+
 class DocumentReview(models.Model):
     """A periodic review of a document (ISO 9001 7.5.2 c: documents are reviewed for suitability)."""
 
@@ -403,11 +430,9 @@ class DocumentApprovalTask(GroupApprovalTask):
 
     def approval_refusal(self, obj, user):
         """Why `user` may not approve `obj` at this step (a message for them), or None."""
-        from .selectors import approval_refusal
-
         if not isinstance(obj.specific, ProcessDocumentPage):
             return None
-        return approval_refusal(page=obj.specific, user=user)
+        return duties.approval_refusal(page=obj.specific, user=user)
 
     def get_actions(self, obj, user):
         from .rules import wrote_or_submitted_revision

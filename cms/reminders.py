@@ -7,25 +7,33 @@ Registered with the reminder engine through the hook qms_reminder_providers (wag
   on that step (`cms.approvals.revisions_awaiting_decision`), due QMS_APPROVAL_DUE_DAYS after it
   reached the step. Each step is its own item (the task state), so the approver's reminder starts
   when the review is done, and a decided step is withdrawn at delivery rather than sent.
+- A publication follow-up that failed or never finished (7.5.3.1 a: the revision may not have reached
+  its readers): to the person who published and to the quality officers, due the day it failed, until
+  an officer's retry succeeds (`cms.publishing`).
 """
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import TaskState
 
+from qms.core import roles
 from qms.reminders.kinds import approval_due_days
 from qms.reminders.registry import DueItem, content_type_id, provider
 
 from .approvals import revisions_awaiting_decision
-from .models import ProcessDocumentPage
+from .models import ProcessDocumentPage, PublicationFollowUp
+from .publishing import failed_follow_ups
 
 # The kinds this app registers, with their labels in its own catalogue (hook qms_reminder_providers).
 DOCUMENT_REVIEW = "document_review"
 REVISION_DECISION = "revision_decision"
+# A step after a document's publication (its distribution) that failed: cms.publishing.
+PUBLICATION_FOLLOW_UP = "publication_follow_up"
 
 
 @provider(DOCUMENT_REVIEW, label=_("Document reviews (ISO 9001 7.5.2)"), days_before=(30, 7, 1), order=10)
@@ -79,4 +87,41 @@ def revisions_awaiting_your_decision(*, until, user=None):
             title=f"{pending.identifier} {pending.title}",
             url=reverse("wagtailadmin_pages:edit", args=[pending.page_id]),
             unit_id=pending.unit_id,
+        )
+
+
+@provider(
+    PUBLICATION_FOLLOW_UP,
+    label=_("Publication follow-ups that failed (7.5.3)"),
+    days_before=(0,),
+    overdue_every_days=1,
+    escalation_grace_days=1,
+    order=5,
+)
+def publication_follow_ups_failed(*, until, user=None):
+    officers = tuple(
+        get_user_model()
+        .objects.filter(groups__name=roles.QUALITY_OFFICERS, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    ct = content_type_id(PublicationFollowUp)
+    url = reverse("cms_follow_ups")
+    for follow_up in failed_follow_ups():
+        due = timezone.localdate(follow_up.failed_at or follow_up.created_at)
+        if due > until:
+            continue
+        first = (follow_up.published_by_id,) if follow_up.published_by_id not in (None, *officers) else ()
+        recipients = first + officers
+        if user is not None and user.pk not in recipients:
+            continue
+        page = follow_up.version.page
+        yield DueItem(
+            content_type_id=ct,
+            object_id=follow_up.pk,
+            recipient_ids=recipients,
+            due_date=due,
+            title=f"{page.identifier} {page.title}",
+            url=url,
+            unit_id=page.unit_id,
         )

@@ -11,15 +11,13 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .duties import approval_refusal, change_summary_problem, revision_writers  # noqa: F401 (the rules, read here too)
 from .models import DocumentVersion, ProcessDocumentPage
 
 
 def current_documents(*, user):
     """Documents a reader may list as current: live, not withdrawn, public only for anonymous readers."""
-    queryset = ProcessDocumentPage.objects.live().filter(withdrawn_at__isnull=True)
-    if not user.is_authenticated:
-        queryset = queryset.filter(is_public=True)
-    return queryset.order_by("identifier")
+    return ProcessDocumentPage.objects.current_for(user)
 
 
 # A person types a few words; a longer query is a paste or a probe.
@@ -71,49 +69,6 @@ def next_version_number(page):
     return (last or 0) + 1
 
 
-def revision_writers(page_ids):
-    """{page id: ids of the people who saved a revision of it since its last publication} (two queries).
-
-    The text under review is theirs, whether they saved it before the submit (someone else may press
-    Submit) or during the review: every revision since the version in force was published counts.
-    """
-    from collections import defaultdict
-
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page, Revision
-
-    page_ids = {int(pk) for pk in page_ids}
-    published = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "live_revision__created_at"))
-    writers = defaultdict(set)
-    for object_id, user_id, created_at in Revision.objects.filter(
-        base_content_type=ContentType.objects.get_for_model(Page),
-        object_id__in=[str(pk) for pk in page_ids],
-        user__isnull=False,
-    ).values_list("object_id", "user_id", "created_at"):
-        since = published.get(int(object_id))
-        if since is None or created_at > since:
-            writers[int(object_id)].add(user_id)
-    return writers
-
-
-def approval_refusal(*, page, user):
-    """Why `user` may not approve the revision of `page` under review, at any step, or None.
-
-    ISO 9001 5.3 and 7.5.2 c: a document is reviewed and approved by people other than the ones who
-    wrote it. Nobody approves, at the review or the approval step, a revision they submitted, or one
-    whose text they saved since the last publication (before the submit or during the review: an
-    approver who edits during approval would otherwise approve their own text).
-    """
-    state = page.current_workflow_state
-    if state is None or not user.is_authenticated:
-        return None
-    if state.requested_by_id == user.pk:
-        return _("You submitted this revision; someone else reviews and approves it.")
-    if user.pk in revision_writers([page.pk]).get(page.pk, ()):
-        return _("You wrote or edited this revision; someone else reviews and approves it.")
-    return None
-
-
 def register_documents(*, status=None, unit=None, clause=None, review_due=None, today=None):
     """Rows of the master list (danh mục tài liệu) with their current version, filterable.
 
@@ -159,19 +114,3 @@ def document_status(page):
     if not page.live:
         return _("Draft")
     return _("Current")
-
-
-def change_summary_problem(page, summary):
-    """Why a change summary cannot go with a submission, or None."""
-    summary = (summary or "").strip()
-    if page.pk and page.withdrawn_at is not None:
-        return _("This document is withdrawn; write a new document instead of revising it.")
-    if not summary:
-        return _("Describe what changes in this revision before submitting it for review.")
-    if page.pk:
-        current = current_version(page)
-        if current is not None and current.change_summary.strip() == summary:
-            return _("This is the change summary of revision %(number)s; describe what changes in this one.") % {
-                "number": current.number
-            }
-    return None

@@ -1,112 +1,39 @@
 """Writes on controlled documents (ISO 9001 7.5.2 creating and updating, 7.5.3 control).
 
-Every state change of a document passes through a function here: the page
-tree and per-unit edit rights, recording an effective version when a revision
-is published, withdrawing, periodic reviews, and the register import. Wagtail
+Every state change of a document passes through a function here or in the two modules it
+re-exports from: creating and importing documents, withdrawing, periodic reviews, submitting and
+approving; the page tree and per-unit edit rights are in `cms.owners`, publication in `cms.publishing`. Wagtail
 keeps the content (revisions, workflow, locking); these functions hold the QMS rules.
 
-Publication is reached only through the "Document approval" workflow
-(`cms.workflow.publish_approved_document`) or, for the register import and the
-demo, through `document_create` / `document_publish_imported_revision`. Each
-publication ends in `document_version_record` (called by the thin
-`page_published` trigger in `cms.handlers`).
+Every publication that makes a revision effective goes through `cms.publishing.document_publish`:
+the "Document approval" workflow's end (`cms.workflow.publish_approved_document`), the register
+import and the demo (`document_create`, `document_publish_imported_revision` here), and scheduled
+go-live (this app's `publish_scheduled` command).
 """
 
-import contextlib
-import contextvars
 import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, TaskState, WorkflowState
 
 from . import reader_cache, selectors
 from .errors import DocumentError, DocumentPermissionError
 from .models import (
     DocumentApprovalTask,
-    DocumentIndexPage,
     DocumentReview,
-    DocumentVersion,
-    HomePage,
     ProcessDocumentPage,
 )
-
-# Options of the publication in progress, set by the import services and read by
-# document_version_record when the page_published trigger fires inside them.
-_publication = contextvars.ContextVar("cms_publication", default=None)
-
-OWNER_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page", "unlock_page")
-DOCUMENT_COLLECTION_PERMISSIONS = ("add_document", "choose_document")
+from .owners import document_index_for_unit, document_owner_groups_sync, owners_group_name  # noqa: F401 (re-exported)
+from .publishing import document_publish
 
 
 def add_months(day, months):
     return day + relativedelta(months=months)
 
 
-# --- page tree and edit rights -------------------------------------------------
-
-
-def owners_group_name(unit):
-    return f"Process owners {unit.code}"
-
-
-@transaction.atomic
-def document_index_for_unit(*, unit, user=None):
-    """The unit's DocumentIndexPage under the home page, created (published) on first use."""
-    existing = DocumentIndexPage.objects.filter(unit=unit).first()
-    if existing is not None:
-        return existing
-    home = HomePage.objects.first()
-    if home is None:
-        raise DocumentError(_("The site has no home page; run the migrations."))
-    index = DocumentIndexPage(title=unit.name, slug=unit.code.lower(), unit=unit)
-    home.add_child(instance=index)
-    index.save_revision(user=user, log_action=True).publish(user=user, skip_permission_checks=True)
-    return index
-
-
-@transaction.atomic
-def document_owner_groups_sync(*, unit):
-    """Keep the unit's process-owners group equal to the owners of the unit's documents.
-
-    The group may add and edit (never publish) pages under the unit's index page,
-    so a process owner edits only their unit's documents (ISO 9001 5.3, 7.5.2).
-    """
-    index = document_index_for_unit(unit=unit)
-    group, _created = Group.objects.get_or_create(name=owners_group_name(unit))
-    group.permissions.set(Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin"))
-    page_permissions = Permission.objects.filter(
-        content_type__app_label="wagtailcore", codename__in=OWNER_PAGE_PERMISSIONS
-    )
-    for permission in page_permissions:
-        GroupPagePermission.objects.get_or_create(group=group, page=index, permission=permission)
-    GroupPagePermission.objects.filter(group=group).exclude(page=index).delete()
-    GroupPagePermission.objects.filter(group=group).exclude(permission__in=page_permissions).delete()
-    root = Collection.get_first_root_node()
-    for permission in Permission.objects.filter(
-        content_type__app_label="wagtaildocs", codename__in=DOCUMENT_COLLECTION_PERMISSIONS
-    ):
-        GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)
-    from qms.core.models import User
-
-    owners = User.objects.filter(owned_documents__unit=unit, is_active=True).distinct()
-    group.user_set.set(owners)
-    return group
-
-
 # --- creation and import -------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _publishing(**options):
-    token = _publication.set(options)
-    try:
-        yield
-    finally:
-        _publication.reset(token)
 
 
 @transaction.atomic
@@ -163,16 +90,16 @@ def document_create(
         page.forms = [DocumentForm(**form) for form in forms]
     index.add_child(instance=page)
     revision = page.save_revision(user=user, log_action=True)
-    with _publishing(
-        effective_date=effective_date,
+    document_publish(
+        revision=revision,
+        user=user,
         number=revision_number,
+        effective_date=effective_date,
         note=reason,
         reviewed_by=reviewed_by,
         approved_by=approved_by,
         approved_at=_start_of(effective_date),
-    ):
-        revision.publish(user=user, skip_permission_checks=True)
-    document_owner_groups_sync(unit=unit)
+    )  # which also puts the process owner in the unit's group
     page.refresh_from_db()
     return page
 
@@ -203,14 +130,15 @@ def document_publish_imported_revision(
             setattr(page, name, value)
     page.change_summary = change_summary
     revision = page.save_revision(user=user, log_action=True)
-    with _publishing(
+    document_publish(
+        revision=revision,
+        user=user,
         effective_date=effective_date,
         note=reason,
         reviewed_by=reviewed_by,
         approved_by=approved_by,
         approved_at=_start_of(effective_date),
-    ):
-        revision.publish(user=user, skip_permission_checks=True)
+    )
     return ProcessDocumentPage.objects.get(pk=page.pk)
 
 
@@ -248,8 +176,9 @@ def document_update_register_fields(
     if not changed:
         return page
     revision = live.save_revision(user=user, log_action=True)
-    with _publishing(record_version=False):
-        revision.publish(user=user, skip_permission_checks=True)
+    # A correction of register fields, not a new effective version: published as it is, outside
+    # document_publish, so that no DocumentVersion is recorded and nobody is asked to read it again.
+    revision.publish(user=user, skip_permission_checks=True)
     page = ProcessDocumentPage.objects.get(pk=page.pk)
     if review_interval_months is not None:
         version = selectors.current_version(page)
@@ -281,121 +210,6 @@ def _set_page_state(page, **fields):
 
 def _next_review_from(page, day):
     return add_months(day, page.review_interval_months or 12)
-
-
-# --- effective versions --------------------------------------------------------
-
-
-def _effective_date(page, revision):
-    """A scheduled publication becomes effective on its go-live date; otherwise on the day it is published."""
-    if page.go_live_at and page.go_live_at >= revision.created_at:
-        return timezone.localdate(page.go_live_at)
-    return timezone.localdate()
-
-
-def start_of_local_day(day):
-    """00:00 of `day` in the organisation's zone (TIME_ZONE, not a person's admin zone), aware."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone())
-
-
-def _effective_moment(page, revision, effective_date=None):
-    """When a newly recorded version comes into force, i.e. when the previous one is superseded.
-
-    A revision recorded with an effective date (register import, paper history, demo) is in
-    force from the start of that local day; a scheduled publication from its go-live time;
-    any other publication from now. Its local date is always the version's effective date.
-    """
-    if effective_date is not None:
-        return start_of_local_day(effective_date)
-    if page.go_live_at and page.go_live_at >= revision.created_at:
-        return page.go_live_at
-    return timezone.now()
-
-
-def _workflow_signatures(page, revision):
-    """(reviewed_by, reviewed_at, approved_by, approved_at) from the approved task states of this revision."""
-    states = list(
-        TaskState.objects.filter(revision=revision, status=TaskState.STATUS_APPROVED)
-        .select_related("finished_by")
-        .order_by("finished_at", "pk")
-    )
-    if not states:
-        workflow_state = (
-            WorkflowState.objects.for_instance(page)
-            .filter(status=WorkflowState.STATUS_APPROVED)
-            .order_by("-pk")
-            .first()
-        )
-        if workflow_state is not None:
-            states = list(
-                workflow_state.task_states.filter(status=TaskState.STATUS_APPROVED)
-                .select_related("finished_by")
-                .order_by("finished_at", "pk")
-            )
-    if not states:
-        return None, None, None, None
-    review = states[0] if len(states) > 1 else None
-    approval = states[-1]
-    return (
-        review.finished_by if review else None,
-        review.finished_at if review else None,
-        approval.finished_by,
-        approval.finished_at,
-    )
-
-
-@transaction.atomic
-def document_version_record(*, page, revision, user=None):
-    """Record the publication of `revision` as the document's new effective version; supersede the previous one.
-
-    Called by the page_published trigger for every publication (workflow approval,
-    scheduled go-live, import). Idempotent per revision.
-    """
-    options = _publication.get() or {}
-    if options.get("record_version") is False:
-        return None
-    existing = DocumentVersion.objects.filter(page=page, revision=revision).first()
-    if existing is not None:
-        return existing
-    previous = list(DocumentVersion.objects.select_for_update().filter(page=page, superseded_at__isnull=True))
-    number = options.get("number") or selectors.next_version_number(page)
-    if DocumentVersion.objects.filter(page=page, number__gte=number).exists():
-        raise DocumentError(
-            _("Revision %(number)s of %(identifier)s is already recorded.")
-            % {"number": number, "identifier": page.identifier}
-        )
-    effective_date = options.get("effective_date") or _effective_date(page, revision)
-    effective_at = _effective_moment(page, revision, options.get("effective_date"))
-    reviewed_by, reviewed_at, approved_by, approved_at = _workflow_signatures(page, revision)
-    if options.get("approved_by") is not None:
-        approved_by, approved_at = options["approved_by"], options.get("approved_at")
-    if options.get("reviewed_by") is not None:
-        reviewed_by, reviewed_at = options["reviewed_by"], options.get("approved_at")
-    content_page = revision.as_object()
-    version = DocumentVersion.objects.create(
-        page=page,
-        number=number,
-        revision=revision,
-        effective_date=effective_date,
-        change_summary=content_page.change_summary,
-        reviewed_by=reviewed_by,
-        reviewed_at=reviewed_at,
-        approved_by=approved_by,
-        approved_at=approved_at,
-        published_by=user if user is not None and user.is_authenticated else None,
-        note=options.get("note", "")[:300],
-    )
-    # ISO 9001 7.5.3.2: the previous revision stops being in force when this one starts,
-    # which for a back-dated (imported) revision is its effective date, not the day it is recorded.
-    for old in previous:
-        old.superseded_at = effective_at
-        old.superseded_by = version
-        old.save(update_fields=["superseded_at", "superseded_by"])
-    _set_page_state(page, next_review_date=_next_review_from(content_page, effective_date))
-    if not options:
-        # A revision approved in the product may have changed the process owner.
-        document_owner_groups_sync(unit=content_page.unit)
-    return version
 
 
 # --- withdrawal and periodic review ---------------------------------------------

@@ -3,8 +3,9 @@
 A revision approved with a go-live date becomes effective only when Wagtail's
 `publish_scheduled` command runs; Wagtail recommends running it every minute
 (https://docs.wagtail.org/en/stable/reference/management_commands.html#publish-scheduled).
-The publication passes through the page_published trigger like any other, so the
-version record and the distribution follow on their own.
+This app's `publish_scheduled` command makes a controlled document live through
+`cms.publishing.document_publish`, so the version record and the distribution follow as for
+any other publication.
 """
 
 from celery import shared_task

@@ -19,8 +19,13 @@ from qms.core import demo as core_demo
 from qms.core import roles, site
 
 from .compare import RichTextByBlockComparison
-from .models import DocumentApprovalTask, DocumentReview, DocumentVersion
+from .models import READING_ROUTES_HOOK, DocumentApprovalTask, DocumentReview, DocumentVersion
 from .views import admin as admin_views
+from .views import follow_ups as follow_up_views
+from .views import pages as page_views
+
+# The process document page's reading routes (current, print, superseded versions, compare).
+hooks.register(READING_ROUTES_HOOK, page_views.routes)
 
 
 @hooks.register("qms_data_names")
@@ -80,6 +85,8 @@ def register_document_admin_urls():
         ),
         path("documents/<int:page_id>/review/", admin_views.review_create, name="cms_review"),
         path("documents/<int:page_id>/withdraw/", admin_views.withdraw, name="cms_withdraw"),
+        path("documents/follow-ups/", follow_up_views.index, name="cms_follow_ups"),
+        path("documents/follow-ups/<int:follow_up_id>/retry/", follow_up_views.retry, name="cms_follow_up_retry"),
     ]
 
 
@@ -208,4 +215,8 @@ def document_demo_seeders():
 def document_reminder_providers():
     from . import reminders
 
-    return [reminders.document_reviews, reminders.revisions_awaiting_your_decision]
+    return [
+        reminders.document_reviews,
+        reminders.revisions_awaiting_your_decision,
+        reminders.publication_follow_ups_failed,
+    ]

@@ -5,7 +5,7 @@ Each step (review by quality officers, approval by approvers) is a `cms.models.D
 except that nobody approves a revision they submitted or edited (`cms.selectors.approval_refusal`):
 the Approve action is not offered to them, and is refused if posted.
 
-The end: the approval publishes.
+The end: the approval publishes, through the one publication service (`cms.publishing.document_publish`).
 
 Wagtail's default finish action publishes the latest revision as the approving
 user, which needs page publish permission; in a controlled-document system
@@ -18,9 +18,11 @@ from wagtail.workflows import publish_workflow_state
 
 def publish_approved_document(workflow_state, user=None):
     from .models import ProcessDocumentPage
+    from .publishing import document_publish
 
     obj = workflow_state.content_object
     if not isinstance(obj.specific, ProcessDocumentPage):
         return publish_workflow_state(workflow_state, user=user)
-    # The workflow, not the approver's page permissions, authorises this publication.
-    return obj.get_latest_revision().publish(user=user, skip_permission_checks=True)
+    # The workflow, not the approver's page permissions, authorises this publication; its steps
+    # have already refused anyone who wrote the revision (ISO 9001 5.3).
+    return document_publish(revision=obj.get_latest_revision(), user=user)

@@ -8,13 +8,5 @@ class AcknowledgementsConfig(AppConfig):
     name = "cms.acknowledgements"
     label = "acknowledgements"
     verbose_name = _("Read and understood")
-
-    def ready(self):
-        from django.db.models.signals import post_save
-
-        from . import receivers
-
-        # Role permissions, the home panel, demo data and reminders: wagtail_hooks.py (docs/architecture.md).
-        post_save.connect(
-            receivers.version_saved, sender="cms.DocumentVersion", dispatch_uid="acknowledgements.version_saved"
-        )
+    # Role permissions, the home panel, demo data, reminders and the distribution after publication are
+    # registered through Wagtail's hooks in wagtail_hooks.py (docs/architecture.md).

@@ -139,6 +139,11 @@ def version_distribute_default(*, version):
     return version_distribute(version=version, units=units, user=None, due_date=default_due_date())
 
 
+def version_distribute_default_of(version):
+    """The publication follow-up step (cms.publishing): `version_distribute_default` for a version."""
+    return version_distribute_default(version=version)
+
+
 @transaction.atomic
 def version_acknowledge(*, version, user):
     """`user` declares they read and understood `version` (idempotent: a second call returns the first record).

@@ -7,6 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from cms.models import ProcessDocumentPage
+from cms.publishing import FOLLOW_UP_HOOK, FollowUp
 from qms.core import demo as core_demo
 from qms.core import roles, site
 
@@ -19,6 +20,16 @@ admin_urlpatterns = [
     path("version/<int:version_id>/distribute/", admin_views.DistributeView.as_view(), name="distribute"),
     path("version/<int:version_id>/export/", admin_views.export_view, name="export"),
 ]
+
+
+@hooks.register(FOLLOW_UP_HOOK)
+def distribution_follow_up():
+    """A revision that becomes effective goes to its owning unit and to every unit that had the previous
+    one (ISO 9001 7.5.3.1 a), once the publication is committed; a failure is shown to the quality
+    officers, who retry it (cms.publishing)."""
+    from . import services
+
+    return FollowUp(name="distribution", label=_("Distribution to readers"), run=services.version_distribute_default_of)
 
 
 @hooks.register("register_admin_urls")

@@ -27,7 +27,7 @@ from qms.spreadsheets import export
 
 from .. import selectors, services
 from ..errors import DocumentError
-from ..imports import imported_heading
+from ..imports import EXPORT_COLUMNS, current_of
 from ..models import DocumentReview, ProcessDocumentPage
 
 STATUS_CHOICES = [("current", _("Current")), ("withdrawn", _("Withdrawn")), ("draft", _("Draft"))]
@@ -72,45 +72,6 @@ class RegisterFilterSet(WagtailFilterSet):
         return "; ".join(str(part) for part in parts)
 
 
-def _current(doc):
-    return doc.current_versions[0] if getattr(doc, "current_versions", None) else None
-
-
-# What the master list shows for people only; the document import reads past these columns.
-MASTER_LIST_ONLY_COLUMNS = [
-    ("unit_name", export.Column(_("Unit"), lambda doc: doc.unit.name, width=30)),
-    ("owner_name", export.Column(_("Process owner"), lambda doc: str(doc.process_owner or "") or None)),
-    ("next_review_date", export.Column(_("Next review date"), lambda doc: doc.next_review_date, kind="date")),
-    ("status", export.Column(_("Status"), lambda doc: selectors.document_status(doc))),
-]
-MASTER_LIST_ONLY_HELP = _("Shown by the master list for information; an import does not change it.")
-
-
-def _imported(name, value, **kwargs):
-    return export.Column(imported_heading(name), value, **kwargs)
-
-
-_ONLY = dict(MASTER_LIST_ONLY_COLUMNS)
-
-# The export is also the document import's file (docs/registers-and-imports.md: a register exported by the product
-# imports back as it is): every imported column under the importer's own heading, and the
-# values it reads (unit code, owner's username), so that importing it back changes nothing.
-EXPORT_COLUMNS = [
-    _imported("identifier", lambda doc: doc.identifier),
-    _imported("title", lambda doc: doc.title, width=50),
-    _imported("unit", lambda doc: doc.unit.code),
-    _ONLY["unit_name"],
-    _ONLY["owner_name"],
-    _imported("owner", lambda doc: doc.process_owner.get_username() if doc.process_owner else None),
-    _imported("revision", lambda doc: _current(doc).number if _current(doc) else None, kind="int"),
-    _imported("effective_date", lambda doc: _current(doc).effective_date if _current(doc) else None, kind="date"),
-    _imported("review_interval", lambda doc: doc.review_interval_months, kind="int"),
-    _ONLY["next_review_date"],
-    _imported("is_public", lambda doc: doc.is_public, kind="bool"),
-    _ONLY["status"],
-]
-
-
 class RegisterColumn(Column):
     def get_value(self, instance):
         return self.accessor(instance)
@@ -146,9 +107,11 @@ class MasterListView(ReportView):
             RegisterColumn("title", _("Title"), lambda d: d.title),
             RegisterColumn("unit", _("Unit"), lambda d: d.unit.code),
             RegisterColumn("owner", _("Process owner"), lambda d: d.process_owner or ""),
-            RegisterColumn("revision", _("Revision"), lambda d: _current(d).number if _current(d) else ""),
+            RegisterColumn("revision", _("Revision"), lambda d: current_of(d).number if current_of(d) else ""),
             RegisterColumn(
-                "effective", _("Effective date"), lambda d: _current(d).effective_date if _current(d) else ""
+                "effective",
+                _("Effective date"),
+                lambda d: current_of(d).effective_date if current_of(d) else "",
             ),
             RegisterColumn("next_review_date", _("Next review date"), self._next_review),
             RegisterColumn("status", _("Status"), selectors.document_status),

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import get_language
 from wagtail.models import PageViewRestriction
 
@@ -30,6 +31,33 @@ def acknowledgements_available():
         return importlib.util.find_spec("cms.acknowledgements.templatetags.acknowledgement_tags") is not None
     except ModuleNotFoundError:
         return False
+
+
+def _reading(view, **options):
+    """A route of the document page: internal documents need a log-in first (7.5.3.1 b: protected).
+
+    The route is bound to the page as a method (RoutablePageMixin), so it is called (page, request, ...).
+    """
+
+    def route(page, request, *args, **kwargs):
+        denied = deny_reader(request, page)
+        if denied is not None:
+            return denied
+        return view(request, page, *args, **options, **kwargs)
+
+    route.__name__ = view.__name__
+    return route
+
+
+def routes():
+    """The document page's routes, registered under cms.models.READING_ROUTES_HOOK (cms.wagtail_hooks)."""
+    return [
+        path("", _reading(serve_current), name="current"),
+        path("print/", _reading(serve_current, printing=True), name="print_current"),
+        path("v/<int:number>/", _reading(serve_version), name="version"),
+        path("v/<int:number>/print/", _reading(serve_version, printing=True), name="print_version"),
+        path("compare/<int:a>/<int:b>/", _reading(compare_versions), name="compare"),
+    ]
 
 
 def deny_reader(request, page):

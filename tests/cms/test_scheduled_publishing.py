@@ -20,7 +20,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from cms import schedule, services
 from cms.acknowledgements.models import Distribution
-from cms.models import ProcessDocumentPage
+from cms.models import ProcessDocumentPage, PublicationFollowUp
 from cms.tasks import PUBLISH_SCHEDULED_TASK
 from tests import factories
 from tests import services as available
@@ -111,6 +111,12 @@ def test_beat_makes_an_approved_revision_effective_at_its_go_live_time(tmp_path)
         assert page.versions.get(number=1).superseded_at == page.go_live_at
         # Distributed to its unit once in force: the reader is asked to read and acknowledge it.
         wait_for(lambda: Distribution.objects.filter(version=version, unit=unit).exists(), "the distribution", log)
+        # Through the one publication service: its distribution step is on record as done.
+        wait_for(
+            lambda: PublicationFollowUp.objects.filter(version=version, step="distribution", status="done").exists(),
+            "the follow-up",
+            log,
+        )
         from cms.acknowledgements.selectors import pending_for_version
 
         assert reader in [person for status in pending_for_version(version).units for person in status.pending]
