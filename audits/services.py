@@ -11,25 +11,19 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from qms.core.records import QmsError, delete_with_history, save_with_history
+
 from . import permissions
 from .models import Audit, AuditProgramme, ChecklistItem, ChecklistQuestion, Finding
 from .selectors import audit_independence_conflicts, earlier_audits_with_same_scope, independence_conflicts, same_scope
 
 
-class AuditError(Exception):
+class AuditError(QmsError):
     """A rule of the audit process forbids this change; `message` says why, in the user's language."""
-
-    def __init__(self, message):
-        self.message = message
-        super().__init__(message)
 
 
 def _save(obj, *, user, reason):
-    obj._history_user = user
-    # django-simple-history keeps at most 100 characters of the reason.
-    obj._change_reason = str(reason or "")
-    obj.save()
-    return obj
+    return save_with_history(obj, user=user, reason=reason)
 
 
 def _require(allowed, message=None):
@@ -566,9 +560,7 @@ def checklist_item_remove(*, item, user, reason=""):
     _require_edit(item.audit, user)
     if item.result != ChecklistItem.Result.NOT_ASSESSED or item.findings.exists():
         raise AuditError(_("A line that has a result or a finding cannot be removed."))
-    item._history_user = user
-    item._change_reason = reason or _("Question removed")
-    item.delete()
+    delete_with_history(item, user=user, reason=reason or _("Question removed"))
 
 
 # --- findings --------------------------------------------------------------------------------
@@ -705,7 +697,7 @@ def finding_raise_nonconformity(*, finding, user, reason=""):
             reason=reason or _("Raised from audit finding %(ref)s") % {"ref": finding.reference},
         )
     except services.NonconformityError as error:
-        raise AuditError(str(getattr(error, "message", error))) from error
+        raise AuditError(error.message) from error
     finding.nonconformity = nonconformity
     _save(finding, user=user, reason=reason or _("Nonconformity raised"))
     return nonconformity

@@ -14,7 +14,6 @@ publication ends in `document_version_record` (called by the thin
 
 import contextlib
 import contextvars
-import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group, Permission
@@ -22,6 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, TaskState, WorkflowState
+
+from qms.core.records import start_of_local_day, start_of_office_day
 
 from . import reader_cache, selectors
 from .errors import DocumentError, DocumentPermissionError
@@ -169,7 +170,7 @@ def document_create(
         note=reason,
         reviewed_by=reviewed_by,
         approved_by=approved_by,
-        approved_at=_start_of(effective_date),
+        approved_at=start_of_office_day(effective_date),
     ):
         revision.publish(user=user, skip_permission_checks=True)
     document_owner_groups_sync(unit=unit)
@@ -208,7 +209,7 @@ def document_publish_imported_revision(
         note=reason,
         reviewed_by=reviewed_by,
         approved_by=approved_by,
-        approved_at=_start_of(effective_date),
+        approved_at=start_of_office_day(effective_date),
     ):
         revision.publish(user=user, skip_permission_checks=True)
     return ProcessDocumentPage.objects.get(pk=page.pk)
@@ -265,12 +266,6 @@ def _slug_for(identifier):
     return slugify(identifier) or "document"
 
 
-def _start_of(day):
-    if day is None:
-        return None
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(8, 0)))
-
-
 def _set_page_state(page, **fields):
     """Document-wide state lives on the page row only (not in revisions); see ProcessDocumentPage.with_content_json."""
     ProcessDocumentPage.objects.filter(pk=page.pk).update(**fields)
@@ -291,11 +286,6 @@ def _effective_date(page, revision):
     if page.go_live_at and page.go_live_at >= revision.created_at:
         return timezone.localdate(page.go_live_at)
     return timezone.localdate()
-
-
-def start_of_local_day(day):
-    """00:00 of `day` in the organisation's zone (TIME_ZONE, not a person's admin zone), aware."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone())
 
 
 def _effective_moment(page, revision, effective_date=None):

@@ -5,6 +5,8 @@ why. Every service that changes a quality record saves it through `save_with_his
 the whole reason always reach django-simple-history, never a shortened one.
 """
 
+import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -46,6 +48,35 @@ def save_with_history(obj, *, user, reason, **save_kwargs):
     return obj
 
 
+def delete_with_history(obj, *, user, reason):
+    """Delete `obj`, its django-simple-history "deleted" entry recording `user` and the whole `reason`."""
+    obj._history_user = user if getattr(user, "is_authenticated", False) else None
+    obj._change_reason = str(reason) if reason else ""
+    return obj.delete()
+
+
 def local_day(moment=None):
     """The calendar day of `moment` (default: now) in the active time zone: the day people mean by "today"."""
     return timezone.localdate(moment) if moment is not None else timezone.localdate()
+
+
+def start_of_local_day(day):
+    """00:00 of `day` in the organisation's zone (TIME_ZONE, not a person's admin zone), aware.
+
+    A date on a record (an effective date, a due date) is the organisation's calendar day; filtering moments
+    by it compares them with this instant ("before the end of `day`" is "before the start of the next").
+    """
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone())
+
+
+#: When the office day starts: the moment recorded for an act known only by its date (a paper approval
+#: imported with its date, a nonconformity reported "on" a day). Not midnight, so that the act reads on
+#: the same day in any zone of the country, and not the reminders' delivery hour (qms.reminders.schedule).
+OFFICE_DAY_STARTS = datetime.time(8, 0)
+
+
+def start_of_office_day(day):
+    """`OFFICE_DAY_STARTS` on `day` in the organisation's zone, aware; None for no day."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(day, OFFICE_DAY_STARTS), timezone.get_default_timezone())

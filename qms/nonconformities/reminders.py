@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qms.core import roles
+from qms.core.records import start_of_local_day
 from qms.reminders import kinds
 from qms.reminders.registry import DueItem, content_type_id, register
 
@@ -25,8 +26,8 @@ STUCK_AFTER_DAYS = 30
 
 
 def _start_of_day_after(day):
-    """The aware local midnight that ends `day` (for filtering datetimes by a local date)."""
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+    """The local midnight that ends `day` (for filtering datetimes by a local date)."""
+    return start_of_local_day(day + datetime.timedelta(days=1))
 
 
 @register(kinds.CORRECTIVE_ACTION, days_before=(14, 7, 1), escalation_grace_days=7, order=20)

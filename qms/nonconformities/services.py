@@ -16,6 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qms.core import records
+from qms.core.records import QmsError, save_with_history
+
 from . import policy
 from .models import CorrectiveAction, EvidenceFile, Nonconformity, ReferenceCounter, Verification
 
@@ -23,28 +26,20 @@ S = Nonconformity.Status
 A = CorrectiveAction.Status
 
 
-class NonconformityError(Exception):
-    """A change that the rules refuse; `message` is for the person who tried it."""
-
-    default_message = gettext_lazy("This change is not allowed.")
-
-    def __init__(self, message=None):
-        self.message = str(message or self.default_message)
-        super().__init__(self.message)
+class NonconformityError(QmsError):
+    """A change that the rules of the register refuse; `message` is for the person who tried it."""
 
 
 class TransitionNotAllowed(NonconformityError):
     default_message = gettext_lazy("This status change is not allowed.")
 
 
-class NotPermitted(NonconformityError):
-    default_message = gettext_lazy("You are not allowed to do this.")
+class NotPermitted(NonconformityError, records.NotPermitted):
+    pass
 
 
-class ConflictError(NonconformityError):
-    default_message = gettext_lazy(
-        "Someone else changed this record after you opened it. Reload it, check their change and try again."
-    )
+class ConflictError(NonconformityError, records.ConflictError):
+    pass
 
 
 class InvalidInput(NonconformityError):
@@ -97,10 +92,8 @@ def transition_label(source, target):
 
 
 def _save(obj, user, reason):
-    obj._history_user = user
-    obj._change_reason = str(reason) if reason else ""
     obj.version += 1
-    obj.save()
+    save_with_history(obj, user=user, reason=reason)
 
 
 def _check_version(locked, version):
@@ -182,9 +175,7 @@ def nonconformity_report(
         status=S.REPORTED,
         status_changed_at=reported_at,
     )
-    nc._history_user = recorded_by or reported_by
-    nc._change_reason = str(reason or _("Reported"))
-    nc.save()
+    save_with_history(nc, user=recorded_by or reported_by, reason=reason or _("Reported"))
     # The M2M history rows carry the same user and reason.
     if documents:
         nc.documents.set(documents)
@@ -317,9 +308,7 @@ def action_create(*, nonconformity, kind, description, owner, due_date, user, re
     action = CorrectiveAction(
         nonconformity=nc, kind=kind, description=_clean(description), owner=owner, due_date=due_date
     )
-    action._history_user = user
-    action._change_reason = str(reason or _("Action planned"))
-    action.save()
+    save_with_history(action, user=user, reason=reason or _("Action planned"))
     return action
 
 
@@ -396,9 +385,7 @@ def evidence_attach(*, action, upload, user) -> EvidenceFile:
         content_type=(getattr(upload, "content_type", "") or "")[:100],
         uploaded_by=user,
     )
-    record._history_user = user
-    record._change_reason = _("Evidence attached")
-    record.save()
+    save_with_history(record, user=user, reason=_("Evidence attached"))
     return record
 
 
@@ -416,12 +403,11 @@ def action_verify(*, action, user, effective, comment="", version=None) -> Verif
         raise InvalidInput(_("Say why the action was not effective."))
     nc = _lock_nc(action.nonconformity)
     verification = Verification(action=action, verified_by=user, effective=bool(effective), comment=_clean(comment))
-    verification._history_user = user
-    verification._change_reason = _("Verified effective") if effective else _("Verified not effective")
-    verification.save()
+    reason = _("Verified effective") if effective else _("Verified not effective")
+    save_with_history(verification, user=user, reason=reason)
     action.status = A.VERIFIED if effective else A.IN_PROGRESS
     action.status_changed_at = timezone.now()
-    _save(action, user, verification._change_reason)
+    _save(action, user, reason)
     if not effective:
         _follow_actions(nc, user, _("An action was not effective"))
     return verification
