@@ -7,6 +7,7 @@ the whole reason always reach django-simple-history, never a shortened one.
 
 import datetime
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +25,22 @@ class QmsError(Exception):
         super().__init__(self.message)
 
 
+class HistoryEvent(models.TextChoices):
+    """The events a kind of record goes through, each with its translated default reason.
+
+    As zulip's RealmAuditLog names its event types in one place instead of free strings, each app names
+    its records' events in its `events.py` (a subclass with members: `REPORTED = "reported", _("Reported")`),
+    and its services record `Event.X.reason(reason)`: the person's whole reason when they gave one, else the
+    event's own sentence. No new column: the reason is what django-simple-history keeps (ISO 9001 7.5.3).
+    """
+
+    def reason(self, given="", **params):
+        given = str(given or "").strip()
+        if given:
+            return given
+        return str(self.label) % params if params else str(self.label)
+
+
 class NotPermitted(QmsError):
     default_message = gettext_lazy("You are not allowed to do this.")
 
@@ -36,14 +53,28 @@ class ConflictError(QmsError):
     )
 
 
-def save_with_history(obj, *, user, reason, **save_kwargs):
+def save_with_history(obj, *, user, reason, m2m=None, **save_kwargs):
     """Save `obj`, recording `user` and the whole `reason` in its django-simple-history entry.
 
     `user` may be None (a system act: the sweep, a migration); an anonymous user is recorded as None.
     The reason is kept whole (the history column is a text field: SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD).
+
+    `m2m` ({field name: records}): many-to-many fields set in the same act. django-simple-history records an
+    entry per many-to-many write (a `set()` is a clear and an add), so they are written with history
+    skipped and the save after them records one entry holding their new values. A new record is saved
+    first (its "created" entry), then the relations and the entry that holds them.
     """
     obj._history_user = user if getattr(user, "is_authenticated", False) else None
     obj._change_reason = str(reason) if reason else ""
+    if m2m:
+        if obj.pk is None:
+            obj.save(**save_kwargs)
+        obj.skip_history_when_saving = True
+        try:
+            for name, values in m2m.items():
+                getattr(obj, name).set(values)
+        finally:
+            del obj.skip_history_when_saving
     obj.save(**save_kwargs)
     return obj
 

@@ -4,6 +4,8 @@ import datetime
 
 from django.utils import timezone
 
+from qms.core.timeline import timeline
+
 from . import policy
 from .models import CorrectiveAction, Nonconformity
 
@@ -98,3 +100,8 @@ def major_awaiting_closure(user):
     if not policy.can_transition(user, probe, S.CLOSED):
         return Nonconformity.objects.none()
     return major_ready_to_close()
+
+
+def action_timeline(action, limit=200):
+    """An action's history with its evidence files' and verifications' histories on the same line of time."""
+    return timeline(action, limit, related=[*action.files.all(), *action.verifications.all()])

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qms.core.timeline import timeline
+
 from . import policy, selectors, services
 from .forms import (
     ActionEditForm,
@@ -22,8 +24,8 @@ from .forms import (
     TransitionForm,
     VerifyForm,
 )
-from .history import action_timeline, timeline
 from .models import CorrectiveAction, EvidenceFile, Nonconformity
+from .selectors import action_timeline
 
 
 def _visible_nc(request, pk):
