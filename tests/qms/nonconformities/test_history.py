@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
 
 from qms.core import roles
 from qms.core.timeline import timeline
@@ -107,8 +108,8 @@ def test_changing_clauses_and_documents_is_one_timeline_entry():
     latest = timeline(nc)[0]
     assert latest.reason == "Phân loại lại"
     assert {str(change.field) for change in latest.changes} >= {
-        str(Nonconformity._meta.get_field("clauses").verbose_name).capitalize(),
-        str(Nonconformity._meta.get_field("documents").verbose_name).capitalize(),
+        capfirst(str(Nonconformity._meta.get_field("clauses").verbose_name)),
+        capfirst(str(Nonconformity._meta.get_field("documents").verbose_name)),
     }
     services.nonconformity_update(nonconformity=nc, user=officer, clauses=clauses[:1], reason="Bớt điều khoản")
     assert nc.history.count() == before + 2
@@ -123,5 +124,5 @@ def test_the_timeline_shows_fields_that_are_not_editable_in_a_form():
 
     save_with_history(nc, user=None, reason="Đánh số lại")
     changes = timeline(nc)[0].changes
-    label = str(Nonconformity._meta.get_field("reference").verbose_name).capitalize()
+    label = capfirst(str(Nonconformity._meta.get_field("reference").verbose_name))
     assert any(str(change.field) == label and change.new == "NC-X" for change in changes), changes
