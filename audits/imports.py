@@ -16,8 +16,9 @@ translated in the spreadsheets catalogue, not added to the audits catalogue.
 from django.utils.text import capfirst
 
 from qms.core.models import IsoClause
+from qms.core.records import save_with_history
 from qms.spreadsheets.importer_messages import t, tl
-from qms.spreadsheets.imports import ImportColumn, Importer, RowError, history_reason, normalise
+from qms.spreadsheets.imports import ImportColumn, Importer, RowError, normalise
 
 from .models import ChecklistQuestion
 
@@ -116,10 +117,8 @@ class ChecklistQuestionImporter(Importer):
 
     @staticmethod
     def _save(question, *, user, reason):
-        question._history_user = user
-        question._change_reason = history_reason(reason)
         question.full_clean()
-        question.save()
+        save_with_history(question, user=user, reason=reason)
 
 
 CHECKLIST_QUESTIONS = ChecklistQuestionImporter()

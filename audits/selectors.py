@@ -1,17 +1,12 @@
 """Reads reused by views, services and reports (ISO 9001 9.2.2 a: programme coverage)."""
 
-import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
-from django.utils import formats, timezone
-from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 
-from qms.core.history import RelatedRecords, m2m_snapshots
 from qms.core.models import IsoClause, OrganisationUnit
+from qms.core.timeline import Timeline
 
 from .models import Audit, Finding
 
@@ -244,153 +239,6 @@ def earlier_audits_with_same_scope(audit):
     return [candidate for candidate in candidates if same_scope(audit, candidate)]
 
 
-@dataclass
-class HistoryEntry:
-    when: object
-    who: object
-    what: str
-    reason: str
-    changes: list
-
-
-EMPTY = "–"
-# Fields that only carry the row's identity or an optimistic-lock counter: never a change a reader needs.
-_NOT_SHOWN = {"id", "version"}
-
-
-def _object_label(obj):
-    """How a related record is named in the history: clause 8.5.1, document QT-07, audit ĐGNB-2026-01."""
-    if isinstance(obj, IsoClause):
-        return obj.number
-    for attribute in ("identifier", "reference"):
-        value = getattr(obj, attribute, None)
-        if isinstance(value, str) and value:
-            return value
-    return str(obj)
-
-
-def _want(related, model, field_name, value):
-    """Note the related records a raw value names, to read them all at once (`RelatedRecords.load`)."""
-    if value in (None, "", [], {}):
-        return
-    try:
-        model_field = model._meta.get_field(field_name)
-    except FieldDoesNotExist:
-        return
-    if model_field.many_to_many:
-        related.want(model_field.related_model, *_m2m_ids(model_field, value))
-    elif model_field.is_relation:
-        related.want(model_field.related_model, getattr(value, "pk", value))
-
-
-def _m2m_ids(model_field, rows):
-    key = model_field.m2m_reverse_field_name()
-    ids = []
-    for row in rows:
-        if isinstance(row, dict):
-            pk = row.get(key, row.get(f"{key}_id"))
-            if pk is not None:
-                ids.append(pk)
-    return ids
-
-
-def _history_value(model, field_name, value, related):
-    """A value of a history row as a reader reads it (ISO 9001 7.5.3: the record must be legible).
-
-    simple_history gives raw values: primary keys for foreign keys, the through-table rows
-    ({"audit": 4, "isoclause": 44}) for many-to-many fields, codes for choices, aware UTC datetimes.
-    The related records come from `related`, read once for the whole timeline.
-    """
-    if value in (None, "", [], {}):
-        return EMPTY
-    try:
-        model_field = model._meta.get_field(field_name)
-    except FieldDoesNotExist:
-        return str(value)
-    if model_field.many_to_many:
-        objects = related.ordered(model_field.related_model, _m2m_ids(model_field, value))
-        return ", ".join(_object_label(obj) for obj in objects) or EMPTY
-    if model_field.is_relation:
-        pk = getattr(value, "pk", value)
-        obj = related.get(model_field.related_model, pk)
-        # A related record that no longer exists is still named by its key, never "Deleted … (pk=None)".
-        return _object_label(obj) if obj is not None else f"#{pk}"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value)) or EMPTY
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
-
-
-def _changes(record, previous, snapshots):
-    """(field name, old, new) raw values of what differs between two history rows, state fields included.
-
-    simple_history's `diff_against` leaves out fields that are not editable in a form; on an audit
-    those are the state (status, meetings, conclusion, closure), which is the history a reader needs most.
-    The many-to-many fields are compared as `diff_against` compares them (their snapshot rows, in order, by
-    field name), from `snapshots` read once for every record shown (`qms.core.history.m2m_snapshots`).
-    """
-    changed = []
-    for tracked in record.tracked_fields:
-        if tracked.name in _NOT_SHOWN:
-            continue
-        old, new = getattr(previous, tracked.attname), getattr(record, tracked.attname)
-        if old != new:
-            changed.append((tracked.name, old, new))
-    for name in sorted(snapshots):
-        old, new = snapshots[name].get(previous.pk, []), snapshots[name].get(record.pk, [])
-        if old != new:
-            changed.append((name, old, new))
-    return changed
-
-
-def _shown(model, changes, related):
-    """(field label, old, new) as a reader reads them."""
-    shown = []
-    for name, old, new in changes:
-        try:
-            label = capfirst(str(model._meta.get_field(name).verbose_name))
-        except FieldDoesNotExist:  # a field the model no longer has: keep its name
-            label = name
-        shown.append((label, _history_value(model, name, old, related), _history_value(model, name, new, related)))
-    return shown
-
-
-def _entries(records, label, limit, related):
-    """History entries of `records` (newest first; one more than `limit` so the oldest shown has its previous).
-
-    Their changes stay raw, their related records noted in `related`, until `_shown` once they are read.
-    """
-    records = list(records)
-    snapshots = m2m_snapshots(records)
-    entries = []
-    for index, record in enumerate(records[:limit]):
-        changes = []
-        # The previous record is the next one in this list: no query per row, and two records saved
-        # in the same instant still compare with each other.
-        previous = records[index + 1] if index + 1 < len(records) else None
-        if previous is not None:
-            changes = _changes(record, previous, snapshots)
-            for name, old, new in changes:
-                _want(related, record.instance_type, name, old)
-                _want(related, record.instance_type, name, new)
-        entry = HistoryEntry(
-            when=record.history_date,
-            who=record.history_user,
-            what=label(record),
-            reason=record.history_change_reason or "",
-            changes=changes,
-        )
-        entries.append((record.instance_type, entry))
-    return entries
-
-
 def audit_history(audit, limit=100):
     """Who changed what on the audit and its findings, and why (ISO 9001 7.5.3, 9.2.2 f): newest first.
 
@@ -398,16 +246,9 @@ def audit_history(audit, limit=100):
     the related records they name are each read once.
     """
     order = ("-history_date", "-history_id")
-    related = RelatedRecords()
-    audit_records = audit.history.select_related("history_user").order_by(*order)[: limit + 1]
-    finding_records = Finding.history.filter(audit_id=audit.pk).select_related("history_user").order_by("id", *order)
-    entries = _entries(audit_records, lambda record: audit.reference, limit, related)
-    by_finding = {}
-    for record in finding_records:
-        by_finding.setdefault(record.id, []).append(record)
-    for records in by_finding.values():
-        entries += _entries(records, lambda record: f"{audit.reference}/{record.number:02d}", limit, related)
-    related.load()
-    for model, entry in entries:
-        entry.changes = _shown(model, entry.changes, related)
-    return sorted((entry for _model, entry in entries), key=lambda entry: entry.when, reverse=True)[:limit]
+    line = Timeline(limit)
+    line.add(audit.history.select_related("history_user").order_by(*order)[: limit + 1], subject=audit.reference)
+    # Every finding's rows in one query, newest first within each finding (the timeline tells them apart).
+    findings = Finding.history.filter(audit_id=audit.pk).select_related("history_user").order_by("id", *order)
+    line.add(findings, subject=lambda record: f"{audit.reference}/{record.number:02d}")
+    return line.entries()

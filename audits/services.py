@@ -12,25 +12,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qms.core.records import QmsError, delete_with_history, save_with_history
+
 from . import rules
+from .events import Event
 from .models import Audit, AuditProgramme, ChecklistItem, ChecklistQuestion, Finding
 from .selectors import audit_independence_conflicts, earlier_audits_with_same_scope, independence_conflicts, same_scope
 
 
-class AuditError(Exception):
+class AuditError(QmsError):
     """A rule of the audit process forbids this change; `message` says why, in the user's language."""
-
-    def __init__(self, message):
-        self.message = message
-        super().__init__(message)
 
 
 def _save(obj, *, user, reason):
-    obj._history_user = user
-    # django-simple-history keeps at most 100 characters of the reason.
-    obj._change_reason = str(reason or "")
-    obj.save()
-    return obj
+    return save_with_history(obj, user=user, reason=reason)
 
 
 PROGRAMME_APPROVAL_REFUSAL = gettext_lazy("Only top management or a quality officer can approve.")
@@ -127,7 +122,7 @@ def programme_approve(*, programme, user, reason=""):
     programme.status = AuditProgramme.Status.APPROVED
     programme.approved_by = user
     programme.approved_at = timezone.now()
-    return _save(programme, user=user, reason=reason or _("Programme approved"))
+    return _save(programme, user=user, reason=Event.PROGRAMME_APPROVED.reason(reason))
 
 
 @transaction.atomic
@@ -138,7 +133,7 @@ def programme_complete(*, programme, user, reason=""):
     if blocker:
         raise AuditError(blocker)
     programme.status = AuditProgramme.Status.COMPLETED
-    return _save(programme, user=user, reason=reason or _("Programme completed"))
+    return _save(programme, user=user, reason=Event.PROGRAMME_COMPLETED.reason(reason))
 
 
 # --- audit -----------------------------------------------------------------------------------
@@ -213,7 +208,7 @@ def audit_create(
             lead_auditor=lead_auditor,
         ),
         user=user,
-        reason=reason or _("Audit planned"),
+        reason=Event.AUDIT_PLANNED.reason(reason),
     )
     audit.team.set(team)
     audit.scope_units.set(units)
@@ -254,9 +249,9 @@ def audit_update(*, audit, user, reason="", lead_auditor=None, **changes):
     if audit.follow_up_of_id == audit.pk:
         raise AuditError(_("An audit cannot follow itself up."))
     audit.lead_auditor = lead
-    _save(audit, user=user, reason=reason or _("Audit plan changed"))
-    for key, attr in AUDIT_M2M.items():
-        getattr(audit, attr).set(scope[key])
+    # One entry for the whole change, scope included (qms.core.records.save_with_history's m2m).
+    m2m = {attr: scope[key] for key, attr in AUDIT_M2M.items()}
+    save_with_history(audit, user=user, reason=Event.PLAN_CHANGED.reason(reason), m2m=m2m)
     return audit
 
 
@@ -287,7 +282,7 @@ def audit_start_preparation(*, audit, user, reason=""):
         user=user,
         source=Audit.Status.PLANNED,
         target=Audit.Status.PREPARING,
-        reason=reason or _("Preparation started"),
+        reason=Event.PREPARATION_STARTED.reason(reason),
     )
 
 
@@ -300,7 +295,7 @@ def audit_open(*, audit, user, meeting_at=None, notes="", reason=""):
         user=user,
         source=Audit.Status.PREPARING,
         target=Audit.Status.IN_PROGRESS,
-        reason=reason or _("Opening meeting held"),
+        reason=Event.OPENING_MEETING.reason(reason),
         opening_meeting_at=meeting_at,
         opening_meeting_notes=notes,
         actual_start=timezone.localdate(meeting_at),
@@ -316,7 +311,7 @@ def audit_finish_fieldwork(*, audit, user, meeting_at=None, notes="", reason="")
         user=user,
         source=Audit.Status.IN_PROGRESS,
         target=Audit.Status.REPORTING,
-        reason=reason or _("Closing meeting held"),
+        reason=Event.CLOSING_MEETING.reason(reason),
         closing_meeting_at=meeting_at,
         closing_meeting_notes=notes,
         actual_end=timezone.localdate(meeting_at),
@@ -360,7 +355,7 @@ def audit_close(*, audit, user, conclusion="", reason=""):
         user=user,
         source=Audit.Status.REPORTING,
         target=Audit.Status.CLOSED,
-        reason=reason or _("Audit closed"),
+        reason=Event.AUDIT_CLOSED.reason(reason),
         conclusion=conclusion or locked.conclusion,
         closed_at=timezone.now(),
     )
@@ -497,7 +492,7 @@ def checklist_generate(*, audit, user, reason=""):
         item = ChecklistItem(
             audit=audit, sort_order=order, source=source, clause=clause, document=document, question=question
         )
-        created.append(_save(item, user=user, reason=reason or _("Checklist generated from the scope")))
+        created.append(_save(item, user=user, reason=Event.CHECKLIST_GENERATED.reason(reason)))
         order += 1
     return created
 
@@ -528,7 +523,7 @@ def checklist_copy(*, audit, source_audit, user, reason=""):
             document_id=line.document_id,
             question=line.question,
         )
-        reason_text = reason or _("Checklist copied from %(ref)s") % {"ref": source_audit.reference}
+        reason_text = Event.CHECKLIST_COPIED.reason(reason, ref=source_audit.reference)
         created.append(_save(item, user=user, reason=reason_text))
         order += 1
     return created
@@ -553,7 +548,7 @@ def checklist_item_add(*, audit, question, user, clause=None, document=None, rea
         document=document,
         question=question.strip(),
     )
-    return _save(item, user=user, reason=reason or _("Question added"))
+    return _save(item, user=user, reason=Event.QUESTION_ADDED.reason(reason))
 
 
 @transaction.atomic
@@ -578,7 +573,7 @@ def checklist_item_update(*, item, version, user, question=None, evidence=None, 
         if value is not None:
             setattr(item, name, value)
     item.version += 1
-    return _save(item, user=user, reason=reason or _("Checklist line recorded"))
+    return _save(item, user=user, reason=Event.LINE_RECORDED.reason(reason))
 
 
 @transaction.atomic
@@ -587,9 +582,7 @@ def checklist_item_remove(*, item, user, reason=""):
     _require_edit(item.audit, user)
     if item.result != ChecklistItem.Result.NOT_ASSESSED or item.findings.exists():
         raise AuditError(_("A line that has a result or a finding cannot be removed."))
-    item._history_user = user
-    item._change_reason = reason or _("Question removed")
-    item.delete()
+    delete_with_history(item, user=user, reason=Event.QUESTION_REMOVED.reason(reason))
 
 
 # --- findings --------------------------------------------------------------------------------
@@ -641,7 +634,7 @@ def finding_record(
         checklist_item=checklist_item,
         recorded_by=user,
     )
-    return _save(finding, user=user, reason=reason or _("Finding recorded"))
+    return _save(finding, user=user, reason=Event.FINDING_RECORDED.reason(reason))
 
 
 FINDING_FIELDS = ("classification", "statement", "evidence", "clause", "document", "unit", "checklist_item")
@@ -666,7 +659,7 @@ def finding_update(*, finding, user, reason="", **changes):
         raise AuditError(_("Say in which unit the nonconformity was found."))
     if not finding.statement.strip() or not finding.evidence.strip():
         raise AuditError(_("A finding needs a statement and the objective evidence behind it."))
-    return _save(finding, user=user, reason=reason or _("Finding changed"))
+    return _save(finding, user=user, reason=Event.FINDING_CHANGED.reason(reason))
 
 
 def _nonconformity_services():
@@ -723,12 +716,12 @@ def finding_raise_nonconformity(*, finding, user, reason=""):
             documents=[finding.document] if finding.document else (),
             clauses=[finding.clause] if finding.clause else (),
             owner=owner,
-            reason=reason or _("Raised from audit finding %(ref)s") % {"ref": finding.reference},
+            reason=Event.NONCONFORMITY_RAISED_FROM.reason(reason, ref=finding.reference),
         )
     except services.NonconformityError as error:
-        raise AuditError(str(getattr(error, "message", error))) from error
+        raise AuditError(error.message) from error
     finding.nonconformity = nonconformity
-    _save(finding, user=user, reason=reason or _("Nonconformity raised"))
+    _save(finding, user=user, reason=Event.NONCONFORMITY_RAISED.reason(reason))
     return nonconformity
 
 
@@ -748,7 +741,7 @@ def finding_link_nonconformity(*, finding, nonconformity, user, reason=""):
     if nonconformity.source != nonconformity.Source.INTERNAL_AUDIT:
         raise AuditError(_("Only a nonconformity from an internal audit can be linked to a finding."))
     finding.nonconformity = nonconformity
-    return _save(finding, user=user, reason=reason or _("Nonconformity linked"))
+    return _save(finding, user=user, reason=Event.NONCONFORMITY_LINKED.reason(reason))
 
 
 @transaction.atomic
@@ -769,7 +762,7 @@ def finding_verify(*, finding, follow_up, closed, user, notes="", reason=""):
     finding.verified_in = follow_up
     finding.verification = Finding.Verification.CLOSED if closed else Finding.Verification.NOT_CLOSED
     finding.verification_notes = notes
-    return _save(finding, user=user, reason=reason or _("Finding verified in %(ref)s") % {"ref": follow_up.reference})
+    return _save(finding, user=user, reason=Event.FINDING_VERIFIED.reason(reason, ref=follow_up.reference))
 
 
 def _nonconformity_is_closed(nonconformity):

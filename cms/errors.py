@@ -3,18 +3,16 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from qms.core.records import NotPermitted, QmsError
 
-class DocumentError(Exception):
+
+class DocumentError(QmsError):
     """A forbidden change to a controlled document; `message` is shown to the person."""
 
     default_message = _("This change to the document is not allowed.")
 
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
 
-
-class DocumentPermissionError(DocumentError):
+class DocumentPermissionError(DocumentError, NotPermitted):
     default_message = _("You may not do this on this document.")
 
 

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.models import TaskState, WorkflowState
 
-from qms.core.records import QmsError, save_with_history
+from qms.core.records import QmsError, save_with_history, start_of_local_day
 
 from . import reader_cache, selectors
 from .errors import DocumentError, DocumentPermissionError
@@ -65,11 +65,6 @@ def follow_up_label(name):
 
 
 # --- the version record ------------------------------------------------------------
-
-
-def start_of_local_day(day):
-    """00:00 of `day` in the organisation's zone (TIME_ZONE, not a person's admin zone), aware."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone())
 
 
 def _effective_date(page, revision):

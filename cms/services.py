@@ -11,12 +11,12 @@ import and the demo (`document_create`, `document_publish_imported_revision` her
 go-live (this app's `publish_scheduled` command).
 """
 
-import datetime
-
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from qms.core.records import start_of_office_day
 
 from . import reader_cache, selectors
 from .errors import DocumentError, DocumentPermissionError
@@ -98,7 +98,7 @@ def document_create(
         note=reason,
         reviewed_by=reviewed_by,
         approved_by=approved_by,
-        approved_at=_start_of(effective_date),
+        approved_at=start_of_office_day(effective_date),
     )  # which also puts the process owner in the unit's group
     page.refresh_from_db()
     return page
@@ -137,7 +137,7 @@ def document_publish_imported_revision(
         note=reason,
         reviewed_by=reviewed_by,
         approved_by=approved_by,
-        approved_at=_start_of(effective_date),
+        approved_at=start_of_office_day(effective_date),
     )
     return ProcessDocumentPage.objects.get(pk=page.pk)
 
@@ -192,12 +192,6 @@ def _slug_for(identifier):
     from django.utils.text import slugify
 
     return slugify(identifier) or "document"
-
-
-def _start_of(day):
-    if day is None:
-        return None
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(8, 0)))
 
 
 def _set_page_state(page, **fields):

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from qms.core.records import QmsError
+
 
 class Distribution(models.Model):
     version = models.ForeignKey(
@@ -59,8 +61,8 @@ class Distribution(models.Model):
         return f"{self.version} → {self.unit}"
 
 
-class ImmutableRecordError(Exception):
-    pass
+class ImmutableRecordError(QmsError):
+    """An acknowledgement is evidence (ISO 9001 7.5.3): once given it is never changed or deleted."""
 
 
 class Acknowledgement(models.Model):
@@ -100,8 +102,8 @@ class Acknowledgement(models.Model):
         # Integrity of the record, not a business rule: an acknowledgement is a
         # fact and is never rewritten (ISO 9001 7.5.3.2 c, protection of records).
         if not self._state.adding:
-            raise ImmutableRecordError("An acknowledgement cannot be changed.")
+            raise ImmutableRecordError(_("An acknowledgement cannot be changed."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ImmutableRecordError("An acknowledgement cannot be deleted.")
+        raise ImmutableRecordError(_("An acknowledgement cannot be deleted."))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qms.core.models import OrganisationUnit
+from qms.core.records import QmsError, save_with_history
 
 from . import documents
 from .models import Acknowledgement, Distribution
@@ -22,17 +23,10 @@ from .models import Acknowledgement, Distribution
 DEFAULT_DUE_DAYS = 14
 
 
-class AcknowledgementError(Exception):
-    """A refused read-and-understood action; `str(error)` is a translated sentence for the person."""
+class AcknowledgementError(QmsError):
+    """A refused read-and-understood action; `message` (and `str(error)`) is a translated sentence for the person."""
 
     default_message = gettext_lazy("This action is not allowed.")
-
-    def __init__(self, message=None):
-        self.message = str(message or self.default_message)
-        super().__init__(self.message)
-
-    def __str__(self):
-        return self.message
 
 
 class NotCurrentVersionError(AcknowledgementError):
@@ -87,11 +81,9 @@ def version_distribute(*, version, units, user, due_date=None, reason=""):
         distribution = existing.get(unit.pk)
         if distribution is None:
             distribution = Distribution(version=version, unit=unit, distributed_by=user, due_date=due_date)
-            distribution._history_user = user
-            distribution._change_reason = reason
             try:
                 with transaction.atomic():
-                    distribution.save()
+                    save_with_history(distribution, user=user, reason=reason)
             except IntegrityError:
                 # Someone distributed this unit meanwhile: their distribution stands and
                 # ours is applied on top of it below, as a recorded change, never lost.
@@ -101,9 +93,7 @@ def version_distribute(*, version, units, user, due_date=None, reason=""):
                 continue
         if due_date is not None and distribution.due_date != due_date:
             distribution.due_date = due_date
-            distribution._history_user = user
-            distribution._change_reason = reason
-            distribution.save(update_fields=["due_date"])
+            save_with_history(distribution, user=user, reason=reason, update_fields=["due_date"])
         result.append(distribution)
     return result
 

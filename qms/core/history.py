@@ -6,8 +6,7 @@ related record it names; a page showing the trail then gets slower with every ch
 the snapshots of all the records shown in one query per many-to-many field, and the related records in one
 query per model, so that a timeline costs the same however long the history is.
 
-Both the audit workspace (`audits.selectors`) and the nonconformity timeline (`qms.nonconformities.history`)
-use them; each keeps its own wording.
+The one timeline (`qms.core.timeline`) reads through them, for every app.
 """
 
 from collections import defaultdict

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from . import roles
 from .models import User
+from .records import NotPermitted, save_with_history
 
 # Roles a quality officer may grant; everything else is an administrator's.
 OFFICER_GRANTABLE_ROLES = (roles.STAFF, roles.AUDITORS)
@@ -33,7 +34,7 @@ PRIVILEGED_ROLES = (roles.QUALITY_OFFICERS, roles.APPROVERS)
 PROTECTED_IDENTITY_FIELDS = ("username", "email", "is_active")
 
 
-class PersonChangeRefused(Exception):
+class PersonChangeRefused(NotPermitted):
     """A change to a person's account that the acting person may not make; the message says why,
     `field` which part of the account it concerns ("groups", "email"...), when one does."""
 
@@ -167,18 +168,15 @@ def person_save(*, actor, person, groups=None, reason=""):
 
     # The roles are in the history entry of the save: the groups are written without a
     # record of their own, then the save records the person with their new roles.
-    person._history_user = actor if actor.is_authenticated else None
-    person._change_reason = reason or None
     if person.pk is None:
-        person.save()
+        save_with_history(person, user=actor, reason=reason)
     if changed_groups:
         person.skip_history_when_saving = True
         try:
             person.groups.set(wanted_groups)
         finally:
             del person.skip_history_when_saving
-        person._change_reason = reason or None
-        person.save()
+        save_with_history(person, user=actor, reason=reason)
     elif stored is not None:
-        person.save()
+        save_with_history(person, user=actor, reason=reason)
     return person

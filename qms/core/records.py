@@ -5,6 +5,9 @@ why. Every service that changes a quality record saves it through `save_with_his
 the whole reason always reach django-simple-history, never a shortened one.
 """
 
+import datetime
+
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +25,22 @@ class QmsError(Exception):
         super().__init__(self.message)
 
 
+class HistoryEvent(models.TextChoices):
+    """The events a kind of record goes through, each with its translated default reason.
+
+    As zulip's RealmAuditLog names its event types in one place instead of free strings, each app names
+    its records' events in its `events.py` (a subclass with members: `REPORTED = "reported", _("Reported")`),
+    and its services record `Event.X.reason(reason)`: the person's whole reason when they gave one, else the
+    event's own sentence. No new column: the reason is what django-simple-history keeps (ISO 9001 7.5.3).
+    """
+
+    def reason(self, given="", **params):
+        given = str(given or "").strip()
+        if given:
+            return given
+        return str(self.label) % params if params else str(self.label)
+
+
 class NotPermitted(QmsError):
     default_message = gettext_lazy("You are not allowed to do this.")
 
@@ -34,18 +53,61 @@ class ConflictError(QmsError):
     )
 
 
-def save_with_history(obj, *, user, reason, **save_kwargs):
+def save_with_history(obj, *, user, reason, m2m=None, **save_kwargs):
     """Save `obj`, recording `user` and the whole `reason` in its django-simple-history entry.
 
     `user` may be None (a system act: the sweep, a migration); an anonymous user is recorded as None.
     The reason is kept whole (the history column is a text field: SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD).
+
+    `m2m` ({field name: records}): many-to-many fields set in the same act. django-simple-history records an
+    entry per many-to-many write (a `set()` is a clear and an add), so they are written with history
+    skipped and the save after them records one entry holding their new values. A new record is saved
+    first (its "created" entry), then the relations and the entry that holds them.
     """
     obj._history_user = user if getattr(user, "is_authenticated", False) else None
     obj._change_reason = str(reason) if reason else ""
+    if m2m:
+        if obj.pk is None:
+            obj.save(**save_kwargs)
+        obj.skip_history_when_saving = True
+        try:
+            for name, values in m2m.items():
+                getattr(obj, name).set(values)
+        finally:
+            del obj.skip_history_when_saving
     obj.save(**save_kwargs)
     return obj
+
+
+def delete_with_history(obj, *, user, reason):
+    """Delete `obj`, its django-simple-history "deleted" entry recording `user` and the whole `reason`."""
+    obj._history_user = user if getattr(user, "is_authenticated", False) else None
+    obj._change_reason = str(reason) if reason else ""
+    return obj.delete()
 
 
 def local_day(moment=None):
     """The calendar day of `moment` (default: now) in the active time zone: the day people mean by "today"."""
     return timezone.localdate(moment) if moment is not None else timezone.localdate()
+
+
+def start_of_local_day(day):
+    """00:00 of `day` in the organisation's zone (TIME_ZONE, not a person's admin zone), aware.
+
+    A date on a record (an effective date, a due date) is the organisation's calendar day; filtering moments
+    by it compares them with this instant ("before the end of `day`" is "before the start of the next").
+    """
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone())
+
+
+#: When the office day starts: the moment recorded for an act known only by its date (a paper approval
+#: imported with its date, a nonconformity reported "on" a day). Not midnight, so that the act reads on
+#: the same day in any zone of the country, and not the reminders' delivery hour (qms.reminders.schedule).
+OFFICE_DAY_STARTS = datetime.time(8, 0)
+
+
+def start_of_office_day(day):
+    """`OFFICE_DAY_STARTS` on `day` in the organisation's zone, aware; None for no day."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(day, OFFICE_DAY_STARTS), timezone.get_default_timezone())

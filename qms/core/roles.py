@@ -9,6 +9,8 @@ owner, an auditor's own unit) live in each app's permission policy, not here.
 
 from django.db import DEFAULT_DB_ALIAS
 
+from .records import QmsError
+
 STAFF = "Staff"
 QUALITY_OFFICERS = "Quality officers"
 APPROVERS = "Approvers"
@@ -40,7 +42,7 @@ def is_role_group(group):
     return group is not None and group.name in ALL_ROLES
 
 
-class RoleGroupReadOnly(Exception):
+class RoleGroupReadOnly(QmsError):
     """A change to a role group; the message says where extra rights go instead."""
 
 

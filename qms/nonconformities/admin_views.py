@@ -18,11 +18,13 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history
 from wagtail.admin.widgets import HeaderButton
 
+from qms.core.timeline import EMPTY, display_value, timeline
+
 from . import forms as site_forms
 from . import selectors, services
-from .history import EMPTY, action_timeline, display_value, timeline
 from .models import CorrectiveAction, Nonconformity
 from .register import register_filename, register_workbook
+from .selectors import action_timeline
 
 S = Nonconformity.Status
 

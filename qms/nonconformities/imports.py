@@ -9,15 +9,14 @@ adds nothing. Statuses are not imported: a nonconformity moves only through the
 workflow's rules.
 """
 
-import datetime
 import re
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qms.core.documents import document_by_identifier
 from qms.core.models import IsoClause, OrganisationUnit, User
+from qms.core.records import start_of_office_day
 from qms.spreadsheets.imports import ImportColumn, Importer, RowError
 
 from . import services
@@ -121,7 +120,7 @@ class NonconformityImporter(Importer):
             clauses.append(clause)
         reported_at = None
         if values.get("reported_on"):
-            reported_at = timezone.make_aware(datetime.datetime.combine(values["reported_on"], datetime.time(8)))
+            reported_at = start_of_office_day(values["reported_on"])
         try:
             nc = services.nonconformity_report(
                 title=values["title"],

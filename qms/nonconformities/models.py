@@ -137,6 +137,21 @@ class Nonconformity(models.Model):
     def get_absolute_url(self):
         return reverse("nonconformities:detail", args=[self.pk])
 
+    @classmethod
+    def timeline_value(cls, field_name, value):
+        """The root cause analysis (ISO 9001 10.2.1 b) 2)) as the timeline reads it (`qms.core.timeline`):
+        the whys in order, the causes under their categories; None for any other field."""
+        if field_name != "root_cause_answers":
+            return None
+        from .forms import FISHBONE
+
+        if isinstance(value, dict) and "whys" in value:
+            return " → ".join(str(why) for why in value["whys"])
+        if isinstance(value, dict) and "causes" in value:
+            labels = dict(FISHBONE)
+            return "; ".join(f"{labels.get(key, key)}: {text}" for key, text in (value["causes"] or {}).items() if text)
+        return str(value) if value not in (None, {}, []) else ""
+
     @property
     def is_open(self):
         return self.status in self.OPEN_STATUSES

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qms.core import roles
+from qms.core.records import start_of_local_day
 from qms.reminders.kinds import approval_due_days
 from qms.reminders.registry import DueItem, content_type_id, provider
 
@@ -32,8 +33,8 @@ STUCK_AFTER_DAYS = 30
 
 
 def _start_of_day_after(day):
-    """The aware local midnight that ends `day` (for filtering datetimes by a local date)."""
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+    """The local midnight that ends `day` (for filtering datetimes by a local date)."""
+    return start_of_local_day(day + datetime.timedelta(days=1))
 
 
 @provider(

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.core.rules import available, unit_subtree_ids
+from qms.core.timeline import timeline
 
 from . import rules
 from .models import CorrectiveAction, Nonconformity
@@ -189,3 +190,8 @@ def major_awaiting_closure(user):
     if not user.has_perm("nonconformities.close_nonconformity", probe):
         return Nonconformity.objects.none()
     return major_ready_to_close()
+
+
+def action_timeline(action, limit=200):
+    """An action's history with its evidence files' and verifications' histories on the same line of time."""
+    return timeline(action, limit, related=[*action.files.all(), *action.verifications.all()])

@@ -16,35 +16,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qms.core import records
+from qms.core.records import QmsError, save_with_history
+
 from . import rules
+from .events import Event
 from .models import CorrectiveAction, EvidenceFile, Nonconformity, ReferenceCounter, Verification
 
 S = Nonconformity.Status
 A = CorrectiveAction.Status
 
 
-class NonconformityError(Exception):
-    """A change that the rules refuse; `message` is for the person who tried it."""
-
-    default_message = gettext_lazy("This change is not allowed.")
-
-    def __init__(self, message=None):
-        self.message = str(message or self.default_message)
-        super().__init__(self.message)
+class NonconformityError(QmsError):
+    """A change that the rules of the register refuse; `message` is for the person who tried it."""
 
 
 class TransitionNotAllowed(NonconformityError):
     default_message = gettext_lazy("This status change is not allowed.")
 
 
-class NotPermitted(NonconformityError):
-    default_message = gettext_lazy("You are not allowed to do this.")
+class NotPermitted(NonconformityError, records.NotPermitted):
+    pass
 
 
-class ConflictError(NonconformityError):
-    default_message = gettext_lazy(
-        "Someone else changed this record after you opened it. Reload it, check their change and try again."
-    )
+class ConflictError(NonconformityError, records.ConflictError):
+    pass
 
 
 class InvalidInput(NonconformityError):
@@ -96,11 +92,9 @@ def transition_label(source, target):
     }.get(target, str(Nonconformity.Status(target).label))
 
 
-def _save(obj, user, reason):
-    obj._history_user = user
-    obj._change_reason = str(reason) if reason else ""
+def _save(obj, user, reason, m2m=None):
     obj.version += 1
-    obj.save()
+    save_with_history(obj, user=user, reason=reason, m2m=m2m)
 
 
 def _check_version(locked, version):
@@ -182,9 +176,7 @@ def nonconformity_report(
         status=S.REPORTED,
         status_changed_at=reported_at,
     )
-    nc._history_user = recorded_by or reported_by
-    nc._change_reason = str(reason or _("Reported"))
-    nc.save()
+    save_with_history(nc, user=recorded_by or reported_by, reason=Event.REPORTED.reason(reason))
     # The M2M history rows carry the same user and reason.
     if documents:
         nc.documents.set(documents)
@@ -230,9 +222,7 @@ def nonconformity_update(*, nonconformity, user, version=None, reason="", **chan
         setattr(nc, field, changes[field])
     m2m = {name: list(changes[name]) for name in ("documents", "clauses") if name in changes}
     if changed or m2m:
-        _save(nc, user, reason or _("Edited: %(fields)s") % {"fields": ", ".join(changed + list(m2m))})
-        for name, values in m2m.items():
-            getattr(nc, name).set(values)
+        _save(nc, user, Event.EDITED.reason(reason, fields=", ".join(changed + list(m2m))), m2m=m2m)
     return nc
 
 
@@ -298,8 +288,7 @@ def _apply_transition(nc, target, user, reason):
         nc.closed_at, nc.closed_by = None, None
     if target == S.REJECTED:
         nc.rejection_reason = _clean(reason)
-    default = _("Status: %(from)s → %(to)s") % {"from": S(source).label, "to": S(target).label}
-    _save(nc, user, _clean(reason) or default)
+    _save(nc, user, Event.TRANSITION.reason(_clean(reason), **{"from": S(source).label, "to": S(target).label}))
     return nc
 
 
@@ -330,9 +319,7 @@ def action_create(*, nonconformity, kind, description, owner, due_date, user, re
     action = CorrectiveAction(
         nonconformity=nc, kind=kind, description=_clean(description), owner=owner, due_date=due_date
     )
-    action._history_user = user
-    action._change_reason = str(reason or _("Action planned"))
-    action.save()
+    save_with_history(action, user=user, reason=Event.ACTION_PLANNED.reason(reason))
     return action
 
 
@@ -356,7 +343,7 @@ def action_update(*, action, user, version=None, reason="", **changes) -> Correc
     for field in changed:
         setattr(action, field, changes[field])
     if changed:
-        _save(action, user, reason or _("Edited: %(fields)s") % {"fields": ", ".join(changed)})
+        _save(action, user, Event.EDITED.reason(reason, fields=", ".join(changed)))
     return action
 
 
@@ -390,8 +377,8 @@ def action_start(*, action, user, version=None, reason="") -> CorrectiveAction:
     if blocker:
         raise TransitionNotAllowed(blocker)
     action.status, action.status_changed_at = A.IN_PROGRESS, timezone.now()
-    _save(action, user, reason or _("Action started"))
-    _follow_actions(nc, user, _("Action started"))
+    _save(action, user, Event.ACTION_STARTED.reason(reason))
+    _follow_actions(nc, user, Event.ACTION_STARTED.reason())
     return action
 
 
@@ -411,10 +398,10 @@ def action_complete(*, action, user, evidence, files=(), version=None, reason=""
     action.status, action.status_changed_at = A.COMPLETED, now
     action.evidence = _clean(evidence)
     action.completed_at, action.completed_by = now, user
-    _save(action, user, reason or _("Completed with evidence"))
+    _save(action, user, Event.ACTION_COMPLETED.reason(reason))
     for upload in files:
         evidence_attach(action=action, upload=upload, user=user)
-    _follow_actions(nc, user, _("Every action completed"))
+    _follow_actions(nc, user, Event.EVERY_ACTION_COMPLETED.reason())
     return action
 
 
@@ -428,9 +415,7 @@ def evidence_attach(*, action, upload, user) -> EvidenceFile:
         content_type=(getattr(upload, "content_type", "") or "")[:100],
         uploaded_by=user,
     )
-    record._history_user = user
-    record._change_reason = _("Evidence attached")
-    record.save()
+    save_with_history(record, user=user, reason=Event.EVIDENCE_ATTACHED.reason())
     return record
 
 
@@ -449,12 +434,11 @@ def action_verify(*, action, user, effective, comment="", version=None) -> Verif
         raise InvalidInput(_("Say why the action was not effective."))
     nc = _lock_nc(action.nonconformity)
     verification = Verification(action=action, verified_by=user, effective=bool(effective), comment=_clean(comment))
-    verification._history_user = user
-    verification._change_reason = _("Verified effective") if effective else _("Verified not effective")
-    verification.save()
+    reason = (Event.VERIFIED_EFFECTIVE if effective else Event.VERIFIED_NOT_EFFECTIVE).reason()
+    save_with_history(verification, user=user, reason=reason)
     action.status = A.VERIFIED if effective else A.IN_PROGRESS
     action.status_changed_at = timezone.now()
-    _save(action, user, verification._change_reason)
+    _save(action, user, reason)
     if not effective:
-        _follow_actions(nc, user, _("An action was not effective"))
+        _follow_actions(nc, user, Event.ACTION_NOT_EFFECTIVE.reason())
     return verification

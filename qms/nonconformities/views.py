@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qms.core import documents as core_documents
+from qms.core.timeline import timeline
 
 from . import rules, selectors, services
 from .forms import (
@@ -24,8 +25,8 @@ from .forms import (
     TransitionForm,
     VerifyForm,
 )
-from .history import action_timeline, timeline
 from .models import CorrectiveAction, EvidenceFile, Nonconformity
+from .selectors import action_timeline
 
 
 def _visible_nc(request, pk):

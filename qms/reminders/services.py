@@ -49,6 +49,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qms.core import roles
 from qms.core.models import OrganisationUnit
+from qms.core.records import QmsError, save_with_history
 
 from . import registry
 from .digest import build_digest
@@ -67,7 +68,7 @@ CLAIM_BATCH = 1000
 MAX_CONSECUTIVE_FAILURES = 3
 
 
-class ReminderError(Exception):
+class ReminderError(QmsError):
     """A reminder operation was refused; the message is meant for people."""
 
 
@@ -558,8 +559,6 @@ def reminder_preferences_update(*, user, digest_frequency, language, reason):
         return locked
     locked.digest_frequency = digest_frequency
     locked.language = language
-    locked._change_reason = reason
-    locked._history_user = user
-    locked.save(update_fields=["digest_frequency", "language"])
+    save_with_history(locked, user=user, reason=reason, update_fields=["digest_frequency", "language"])
     user.digest_frequency, user.language = digest_frequency, language
     return locked

@@ -26,8 +26,9 @@ from django.contrib.auth.models import Group
 
 from qms.core import people, roles
 from qms.core.models import OrganisationUnit, User
+from qms.core.records import save_with_history
 from qms.spreadsheets.importer_messages import t, tl
-from qms.spreadsheets.imports import ImportColumn, Importer, RowError, history_reason
+from qms.spreadsheets.imports import ImportColumn, Importer, RowError
 
 ROLE_CHOICES = (
     (roles.STAFF, "staff", "nhân viên", "Staff"),
@@ -60,10 +61,8 @@ def _valid_username(value):
 
 
 def _save_with_history(obj, *, user, reason):
-    obj._history_user = user
-    obj._change_reason = history_reason(reason)
     obj.full_clean(validate_unique=False)
-    obj.save()
+    save_with_history(obj, user=user, reason=reason)
 
 
 class UnitImporter(Importer):
@@ -272,7 +271,7 @@ def _save_person(person, *, groups, user, reason):
     """Through the one rule of who may grant which role (qms.core.people): an officer's file
     cannot make anyone a quality officer or an approver, nor change their own roles."""
     try:
-        people.person_save(actor=user, person=person, groups=groups, reason=history_reason(reason))
+        people.person_save(actor=user, person=person, groups=groups, reason=reason)
     except people.PersonChangeRefused as refusal:
         column = {"email": "email", "username": "username"}.get(refusal.field, "roles")
         raise RowError(column, str(refusal)) from None

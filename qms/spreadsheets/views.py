@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from qms.core.records import QmsError
+
 from . import imports as framework
 from .export import XLSX_CONTENT_TYPE
 from .forms import UploadForm
 from .models import ImportUpload
-from .services import ImportRefused, import_commit, import_upload_create, upload_for
+from .services import import_commit, import_upload_create, upload_for
 from .template_workbook import build_template, template_heading
 
 
@@ -96,7 +98,7 @@ class ImportPreviewView(ImportBaseView):
             result = framework.run_import(
                 self.importer, upload.read_sheet(), user=request.user, filename=upload.filename, commit=False
             )
-        except (ImportRefused, framework.ImportFileError) as error:
+        except QmsError as error:  # the upload refused, or its file
             messages.error(request, error.message)
             return redirect("spreadsheets_admin:upload", key=self.importer.key)
         return self.render_to_response(self.get_context_data(upload=upload, result=result))
@@ -105,7 +107,7 @@ class ImportPreviewView(ImportBaseView):
         """Commit: re-validate the rows read at upload, then all or nothing."""
         try:
             result = import_commit(importer=self.importer, token=kwargs["token"], user=request.user)
-        except (ImportRefused, framework.ImportFileError) as error:
+        except QmsError as error:  # the upload refused, or its file
             messages.error(request, error.message)
             return redirect("spreadsheets_admin:upload", key=self.importer.key)
         if not result.committed:

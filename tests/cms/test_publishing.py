@@ -21,6 +21,7 @@ from cms.errors import DocumentPermissionError
 from cms.models import ProcessDocumentPage, PublicationFollowUp
 from cms.reminders import PUBLICATION_FOLLOW_UP, publication_follow_ups_failed
 from qms.core import roles
+from qms.core.records import start_of_local_day
 from qms.reminders.models import Delivery
 from qms.reminders.services import reminders_sweep
 from qms.spreadsheets.imports import get_importer, run_import
@@ -105,7 +106,7 @@ def test_the_register_import_publishes_through_the_service(world, django_capture
     version = assert_published_as_revision_2(page, world, reviewed_by=None, approved_by=None)
     assert version.effective_date == signed and version.published_by == world["officer"]
     # Back-dated: revision 1 stopped being in force at the start of revision 2's effective day.
-    assert page.versions.get(number=1).superseded_at == publishing.start_of_local_day(signed)
+    assert page.versions.get(number=1).superseded_at == start_of_local_day(signed)
 
 
 def test_scheduled_go_live_publishes_through_the_service(world, django_capture_on_commit_callbacks):

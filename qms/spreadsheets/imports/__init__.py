@@ -74,14 +74,13 @@ from .reading import Sheet, read_sheet
 from .registry import Importer, get_importer, importers
 from .safety import MAX_UNCOMPRESSED_BYTES
 from .validation import ImportRow, Layout, check_sheet, validate
-from .writing import HISTORY_REASON_LENGTH, ImportResult, RowOutcome, history_reason, import_reason, run_import
+from .writing import ImportResult, RowOutcome, import_reason, run_import
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_CELLS",
     "DEFAULT_MAX_ROWS",
     "HEADER_SEARCH_ROWS",
-    "HISTORY_REASON_LENGTH",
     "KINDS",
     "MAX_PROBLEMS",
     "MAX_UNCOMPRESSED_BYTES",
@@ -101,7 +100,6 @@ __all__ = [
     "check_sheet",
     "clean_text",
     "get_importer",
-    "history_reason",
     "import_reason",
     "importers",
     "max_bytes",

@@ -6,17 +6,15 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from qms.core.records import QmsError
+
 # Problems kept and shown; the others are only counted ("and N more"). Past this many, nobody reads
 # on, and a file where every cell is a problem must not turn into a page of a million lines.
 MAX_PROBLEMS = 200
 
 
-class ImportError_(Exception):  # noqa: N801 - not the builtin ImportError
+class ImportError_(QmsError):  # noqa: N801 - not the builtin ImportError
     """Base of the import errors; `message` is translated and meant for the person importing."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 class ImportFileError(ImportError_):

@@ -48,20 +48,9 @@ class ImportResult:
         return counts
 
 
-HISTORY_REASON_LENGTH = 100  # django-simple-history's history_change_reason column
-
-
 def import_reason(filename):
-    """ "Imported from FILE", the file name shortened (keeping its end) so that the reason fits a history entry."""
-    if len(filename) > 60:
-        filename = f"{filename[:30]}…{filename[-29:]}"
+    """ "Imported from FILE", the file name whole: the history column is a text field (ISO 9001 7.5.3)."""
     return _("Imported from %(file)s") % {"file": filename}
-
-
-def history_reason(text):
-    """`text` cut to what a django-simple-history change reason holds."""
-    text = str(text)
-    return text if len(text) <= HISTORY_REASON_LENGTH else text[: HISTORY_REASON_LENGTH - 1] + "…"
 
 
 def run_import(importer, data, *, user, filename, commit):

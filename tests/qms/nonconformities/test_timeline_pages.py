@@ -16,8 +16,8 @@ from django.utils.formats import date_format
 from simple_history.models import DeletedObject
 
 from qms.core.models import IsoClause, User
+from qms.core.timeline import display_value, timeline
 from qms.nonconformities import services
-from qms.nonconformities.history import display_value, timeline
 from qms.nonconformities.models import CorrectiveAction, Nonconformity
 from tests import factories as f
 
@@ -75,7 +75,7 @@ def test_site_page_opens_and_shows_the_clause_changes(client, changed):
     for number in ("8.5.1", "9.1.2", "10.2.1"):
         assert number in history
     assert "QT-09" in history and "Phân loại lại" in history
-    # An owner set where there was none: "—" before, not "Deleted user (pk=None)".
+    # An owner set where there was none: "–" before, not "Deleted user (pk=None)".
     assert "pk=None" not in history and str(changed["owner"]) in history
 
 
@@ -91,10 +91,10 @@ def test_admin_inspect_opens_and_shows_the_clause_changes(client, changed):
 
 def test_timeline_values_are_readable(changed):
     with translation.override("en"):
-        changes = [(str(c["field"]), c["old"], c["new"]) for entry in timeline(changed["nc"]) for c in entry["changes"]]
+        changes = [(str(c.field), c.old, c.new) for entry in timeline(changed["nc"]) for c in entry.changes]
         done_on = date_format(datetime.date(2026, 12, 13), "SHORT_DATE_FORMAT")
-    assert ("owner", "—", str(changed["owner"])) in changes
-    assert ("containment done on", "—", done_on) in changes
+    assert ("Owner", "–", str(changed["owner"])) in changes
+    assert ("Containment done on", "–", done_on) in changes
     clauses = [(old, new) for field, old, new in changes if field == "ISO 9001 clauses"]
     assert any("8.5.1" in old for old, _new in clauses)
     assert any("9.1.2" in new and "10.2.1" in new for _old, new in clauses)
@@ -102,8 +102,8 @@ def test_timeline_values_are_readable(changed):
 
 
 def test_display_of_empty_and_deleted_foreign_keys_and_of_times():
-    assert display_value(Nonconformity, "owner", DeletedObject(User, None)) == "—"
-    assert "pk=7" in display_value(Nonconformity, "owner", DeletedObject(User, 7))
+    assert display_value(Nonconformity, "owner", DeletedObject(User, None)) == "–"
+    assert display_value(Nonconformity, "owner", DeletedObject(User, 7)) == "#7"  # removed since: named by its key
     moment = datetime.datetime(2026, 11, 29, 1, 17, 12, 187206, tzinfo=UTC)
     with timezone.override("Asia/Ho_Chi_Minh"), translation.override("en"):
         shown = display_value(Nonconformity, "closed_at", moment)
