@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "cms",
     "cms.acknowledgements",
     "qms.nonconformities",
+    "qms.feedback",
     "audits",
     # Wagtail.
     "wagtail.contrib.forms",
