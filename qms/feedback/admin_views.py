@@ -127,16 +127,19 @@ class FeedbackInspectView(generic.InspectView):
     template_name = "feedback/admin/inspect.html"
 
     def get_fields(self):
+        # Called before `self.object` is set (InspectView.setup), so the record is read here.
+        feedback = get_object_or_404(Feedback, pk=self.pk)
+        if not policy.can_view(self.request.user, feedback):
+            raise PermissionDenied
         hidden = {"id", "version", "sender_key", "attachment"}
-        if not policy.can_see_contact(self.request.user, self.object):
+        if not policy.can_see_contact(self.request.user, feedback):
             hidden |= set(CONTACT_FIELDS)
         return [name for name in super().get_fields() if name not in hidden]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         feedback = self.object
-        if not policy.can_view(self.request.user, feedback):
-            raise PermissionDenied
+        context["show_contact"] = policy.can_see_contact(self.request.user, feedback)
         context["actions"] = actions.available_actions(self.request.user, feedback)
         context["act_base"] = reverse("feedback_admin_act", args=[feedback.pk, "x"])[:-2]
         context["timeline"] = feedback.history.select_related("history_user").order_by("-history_date")[:100]

@@ -9,20 +9,18 @@ Overdue items escalate after the grace period to the manager of the handling uni
 """
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from qms.core import roles
+from qms.reminders import kinds
 from qms.reminders.registry import DueItem, content_type_id, register
 
 from .models import Feedback
 
-FEEDBACK_ANSWER = "feedback_answer"
 S = Feedback.Status
 
 
 @register(
-    FEEDBACK_ANSWER,
-    label=_("Feedback awaiting its answer (8.2.1)"),
+    kinds.FEEDBACK_ANSWER,
     days_before=(3, 1),
     overdue_every_days=2,
     escalation_grace_days=2,

@@ -14,6 +14,7 @@ FINDING_WITHOUT_NC = "finding_without_nc"
 REVISION_DECISION = "revision_decision"
 MAJOR_NC_CLOSURE = "major_nc_closure"
 PROGRAMME_APPROVAL = "programme_approval"
+FEEDBACK_ANSWER = "feedback_answer"
 
 LABELS = {
     DOCUMENT_REVIEW: _("Document reviews (ISO 9001 7.5.2)"),
@@ -26,6 +27,7 @@ LABELS = {
     REVISION_DECISION: _("Revisions awaiting your decision (7.5.2 c)"),
     MAJOR_NC_CLOSURE: _("Major nonconformities awaiting closure (10.2)"),
     PROGRAMME_APPROVAL: _("Audit programmes awaiting approval (9.2.2 a)"),
+    FEEDBACK_ANSWER: _("Citizens' feedback awaiting its answer (8.2.1)"),
 }
 
 # Days a person has to decide on what awaits their approval, counted from when it reached them:

@@ -14,7 +14,7 @@ from tests import factories as f
 
 from .conftest import assigned, receive
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 S = Feedback.Status
 
 
@@ -36,10 +36,11 @@ def test_references_count_per_year():
     assert (first.reference, second.reference) == (f"PAKN-{year}-0001", f"PAKN-{year}-0002")
 
 
-def test_receiving_sets_the_default_due_date_and_acknowledges_by_email(settings):
+def test_receiving_sets_the_default_due_date_and_acknowledges_by_email(settings, django_capture_on_commit_callbacks):
     settings.QMS_FEEDBACK_ANSWER_WORKING_DAYS = 10
     monday = timezone.make_aware(datetime.datetime(2026, 11, 2, 9))
-    feedback = receive(email="Citizen@Example.test", received_at=monday)
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback = receive(email="Citizen@Example.test", received_at=monday)
     assert feedback.due_date == datetime.date(2026, 11, 16)  # ten working days, weekends skipped
     assert feedback.email == "citizen@example.test"
     assert [m.to for m in mail.outbox] == [["citizen@example.test"]]
@@ -49,8 +50,9 @@ def test_receiving_sets_the_default_due_date_and_acknowledges_by_email(settings)
     assert history.history_change_reason == "Received from the public feedback form"
 
 
-def test_anonymous_feedback_needs_no_contact_and_sends_nothing():
-    feedback = receive(name="")
+def test_anonymous_feedback_needs_no_contact_and_sends_nothing(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback = receive(name="")
     assert not feedback.has_contact and mail.outbox == []
 
 
@@ -73,15 +75,17 @@ def test_an_anonymous_caller_cannot_claim_another_channel():
         receive(channel="desk")
 
 
-def test_full_flow_answer_approved_by_someone_else_is_sent_and_closed(people):
-    feedback = assigned(officer=people["officer"], handler=people["handler"], unit=people["unit"], email="a@b.test")
+def test_full_flow_answer_approved_by_someone_else_is_sent_and_closed(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback = assigned(officer=people["officer"], handler=people["handler"], unit=people["unit"], email="a@b.test")
     assert feedback.status == S.ASSIGNED and feedback.handler == people["handler"]
     services.feedback_answer(feedback=feedback, user=people["handler"], answer="Đã xử lý.", substantiated=True)
     with pytest.raises(NotPermitted):
         services.feedback_close(feedback=feedback, user=people["handler"])
     with pytest.raises(services.TransitionNotAllowed):
         services.feedback_close(feedback=feedback, user=people["officer"])  # not answered yet
-    feedback = services.feedback_approve_answer(feedback=feedback, user=people["approver"])
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback = services.feedback_approve_answer(feedback=feedback, user=people["approver"])
     feedback.refresh_from_db()
     assert feedback.status == S.ANSWERED and feedback.answer_approved_by == people["approver"]
     assert feedback.answer_sent_at is not None
@@ -167,19 +171,18 @@ def test_a_substantiated_complaint_raises_one_nonconformity_linked_both_ways(peo
 
 
 def test_a_suggestion_raises_no_nonconformity(people):
-    feedback = assigned(
-        officer=people["officer"], handler=people["handler"], unit=people["unit"], kind="suggestion"
-    )
+    feedback = assigned(officer=people["officer"], handler=people["handler"], unit=people["unit"], kind="suggestion")
     services.feedback_set_substantiated(feedback=feedback, user=people["officer"], substantiated=True)
     with pytest.raises(services.TransitionNotAllowed):
         services.feedback_raise_nonconformity(feedback=feedback, user=people["officer"])
     assert not Nonconformity.objects.exists()
 
 
-def test_an_smtp_outage_keeps_the_message_for_the_next_run(settings, people):
+def test_an_smtp_outage_keeps_the_message_for_the_next_run(settings, people, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
-    feedback = receive(email="x@y.test")
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback = receive(email="x@y.test")
     message = FeedbackMessage.objects.get(feedback=feedback)
     assert message.sent_at is None and message.attempts == 1 and message.last_error
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
