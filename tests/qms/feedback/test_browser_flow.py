@@ -4,6 +4,7 @@ and assigns it; the handler answers; an approver approves the answer; the citize
 "answered" with the reference; the substantiated complaint raises one nonconformity."""
 
 import email
+import email.policy
 import threading
 import time
 
@@ -29,7 +30,9 @@ class Inbox:
 
     async def handle_DATA(self, server, session, envelope):
         with self.arrived:
-            self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content)))
+            self.messages.append(
+                (list(envelope.rcpt_tos), email.message_from_bytes(envelope.content, policy=email.policy.default))
+            )
             self.arrived.notify_all()
         return "250 OK"
 
@@ -58,12 +61,7 @@ def inbox(settings):
 
 
 def _body(message):
-    part = (
-        message.get_payload(decode=True)
-        if not message.is_multipart()
-        else message.get_payload(0).get_payload(decode=True)
-    )
-    return part.decode(message.get_content_charset() or "utf-8")
+    return message.get_body(preferencelist=("plain",)).get_content()
 
 
 def _tab(browser, live_server):

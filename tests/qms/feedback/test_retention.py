@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from qms.feedback import services
 from qms.feedback.models import Feedback
@@ -31,7 +32,8 @@ def test_contact_details_of_long_closed_feedback_are_erased_the_record_kept(sett
     old.refresh_from_db(), recent.refresh_from_db(), still_open.refresh_from_db()
     assert (old.name, old.email, old.phone) == ("", "", "") and old.contact_erased_at is not None
     assert old.text and old.reference and old.status == Feedback.Status.REJECTED
-    assert "retention" in old.history.first().history_change_reason
+    with translation.override(settings.LANGUAGE_CODE):
+        assert old.history.first().history_change_reason == _("Contact details erased after the retention period")
     assert recent.email == "new@example.test" and still_open.email == "open@example.test"
     assert services.feedback_erase_expired() == 0  # idempotent
     assert old.messages.exclude(to_address="").count() == 0

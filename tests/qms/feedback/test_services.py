@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from qms.core.records import ConflictError, NotPermitted
 from qms.feedback import services
@@ -47,7 +48,8 @@ def test_receiving_sets_the_default_due_date_and_acknowledges_by_email(settings,
     assert feedback.reference in mail.outbox[0].subject and feedback.reference in mail.outbox[0].body
     assert FeedbackMessage.objects.get().sent_at is not None
     history = feedback.history.get()
-    assert history.history_change_reason == "Received from the public feedback form"
+    with translation.override(settings.LANGUAGE_CODE):
+        assert history.history_change_reason == _("Received from the public feedback form")
 
 
 def test_anonymous_feedback_needs_no_contact_and_sends_nothing(django_capture_on_commit_callbacks):
