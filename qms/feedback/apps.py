@@ -19,6 +19,7 @@ class FeedbackConfig(AppConfig):
 
         from . import demo as feedback_demo
         from . import schedule
+        from .panels import render_home_panel
 
         # Nobody gets delete: quality records are never deleted (ISO 9001 7.5.3).
         for model in ("feedback", "surveyquestion"):
@@ -33,5 +34,6 @@ class FeedbackConfig(AppConfig):
             roles.register_permissions(role, "feedback.view_feedback", "feedback.view_surveyresponse")
 
         site.register_nav(_("Feedback"), "feedback:mine", order=40, visible=_authenticated)
+        site.register_home_panel("feedback-to-handle", render_home_panel, order=35)
         demo.register(30, "feedback", feedback_demo.seed)
         post_migrate.connect(schedule.on_post_migrate, dispatch_uid="qms.feedback.schedule")
