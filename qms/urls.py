@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("cms.urls")),
     path("", include("cms.acknowledgements.urls")),
     path("", include("qms.nonconformities.urls")),
+    path("", include("qms.feedback.urls")),
     path("", include("audits.urls")),
     path("", include("qms.reminders.urls")),
 ]

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "cms",
     "cms.acknowledgements",
     "qms.nonconformities",
+    "qms.feedback",
     "audits",
     # Wagtail.
     "wagtail.contrib.forms",
@@ -308,3 +309,10 @@ QMS_REMINDERS_DELIVERY_EVERY_SECONDS = env.get_int("REMINDERS_DELIVERY_EVERY_SEC
 # Days to decide on a revision at one's workflow step, a major nonconformity ready to close or a
 # draft audit programme, from when it reached the person (qms/reminders/kinds.py says why 5).
 QMS_APPROVAL_DUE_DAYS = env.get_int("APPROVAL_DUE_DAYS", 5)
+
+# Citizens' feedback (docs/feedback.md): the time to answer, how long contacts are kept, the spam guard.
+QMS_FEEDBACK_ANSWER_WORKING_DAYS = env.get_int("FEEDBACK_ANSWER_WORKING_DAYS", 10)
+QMS_FEEDBACK_CONTACT_RETENTION_DAYS = env.get_int("FEEDBACK_CONTACT_RETENTION_DAYS", 730)
+QMS_FEEDBACK_RATE_LIMIT = env.get_int("FEEDBACK_RATE_LIMIT", 5)
+QMS_FEEDBACK_RATE_WINDOW_MINUTES = env.get_int("FEEDBACK_RATE_WINDOW_MINUTES", 60)
+QMS_FEEDBACK_ATTACHMENT_MAX_BYTES = env.get_int("FEEDBACK_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)

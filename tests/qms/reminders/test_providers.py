@@ -49,6 +49,7 @@ def test_every_shipped_kind_has_a_provider():
         "finding_without_nc",
         "programme_approval",
         "publication_follow_up",
+        "feedback_answer",
     }
     assert all(str(registry.kind_label(kind)) != kind for kind in registered)  # each carries its own label
 

@@ -1,0 +1,207 @@
+"""Wagtail admin views of the feedback register (ISO 9001 8.2.1, 9.1.2): the list with its filters, inspect
+with the actions the person may take (the same `actions.available_actions` the site renders), the Excel
+register and the satisfaction results. Every write goes through `services`; nothing here deletes.
+"""
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views import generic
+from wagtail.admin.widgets import HeaderButton
+
+from qms.core.records import QmsError, save_with_history
+
+from . import actions, rules, selectors, services
+from .models import CONTACT_FIELDS, Feedback, SurveyQuestion, SurveyResponse
+from .register import register_filename, register_workbook, satisfaction_workbook
+
+
+class FeedbackFilterSet(WagtailFilterSet):
+    overdue = django_filters.BooleanFilter(
+        label=gettext_lazy("Overdue"), method="filter_overdue", widget=forms.NullBooleanSelect
+    )
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = {"status__in": Feedback.UNANSWERED_STATUSES, "due_date__lt": timezone.localdate()}
+        return queryset.filter(**late) if value else queryset.exclude(**late)
+
+    class Meta:
+        model = Feedback
+        fields = ["status", "kind", "channel", "unit", "handler", "concerns_regulation"]
+
+
+class FeedbackIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("unit", "handler")
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        query = self.request.GET.urlencode()
+        url = reverse("feedback_admin_register")
+        buttons.append(HeaderButton(_("Excel register"), url=f"{url}?{query}" if query else url, icon_name="download"))
+        return buttons
+
+
+def register_export(request):
+    """The register with the index's filters applied; contact columns only for those who see every contact."""
+    if not request.user.has_perm("feedback.view_feedback"):
+        raise PermissionDenied
+    filterset = FeedbackFilterSet(request.GET or None, queryset=Feedback.objects.all())
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else Feedback.objects.all()
+    query = request.GET.get("q", "").strip()
+    if query:
+        queryset = queryset.filter(reference__icontains=query) | queryset.filter(text__icontains=query)
+    visible = rules.visibility_filter(request.user)
+    if visible is not None:
+        queryset = queryset.filter(visible)
+    return register_workbook(queryset, user=request.user).response(register_filename())
+
+
+def satisfaction_export(request):
+    if not request.user.has_perm("feedback.view_surveyresponse"):
+        raise PermissionDenied
+    return satisfaction_workbook(SurveyResponse.objects.all(), user=request.user).response(
+        f"satisfaction-{timezone.localdate():%Y-%m-%d}.xlsx"
+    )
+
+
+class FeedbackRecordForm(WagtailAdminModelForm):
+    """Feedback received by phone, letter, e-mail or at the desk, recorded by staff (through the service)."""
+
+    class Meta:
+        model = Feedback
+        fields = ["channel", "kind", "text", "page", "unit", "name", "email", "phone"]
+
+
+class FeedbackCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.feedback_receive(
+            kind=data["kind"],
+            text=data["text"],
+            channel=data["channel"],
+            page=data.get("page"),
+            unit=data.get("unit"),
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+            phone=data.get("phone", ""),
+            user=self.request.user,
+            language=getattr(self.request, "LANGUAGE_CODE", None),
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except QmsError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+
+
+class NoEditView(generic.EditView):
+    """A feedback record changes only through its actions (inspect view), each with its rule and history."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return redirect(reverse("feedback_admin:inspect", args=[kwargs["pk"]]))
+
+
+class NoDeleteView(generic.DeleteView):
+    """Quality records are never deleted through the product (ISO 9001 7.5.3.2)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+
+class FeedbackInspectView(generic.InspectView):
+    template_name = "feedback/admin/inspect.html"
+
+    def get_fields(self):
+        # Called before `self.object` is set (InspectView.setup), so the record is read here.
+        feedback = get_object_or_404(Feedback, pk=self.pk)
+        if not self.request.user.has_perm("feedback.read_feedback", feedback):
+            raise PermissionDenied
+        hidden = {"id", "version", "sender_key", "attachment"}
+        if not self.request.user.has_perm("feedback.see_contact", feedback):
+            hidden |= set(CONTACT_FIELDS)
+        return [name for name in super().get_fields() if name not in hidden]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        feedback = self.object
+        context["show_contact"] = self.request.user.has_perm("feedback.see_contact", feedback)
+        context["actions"] = actions.available_actions(self.request.user, feedback)
+        context["act_base"] = reverse("feedback_admin_act", args=[feedback.pk, "x"])[:-2]
+        context["timeline"] = feedback.history.select_related("history_user").order_by("-history_date")[:100]
+        context["site_url"] = feedback.get_absolute_url()
+        return context
+
+
+@require_POST
+def act(request, pk, name):
+    feedback = get_object_or_404(Feedback, pk=pk)
+    if not request.user.has_perm("feedback.read_feedback", feedback):
+        raise PermissionDenied
+    try:
+        result, form = actions.perform(name, feedback=feedback, user=request.user, data=request.POST)
+    except QmsError as error:
+        messages.error(request, error.message)
+    else:
+        if result is None:
+            problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+            messages.error(request, problems or _("The request was incomplete; nothing was changed."))
+        else:
+            messages.success(request, _("Done."))
+    return redirect(reverse("feedback_admin:inspect", args=[pk]))
+
+
+class HistoryOnInspect(generic.history.HistoryView):
+    def get(self, request, *args, **kwargs):
+        return redirect(reverse("feedback_admin:inspect", args=[kwargs["pk"]]))
+
+
+class SurveyQuestionForm(WagtailAdminModelForm):
+    class Meta:
+        model = SurveyQuestion
+        fields = ["text", "order", "is_active"]
+
+
+class _HistorySaveMixin:
+    """Saved with the person and a reason in its history, as every quality record is."""
+
+    history_reason = gettext_lazy("Edited in the admin")
+
+    def save_instance(self):
+        instance = self.form.save(commit=False)
+        return save_with_history(instance, user=self.request.user, reason=self.history_reason)
+
+
+class SurveyQuestionCreateView(_HistorySaveMixin, generic.CreateView):
+    history_reason = gettext_lazy("Question added")
+
+
+class SurveyQuestionEditView(_HistorySaveMixin, generic.EditView):
+    pass
+
+
+class SurveyResponseIndexView(generic.IndexView):
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        buttons.append(
+            HeaderButton(_("Satisfaction results"), url=reverse("feedback_admin_satisfaction"), icon_name="download")
+        )
+        return buttons
+
+
+__all__ = ["selectors"]

@@ -1,0 +1,78 @@
+"""The officer's register in the Wagtail admin: list with filters, inspect with the same actions as the site,
+the transitions through the services, the Excel register and the satisfaction results; nothing deleted."""
+
+import pytest
+from django.test import Client
+
+from qms.feedback import services
+from qms.feedback.models import Feedback
+from qms.spreadsheets.testing import read_register, response_bytes
+from tests import factories as f
+
+from .conftest import receive
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer_client(db):
+    officer = f.make_officer()
+    client = Client()
+    client.force_login(officer)
+    client.officer = officer
+    return client
+
+
+def test_the_list_filters_by_status_and_overdue(officer_client):
+    first, second = receive(), receive(text="Khác")
+    services.feedback_reject(feedback=second, user=officer_client.officer, reason="Trùng")
+    html = officer_client.get("/admin/feedback/?status=received").content.decode()
+    assert first.reference in html and second.reference not in html
+    assert officer_client.get("/admin/feedback/?overdue=true").status_code == 200
+
+
+def test_inspect_offers_the_actions_and_they_go_through_the_services(officer_client):
+    unit, handler = f.make_unit(code="QLVH"), f.make_staff()
+    feedback = receive()
+    html = officer_client.get(f"/admin/feedback/inspect/{feedback.pk}/").content.decode()
+    assert 'data-action="classify"' in html and 'data-action="assign"' in html
+    response = officer_client.post(
+        f"/admin/feedback-act/{feedback.pk}/assign/",
+        {"assign-version": feedback.version, "assign-unit": unit.pk, "assign-handler": handler.pk},
+    )
+    assert response.status_code == 302
+    feedback.refresh_from_db()
+    assert (feedback.status, feedback.handler, feedback.unit) == ("assigned", handler, unit)
+    assert feedback.history.first().history_user == officer_client.officer
+    # A stale form changes nothing.
+    officer_client.post(f"/admin/feedback-act/{feedback.pk}/reject/", {"reject-version": 1, "reject-reason": "Trùng"})
+    assert Feedback.objects.get(pk=feedback.pk).status == "assigned"
+
+
+def test_an_approver_cannot_run_an_officers_action(db):
+    approver = f.make_approver()
+    feedback = receive()
+    client = Client()
+    client.force_login(approver)
+    client.post(f"/admin/feedback-act/{feedback.pk}/reject/", {"reject-version": 1, "reject-reason": "x"})
+    assert Feedback.objects.get(pk=feedback.pk).status == "received"
+
+
+def test_no_delete_and_no_raw_edit(officer_client):
+    feedback = receive()
+    assert officer_client.post(f"/admin/feedback/delete/{feedback.pk}/").status_code in (302, 403)
+    assert Feedback.objects.filter(pk=feedback.pk).exists()
+    assert officer_client.get(f"/admin/feedback/edit/{feedback.pk}/").status_code == 302
+
+
+def test_the_excel_register_and_the_satisfaction_results(officer_client):
+    feedback = receive(text='=HYPERLINK("http://evil")')
+    services.survey_respond(rating=5)
+    sheet = read_register(response_bytes(officer_client.get("/admin/feedback-register.xlsx")))
+    assert sheet.rows[0][0] == feedback.reference
+    text_column = sheet.headings.index(str(sheet.headings[6]))
+    assert sheet.cells[0][text_column].data_type == "s"  # a citizen's "=..." stays text
+    results = officer_client.get("/admin/satisfaction.xlsx")
+    assert results.status_code == 200
+    summary = read_register(response_bytes(results), sheet=0)
+    assert summary.title
