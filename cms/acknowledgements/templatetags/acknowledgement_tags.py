@@ -3,7 +3,9 @@
 One query, whatever the document's history: the current revision, whether it
 was distributed to the reader's unit and when the reader acknowledged it are
 read together (`selectors.acknowledgement_state`). Pass `version=` when the
-page already knows which revision it shows; the box shows only for the current one.
+page already knows which revision it shows; the box shows only for the current one. Pass
+`person=` (anything with ``pk``, ``unit_id`` and ``is_authenticated``) to render the box for a
+reader without loading them: the reader cache (cms.reader_cache) knows them from its own entry.
 """
 
 from django import template
@@ -14,9 +16,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("acknowledgements/acknowledgement_box.html", takes_context=True)
-def acknowledgement_box(context, page, version=None):
+def acknowledgement_box(context, page, version=None, person=None):
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user = person if person is not None else getattr(request, "user", None)
     state = selectors.acknowledgement_state(page, user, version=version) if user is not None else None
     return {
         "state": state,
