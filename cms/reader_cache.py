@@ -276,7 +276,7 @@ def mark_cacheable(request, context):
     context["csrf_token"] = _hole(nonce, "Csrf")
     context["printed_at"] = _hole(nonce, "PrintedAt")
     context["reader_name"] = _hole(nonce, "Name")
-    context["reader_holes"] = {
+    context["reader_holes"] = request.qms_reader_cache_holes = {
         "nav": _hole(nonce, "Nav"),
         "person": _hole(nonce, "Person"),
         "acknowledgement": _hole(nonce, "Acknowledgement"),
@@ -328,8 +328,8 @@ def _profile(request, generation_now):
 
 
 def _part(request, profile, entry, page_id):
-    """The reader's own part of one document: the acknowledgement box (one query), where the page has one."""
-    if profile["person_id"] is None or "Acknowledgement" not in entry["content"][1::2]:
+    """The reader's own part of one document: the acknowledgement box (two small queries), where the page has one."""
+    if profile["person_id"] is None or entry.get("acknowledgement_version") is None:
         return {"acknowledgement": [b""]}
     nonce = _new_nonce()
     html = render_to_string(
@@ -338,6 +338,7 @@ def _part(request, profile, entry, page_id):
             "request": request,
             "page": _Page(pk=page_id),
             "person": Reader(pk=profile["person_id"], unit_id=profile["unit_id"]),
+            "current": entry["acknowledgement_version"],
             "csrf_token": _hole(nonce, "Csrf"),
         },
     )
@@ -394,29 +395,39 @@ def serve(request, path):
         if person_id:
             cache.set(profile_key, profile, TIMEOUT)
 
-    def keys_of(page):
-        # Read before the database, so that a change committed meanwhile makes what we build unreachable.
-        document, reading = _generations([_document_key(page), _reading_key(person_id, page)]).values()
-        return (
-            _key("page", host, path, language, zone, day, profile["kind"], current, document),
-            _key("part", reader, page, language, zone, day, current, document, reading),
-        )
+    def keys_of(page, *, create):
+        """(page key, part key or None) under the generations, read before the database so that a change
+        committed meanwhile makes what we build unreachable. A missing reading generation is created only
+        when asked: a reader's first view of a document is usually their only one, and is not kept."""
+        document_key, reading_key = _document_key(page), _reading_key(person_id, page)
+        generations = cache.get_many([document_key, reading_key])
+        document = _generations([document_key], generations)[document_key]
+        reading = generations.get(reading_key)
+        if reading is None and create:
+            reading = _generations([reading_key])[reading_key]
+        page_key = _key("page", host, path, language, zone, day, profile["kind"], current, document)
+        if reading is None:
+            return page_key, None
+        return page_key, _key("part", reader, page, language, zone, day, current, document, reading)
 
     if page_id is None:
         page_id = _resolve(request, path)
         if page_id is not None:
             cache.set(route_key, {"generation": current, "page_id": page_id}, TIMEOUT)
     if page_id is not None:
-        page_key, part_key = keys_of(page_id)
-        got = cache.get_many([page_key, part_key])
+        page_key, part_key = keys_of(page_id, create=False)
+        got = cache.get_many([key for key in (page_key, part_key) if key])
         entry = got.get(page_key)
         if entry is not None:
-            part, state = got.get(part_key), "hit"
+            part, state = got.get(part_key) if part_key else None, "hit"
             if part is None:
                 part, state = _part(request, profile, entry, page_id), "shared"
-                if person_id:
+                if person_id and part_key:
                     cache.set(part_key, part, TIMEOUT)
+                elif person_id:
+                    _generations([_reading_key(person_id, page_id)])  # kept from the next view on
             return _respond(request, entry, profile, part, state)
+        page_key, part_key = keys_of(page_id, create=True)
     request.qms_reader_cache = True
     response = wagtail_views.serve(request, path)
     if not (getattr(response, "qms_reader_cacheable", False) and response.status_code == 200):
@@ -427,6 +438,8 @@ def serve(request, path):
     entry = {
         "content": _split(response.content, request.qms_reader_cache_nonce),
         "content_type": response["Content-Type"],
+        # The revision the acknowledgement box asks about, found once with the page (None: no box).
+        "acknowledgement_version": request.qms_reader_cache_holes.get("acknowledgement_version"),
     }
     part = _part(request, profile, entry, served)
     if served == page_id:

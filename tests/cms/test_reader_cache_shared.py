@@ -55,6 +55,12 @@ def get(client, url):
     return response
 
 
+def read_until_kept(client, url):
+    """A reader's views until all of the page is kept: miss or shared, then hit by the third at the latest."""
+    states = [get(client, url)["X-Reader-Cache"] for _ in range(3)]
+    assert states[-1] == "hit", states
+
+
 def html_of(response):
     return response.content.decode()
 
@@ -86,7 +92,8 @@ def test_a_second_reader_gets_the_shared_page_with_their_own_parts_in_two_querie
     # The token is this session's, in every form of the page (log out, language, acknowledge).
     tokens = set(TOKEN.findall(html))
     assert len(tokens) == 1
-    assert get(client, page.url)["X-Reader-Cache"] == "hit"
+    # A first view is usually the only one: the reader's part is kept from their second view on.
+    assert [get(client, page.url)["X-Reader-Cache"] for _ in range(2)] == ["shared", "hit"]
 
 
 def test_a_superseded_version_is_never_served_to_any_reader(document, unit, officer):
@@ -113,8 +120,7 @@ def test_another_readers_acknowledgement_is_never_shown(document, unit):
     acknowledger, colleague, newcomer = (factories.make_staff(unit=unit) for _ in range(3))
     mine, theirs = reader_client(acknowledger), reader_client(colleague)
     for client in (mine, theirs):
-        get(client, page.url)
-        assert get(client, page.url)["X-Reader-Cache"] == "hit"
+        read_until_kept(client, page.url)
     mine.post(reverse("acknowledgements:acknowledge", args=[version.pk]), {"next": page.url}, follow=True)
     after = get(mine, page.url)
     assert 'class="acknowledged"' in html_of(after)
@@ -133,8 +139,7 @@ def test_an_acknowledgement_leaves_the_readers_other_documents_and_pages_valid(u
     second, v2 = make_document(unit=unit, user=officer)
     client = reader_client(factories.make_staff(unit=unit))
     for page in (first, second):
-        get(client, page.url)
-        assert get(client, page.url)["X-Reader-Cache"] == "hit"
+        read_until_kept(client, page.url)
     client.post(reverse("acknowledgements:acknowledge", args=[v2.pk]), {"next": second.url}, follow=True)
     assert get(client, first.url)["X-Reader-Cache"] == "hit"
     assert get(client, second.url)["X-Reader-Cache"] == "shared"
@@ -145,8 +150,7 @@ def test_a_publication_replaces_that_document_only(unit, officer):
     second, _v2 = make_document(unit=unit, user=officer)
     client = reader_client(factories.make_staff(unit=unit))
     for page in (first, second):
-        get(client, page.url)
-        assert get(client, page.url)["X-Reader-Cache"] == "hit"
+        read_until_kept(client, page.url)
     publish(first, officer, "Quy trình đã sửa")
     assert get(client, second.url)["X-Reader-Cache"] == "hit"
     response = get(client, first.url)
