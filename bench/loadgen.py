@@ -35,10 +35,15 @@ class LoadResult:
         return ordered[min(rank, len(ordered)) - 1]
 
 
-def run(host, port, path, *, clients, max_requests, max_seconds, headers=None, expect_status=200) -> LoadResult:
+def run(
+    host, port, path, *, clients, max_requests, max_seconds, headers=None, expect_status=200, plan=None
+) -> LoadResult:
+    """GET `path` with `headers`; or, given `plan` (a list of (path, headers)), each request of it once, in order."""
     if host not in LOOPBACK:
         raise ValueError(f"the load generator only targets loopback, not {host!r}")
     headers = dict(headers or {})
+    if plan is not None:
+        max_requests = min(max_requests, len(plan))
     lock = threading.Lock()
     issued = 0
     latencies: list[float] = []
@@ -48,12 +53,13 @@ def run(host, port, path, *, clients, max_requests, max_seconds, headers=None, e
     deadline = 0.0
 
     def claim():
+        """The index of the next request, or None when a budget is spent."""
         nonlocal issued
         with lock:
             if issued >= max_requests or time.perf_counter() >= deadline:
-                return False
+                return None
             issued += 1
-            return True
+            return issued - 1
 
     def client():
         nonlocal errors
@@ -62,10 +68,11 @@ def run(host, port, path, *, clients, max_requests, max_seconds, headers=None, e
         mine: list[float] = []
         my_status: dict[int, int] = {}
         my_errors = 0
-        while claim():
+        while (index := claim()) is not None:
+            target, sent = plan[index] if plan is not None else (path, headers)
             began = time.perf_counter()
             try:
-                conn.request("GET", path, headers=headers)
+                conn.request("GET", target, headers=sent)
                 response = conn.getresponse()
                 response.read()
                 status = response.status

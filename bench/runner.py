@@ -42,6 +42,9 @@ class Sizes:
     doc_versions: int = 30
     doc_forms: int = 10
     doc_steps: int = 20
+    # The first views of issue 21: distinct staff members, each reading documents they have not read.
+    first_view_readers: int = 50
+    first_view_documents: int = 12
     # The timeline pages of issue 21: a history of 10 and of 200 records (the same in both modes).
     history_small: int = 10
     history_large: int = 200
@@ -77,6 +80,8 @@ def smoke_sizes():
         xlsx_rows=300,
         # Each row of a document import is a Wagtail page, revision and publication: keep it tiny.
         import_rows=20,
+        first_view_readers=5,
+        first_view_documents=2,
     )
 
 

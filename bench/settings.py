@@ -35,7 +35,7 @@ else:
 # The production default is a file cache; each run gets its own folder so runs never share entries.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "qms.core.cache.FileBasedCache",
         "LOCATION": str(RUN_DIR / "cache"),
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }

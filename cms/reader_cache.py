@@ -1,19 +1,35 @@
-"""A reader's repeated views of a current document come from a cache (ISO 9001 7.5.3.1 a: documented
+"""Readers' views of a current document come from a cache (ISO 9001 7.5.3.1 a: documented
 information available where and when it is needed; 7.5.3.2 c: never a superseded version).
 
-Staff keep a procedure open while they work and come back to it many times a day. Routing through the
-page tree and rendering the page cost about twenty times Django's bare stack, so the finished page is
-kept per reader: key = host, path, language, time zone, reader, today's date; value = the HTML and the
-cache *generation* it was rendered under. Any change to what a document page shows (a page saved,
-published, unpublished or moved; a version, review, distribution or acknowledgement recorded; a
-person, their groups, permissions or unit; a view restriction) replaces the generation, which makes
-every cached page unreachable at once: a reader can never get a version older than the current one.
+Staff read procedures all day, most of them for the first time that day: routing through the page
+tree and rendering the page cost about fifteen times Django's bare stack. So a current document's
+finished page is kept **once for every reader** of one kind (logged in or not), per host, path,
+language, time zone and day, and what is a reader's own is a *hole* in it, filled per request:
 
-The two per-request parts of the page are holes filled in on every response: the CSRF token of the
-page's forms (acknowledge, log out, language) and the "printed on" time of the print footer. Each
-render names its holes with a fresh random nonce, kept with the entry: a fixed placeholder would also
-replace the same text written in a document, and a document must be served exactly as approved
-(ISO 9001 7.5.3.2 c); nothing written before the render can contain a nonce drawn for it.
+- from the reader's **profile** (their name, the site navigation their groups allow, the
+  administration link), kept per session and language, read without a query;
+- from the reader's **part** of that document (the "I have read and understood" box), kept per
+  reader and document, built with one query (``acknowledgement_state``) when missing;
+- per response: the CSRF token of the forms and the "printed on" time of the print footer.
+
+A path is mapped straight to its document (the *route*), so a hit does not walk the page tree.
+
+**Generations.** Every entry is keyed by the cache generations it was built under, each read
+*before* the database: the global one (a site, locale, view restriction, group, person, unit or
+clause changed: everything), the document's (its page saved, published, unpublished, moved or
+withdrawn; a version, review, form or distribution recorded: that document only) and the reader's
+part of one document (an acknowledgement: that reader, that document only). A change replaces the
+generation, now and again when it commits, which makes the entries built under the old one
+unreachable; a missing generation (never set, or evicted) is replaced by a new one, never reused.
+So no reader is ever served a version older than the current one, or another reader's part.
+
+The invalidation API called from outside this module: ``invalidate()`` (everything),
+``invalidate_document(page_id)`` and ``invalidate_reading(person_id, page_id)``.
+
+Holes are named with a fresh random nonce of each render, kept with the entry: a fixed
+placeholder would also replace the same text written in a document, and a document must be served
+exactly as approved (ISO 9001 7.5.3.2 c); nothing written before the render can contain a nonce
+drawn for it. The entry is stored split at its holes, so filling it is one join.
 
 Written by hand because nothing well kept does this: Django's ``cache_page`` and cache middleware can
 only expire by time (a newly published revision would wait for the timeout) and key on the whole
@@ -21,69 +37,110 @@ Cookie header; wagtail-cache serves anonymous visitors only, and our documents a
 """
 
 import hashlib
+import re
 import secrets
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.context_processors import PermWrapper
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.template.response import SimpleTemplateResponse
 from django.utils import formats, timezone
-from django.utils.translation import get_language
+from django.utils.html import conditional_escape
+from django.utils.translation import get_language, gettext
 from wagtail import views as wagtail_views
 
 # Part of every key of the document caches (this one and the body cache of cms.views.pages): bump it
 # when a release changes how a document page renders, so that no page cached before the release is
 # served after it.
-LAYOUT_VERSION = 3
-GENERATION_KEY = f"cms:reader-cache:{LAYOUT_VERSION}:generation"
+LAYOUT_VERSION = 4
+PREFIX = f"cms:reader-cache:{LAYOUT_VERSION}"
+GENERATION_KEY = f"{PREFIX}:generation"
 TIMEOUT = 3600
-# Letters and hex digits only, so that they pass through HTML escaping unchanged; see _new_holes.
+# A document's and a reading's generation outlive the entries built under them; one that expires
+# or is evicted is replaced by a new one, which only costs a render.
+GENERATION_TIMEOUT = 7 * 24 * 3600
+# Letters and hex digits only, so that they pass through HTML escaping unchanged; see _new_nonce.
 HOLE_PREFIX = "qmsReaderCacheHole"
+HOLES = ("Csrf", "PrintedAt", "Name", "Nav", "Person", "Acknowledgement")
 
-# What a document page shows besides the page tree itself (wagtailcore.Page subclasses are watched too).
+# What a document page shows besides the page tree itself (wagtailcore.Page subclasses are watched
+# too): a change to one of these replaces the global generation.
 WATCHED_MODELS = {
     "wagtailcore.Site",
     "wagtailcore.Locale",
     "wagtailcore.PageViewRestriction",
     "wagtailcore.GroupPagePermission",
-    "cms.DocumentVersion",
-    "cms.DocumentReview",
-    "cms.DocumentForm",
-    "acknowledgements.Distribution",
-    "acknowledgements.Acknowledgement",
     "core.User",
     "core.OrganisationUnit",
     "core.IsoClause",
     "auth.Group",
 }
+# What shows on one document's page only (each has a page_id or a version): its generation.
+DOCUMENT_MODELS = {"cms.DocumentVersion", "cms.DocumentReview", "cms.DocumentForm", "acknowledgements.Distribution"}
 
 
 def _new_generation():
     return uuid.uuid4().hex
 
 
+def _document_key(page_id):
+    return f"{PREFIX}:document:{page_id}"
+
+
+def _reading_key(person_id, page_id):
+    return f"{PREFIX}:reading:{person_id}:{page_id}"
+
+
 def generation():
-    """The current generation; a missing one (never set, or evicted) is replaced by a new one, never reused."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, _new_generation(), None)
-        value = cache.get(GENERATION_KEY)
-    return value
+    """The current global generation; a missing one is replaced by a new one, never reused."""
+    return _generations([GENERATION_KEY])[GENERATION_KEY]
+
+
+def _generations(keys, found=None):
+    """{key: generation} of `keys`, creating each missing one (add: two racing readers agree)."""
+    found = dict(found or {})
+    missing = [key for key in keys if found.get(key) is None]
+    if missing:
+        found.update(cache.get_many(missing))
+        for key in missing:
+            if found.get(key) is None:
+                cache.add(key, _new_generation(), None if key == GENERATION_KEY else GENERATION_TIMEOUT)
+        found.update(cache.get_many([key for key in missing if found.get(key) is None]))
+    return {key: found[key] for key in keys}
+
+
+def _replace(key):
+    """Replace a generation now, and again when the change commits.
+
+    The second replacement closes the race of a reader who read the old content between the first
+    one and the commit and cached it under the first new generation.
+    """
+    timeout = None if key == GENERATION_KEY else GENERATION_TIMEOUT
+    cache.set(key, _new_generation(), timeout)
+    transaction.on_commit(lambda: cache.set(key, _new_generation(), timeout))
 
 
 def invalidate():
-    """Make every cached page unreachable: now, and again when the change commits.
+    """Make every cached page, profile and part unreachable."""
+    _replace(GENERATION_KEY)
 
-    The second replacement closes the race of a reader who rendered the old content between the
-    first one and the commit and cached it under the first new generation.
-    """
-    cache.set(GENERATION_KEY, _new_generation(), None)
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, _new_generation(), None))
+
+def invalidate_document(page_id):
+    """One document changed (published, withdrawn, reviewed, distributed...): its page, for every reader."""
+    _replace(_document_key(page_id))
+
+
+def invalidate_reading(person_id, page_id):
+    """One reader's part of one document changed (they acknowledged it): that part only."""
+    _replace(_reading_key(person_id, page_id))
 
 
 def _on_save(sender, update_fields=None, **kwargs):
@@ -102,17 +159,61 @@ def _on_m2m(sender, action, **kwargs):
         invalidate()
 
 
+def _on_document_page(sender, instance, **kwargs):
+    # A document page is a leaf: saving, publishing, unpublishing or moving it changes its own page
+    # (the list pages are not kept here). A move of a page above it replaces everything (_on_save).
+    invalidate_document(instance.pk)
+
+
+def _page_id_of(instance):
+    page_id = getattr(instance, "page_id", None)
+    if page_id is None and getattr(instance, "version_id", None) is not None:
+        from .models import DocumentVersion
+
+        page_id = DocumentVersion.objects.filter(pk=instance.version_id).values_list("page_id", flat=True).first()
+    return page_id
+
+
+def _on_document_part(sender, instance, **kwargs):
+    page_id = _page_id_of(instance)
+    if page_id is None:
+        invalidate()
+    else:
+        invalidate_document(page_id)
+
+
+def _on_acknowledgement(sender, instance, **kwargs):
+    page_id = _page_id_of(instance)
+    if page_id is None:
+        invalidate()
+    else:
+        invalidate_reading(instance.person_id, page_id)
+
+
 def connect():
     """Listen to the watched models only: a receiver for every model would turn off Django's fast deletes."""
     from django.apps import apps
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from wagtail.models import Page, get_page_models
+    from wagtail.signals import post_page_move
 
-    for sender in {Page, *get_page_models(), *(apps.get_model(label) for label in WATCHED_MODELS)}:
-        uid = f"cms.reader_cache.{sender._meta.label}"
-        post_save.connect(_on_save, sender=sender, dispatch_uid=f"{uid}.save")
-        post_delete.connect(_on_change, sender=sender, dispatch_uid=f"{uid}.delete")
+    from .models import ProcessDocumentPage
+
+    def listen(senders, on_save, on_delete, name):
+        for sender in senders:
+            uid = f"cms.reader_cache.{name}.{sender._meta.label}"
+            post_save.connect(on_save, sender=sender, dispatch_uid=f"{uid}.save")
+            post_delete.connect(on_delete, sender=sender, dispatch_uid=f"{uid}.delete")
+
+    other_pages = {Page, *get_page_models()} - {ProcessDocumentPage}
+    listen({*other_pages, *(apps.get_model(label) for label in WATCHED_MODELS)}, _on_save, _on_change, "all")
+    listen({ProcessDocumentPage}, _on_document_page, _on_document_page, "document")
+    listen({apps.get_model(label) for label in DOCUMENT_MODELS}, _on_document_part, _on_document_part, "part")
+    acknowledgement = apps.get_model("acknowledgements.Acknowledgement")
+    listen({acknowledgement}, _on_acknowledgement, _on_acknowledgement, "reading")
+    # A move changes the URLs of the page and of everything under it.
+    post_page_move.connect(_on_change, dispatch_uid="cms.reader_cache.post_page_move")
     # Group memberships and permissions decide the navigation and who may read what.
     user = get_user_model()
     for through in (user.groups.through, user.user_permissions.through, Group.permissions.through):
@@ -122,27 +223,20 @@ def connect():
 def _reader(request):
     """Who reads, from the session alone: the person's id and the hash of their credentials.
 
-    A hit needs no query for the person. This is sound because an entry is stored only after
+    A hit needs no query for the person. This is sound because a profile is stored only after
     Django's authentication accepted a session carrying this very (person, hash) pair, and any
     change to the person (deactivated, password changed, deleted, groups) replaces the generation;
-    a session from before a password change carries another hash, so it never reaches the entry.
+    a session from before a password change carries another hash, so it never reaches the profile.
     """
     session = getattr(request, "session", None)
     if session is None:
-        return ""
-    return f"{session.get(SESSION_KEY, '')}:{session.get(HASH_SESSION_KEY, '')}"
+        return None, ""
+    person_id = session.get(SESSION_KEY)
+    return person_id, f"{person_id or ''}:{session.get(HASH_SESSION_KEY, '')}"
 
 
-def _key(request):
-    parts = (
-        request.get_host(),
-        request.path,
-        get_language(),
-        timezone.get_current_timezone_name(),
-        _reader(request),
-        timezone.localdate().isoformat(),  # overdue banners and acknowledgement deadlines change at midnight
-    )
-    return f"cms:reader-cache:{LAYOUT_VERSION}:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+def _key(kind, *parts):
+    return f"{PREFIX}:{kind}:" + hashlib.sha256("\n".join(str(part) for part in parts).encode()).hexdigest()
 
 
 def _cacheable_request(request):
@@ -150,18 +244,43 @@ def _cacheable_request(request):
     return request.method == "GET" and not request.GET and not len(messages.get_messages(request))
 
 
-def _new_holes():
-    """(CSRF token hole, printed-at hole) of one render: a nonce no page content can contain."""
-    nonce = secrets.token_hex(16)
-    return f"{HOLE_PREFIX}{nonce}Csrf", f"{HOLE_PREFIX}{nonce}PrintedAt"
+def _new_nonce():
+    return secrets.token_hex(16)
+
+
+def _hole(nonce, name):
+    return f"{HOLE_PREFIX}{nonce}{name}"
+
+
+def _split(content, nonce):
+    """[text, hole name, text, ..., text]: the content cut at the holes of its render."""
+    pattern = re.compile(re.escape(f"{HOLE_PREFIX}{nonce}").encode() + b"(" + "|".join(HOLES).encode() + b")")
+    parts = pattern.split(content)
+    for index in range(1, len(parts), 2):
+        parts[index] = parts[index].decode()
+    return parts
+
+
+def _join(parts, values):
+    out = list(parts)
+    for index in range(1, len(out), 2):
+        out[index] = values[out[index]]
+    return b"".join(out)
 
 
 def mark_cacheable(request, context):
-    """Called by the page view: render holes instead of this request's token and time, if the page is cached."""
+    """Called by the page view: render holes instead of what is the reader's own, if the page is cached."""
     if not getattr(request, "qms_reader_cache", False):
         return False
-    request.qms_reader_cache_holes = holes = _new_holes()
-    context["csrf_token"], context["printed_at"] = holes
+    request.qms_reader_cache_nonce = nonce = _new_nonce()
+    context["csrf_token"] = _hole(nonce, "Csrf")
+    context["printed_at"] = _hole(nonce, "PrintedAt")
+    context["reader_name"] = _hole(nonce, "Name")
+    context["reader_holes"] = request.qms_reader_cache_holes = {
+        "nav": _hole(nonce, "Nav"),
+        "person": _hole(nonce, "Person"),
+        "acknowledgement": _hole(nonce, "Acknowledgement"),
+    }
     return True
 
 
@@ -169,42 +288,189 @@ def printed_at():
     return formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")
 
 
-def _fill(request, content, holes):
-    csrf_hole, printed_at_hole = holes
-    return content.replace(csrf_hole.encode(), get_token(request).encode()).replace(
-        printed_at_hole.encode(), printed_at().encode()
+@dataclass(frozen=True)
+class Reader:
+    """Who the acknowledgement box is for, as the profile knows them (no query)."""
+
+    pk: int
+    unit_id: int | None
+    is_authenticated: bool = True
+
+
+@dataclass(frozen=True)
+class _Page:
+    """The page, as the acknowledgement box needs it (its id only)."""
+
+    pk: int
+
+
+def _profile(request, generation_now):
+    """The reader's own parts of the page header, from request.user (which Django authenticated)."""
+    from qms.core import site
+
+    user = request.user
+    nonce = _new_nonce()
+    person = render_to_string(
+        "includes/site_person.html",
+        {"request": request, "perms": PermWrapper(user), "csrf_token": _hole(nonce, "Csrf")},
+    )
+    nav = render_to_string("includes/site_nav.html", {"site_nav": site.nav_for(user)})
+    name = str(user) if user.is_authenticated else gettext("an anonymous visitor")
+    return {
+        "generation": generation_now,
+        "kind": "staff" if user.is_authenticated else "public",
+        "person_id": user.pk if user.is_authenticated else None,
+        "unit_id": getattr(user, "unit_id", None) if user.is_authenticated else None,
+        "name": conditional_escape(name).encode(),
+        "nav": nav.encode(),
+        "person": _split(person.encode(), nonce),
+    }
+
+
+def _part(request, profile, entry, page_id):
+    """The reader's own part of one document: the acknowledgement box (two small queries), where the page has one."""
+    if profile["person_id"] is None or entry.get("acknowledgement_version") is None:
+        return {"acknowledgement": [b""]}
+    nonce = _new_nonce()
+    html = render_to_string(
+        "cms/includes/reader_acknowledgement.html",
+        {
+            "request": request,
+            "page": _Page(pk=page_id),
+            "person": Reader(pk=profile["person_id"], unit_id=profile["unit_id"]),
+            "current": entry["acknowledgement_version"],
+            "csrf_token": _hole(nonce, "Csrf"),
+        },
+    )
+    return {"acknowledgement": _split(html.encode(), nonce)}
+
+
+def _fill(request, entry, profile, part):
+    token = get_token(request).encode()
+    own = {"Csrf": token}
+    return _join(
+        entry["content"],
+        {
+            "Csrf": token,
+            "PrintedAt": printed_at().encode(),
+            "Name": profile["name"],
+            "Nav": profile["nav"],
+            "Person": _join(profile["person"], own),
+            "Acknowledgement": _join(part["acknowledgement"], own),
+        },
     )
 
 
+def _respond(request, entry, profile, part, state):
+    response = HttpResponse(_fill(request, entry, profile, part), content_type=entry["content_type"])
+    response["X-Reader-Cache"] = state
+    return response
+
+
 def serve(request, path):
-    """Wagtail's page serving, with the reader cache in front of it."""
+    """Wagtail's page serving, with the reader cache in front of it.
+
+    ``X-Reader-Cache``: ``hit`` (all from the cache), ``shared`` (the page from the cache, the
+    reader's own part built for them) or ``miss`` (the page rendered).
+    """
     if not _cacheable_request(request):
         return wagtail_views.serve(request, path)
-    key = _key(request)
-    found = cache.get_many([GENERATION_KEY, key])
-    current = found.get(GENERATION_KEY) or generation()
-    entry = found.get(key)
-    # An entry without holes of its own was stored by an earlier release: a miss.
-    if entry is not None and entry["generation"] == current and "holes" in entry:
-        response = HttpResponse(_fill(request, entry["content"], entry["holes"]), content_type=entry["content_type"])
-        response["X-Reader-Cache"] = "hit"
-        return response
+    person_id, reader = _reader(request)
+    host, language, zone = request.get_host(), get_language(), timezone.get_current_timezone_name()
+    # Overdue banners and acknowledgement deadlines change at midnight.
+    day = timezone.localdate().isoformat()
+    route_key = _key("route", host, path)
+    profile_key = _key("profile", reader, language) if person_id else None
+    found = cache.get_many([key for key in (GENERATION_KEY, route_key, profile_key) if key])
+    current = _generations([GENERATION_KEY], found)[GENERATION_KEY]
+    route = found.get(route_key)
+    page_id = route["page_id"] if route and route["generation"] == current else None
+    profile = found.get(profile_key) if profile_key else None
+    if profile is not None and profile["generation"] != current:
+        profile = None
+    if profile is None:
+        if person_id and not _is_session_reader(request, person_id):
+            return wagtail_views.serve(request, path)  # a session Django no longer accepts: log-in
+        profile = _profile(request, current)
+        if person_id:
+            cache.set(profile_key, profile, TIMEOUT)
+
+    def keys_of(page, *, create):
+        """(page key, part key or None) under the generations, read before the database so that a change
+        committed meanwhile makes what we build unreachable. A missing reading generation is created only
+        when asked: a reader's first view of a document is usually their only one, and is not kept."""
+        document_key, reading_key = _document_key(page), _reading_key(person_id, page)
+        generations = cache.get_many([document_key, reading_key])
+        document = _generations([document_key], generations)[document_key]
+        reading = generations.get(reading_key)
+        if reading is None and create:
+            reading = _generations([reading_key])[reading_key]
+        page_key = _key("page", host, path, language, zone, day, profile["kind"], current, document)
+        if reading is None:
+            return page_key, None
+        return page_key, _key("part", reader, page, language, zone, day, current, document, reading)
+
+    if page_id is None:
+        page_id = _resolve(request, path)
+        if page_id is not None:
+            cache.set(route_key, {"generation": current, "page_id": page_id}, TIMEOUT)
+    if page_id is not None:
+        page_key, part_key = keys_of(page_id, create=False)
+        got = cache.get_many([key for key in (page_key, part_key) if key])
+        entry = got.get(page_key)
+        if entry is not None:
+            part, state = got.get(part_key) if part_key else None, "hit"
+            if part is None:
+                part, state = _part(request, profile, entry, page_id), "shared"
+                if person_id and part_key:
+                    cache.set(part_key, part, TIMEOUT)
+                elif person_id:
+                    _generations([_reading_key(person_id, page_id)])  # kept from the next view on
+            return _respond(request, entry, profile, part, state)
+        page_key, part_key = keys_of(page_id, create=True)
     request.qms_reader_cache = True
     response = wagtail_views.serve(request, path)
-    if getattr(response, "qms_reader_cacheable", False) and response.status_code == 200:
-        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
-            response.render()
-        holes = request.qms_reader_cache_holes
-        cache.set(
-            key,
-            {
-                "generation": current,
-                "content": response.content,
-                "content_type": response["Content-Type"],
-                "holes": holes,
-            },
-            TIMEOUT,
-        )
-        response.content = _fill(request, response.content, holes)
-        response["X-Reader-Cache"] = "miss"
+    if not (getattr(response, "qms_reader_cacheable", False) and response.status_code == 200):
+        return response
+    if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+        response.render()
+    served = response.qms_reader_page_id
+    entry = {
+        "content": _split(response.content, request.qms_reader_cache_nonce),
+        "content_type": response["Content-Type"],
+        # The revision the acknowledgement box asks about, found once with the page (None: no box).
+        "acknowledgement_version": request.qms_reader_cache_holes.get("acknowledgement_version"),
+    }
+    part = _part(request, profile, entry, served)
+    if served == page_id:
+        cache.set_many({page_key: entry, **({part_key: part} if person_id else {})}, TIMEOUT)
+    else:
+        cache.delete(route_key)  # the path leads elsewhere now: learn it again on the next view
+    response.content = _fill(request, entry, profile, part)
+    response["X-Reader-Cache"] = "miss"
     return response
+
+
+def _resolve(request, path):
+    """The current document at `path` of the request's site, straight from its URL path (two queries).
+
+    Wagtail's routing walks the page tree and loads the specific page; the route only needs the id,
+    and is checked against the page Wagtail served before anything is kept under it.
+    """
+    from wagtail.models import Site
+
+    from .models import ProcessDocumentPage
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    root = next((root.root_path for root in Site.get_site_root_paths() if root.site_id == site.pk), None)
+    if root is None:
+        return None
+    return ProcessDocumentPage.objects.filter(url_path=root + path, live=True).values_list("pk", flat=True).first()
+
+
+def _is_session_reader(request, person_id):
+    """Django authenticated the session's person (active, same password): a profile may be kept for it."""
+    user = request.user
+    return user.is_authenticated and str(user.pk) == str(person_id)

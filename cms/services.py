@@ -197,7 +197,7 @@ def _slug_for(identifier):
 def _set_page_state(page, **fields):
     """Document-wide state lives on the page row only (not in revisions); see ProcessDocumentPage.with_content_json."""
     ProcessDocumentPage.objects.filter(pk=page.pk).update(**fields)
-    reader_cache.invalidate()  # an update() sends no post_save
+    reader_cache.invalidate_document(page.pk)  # an update() sends no post_save
     for name, value in fields.items():
         setattr(page, name, value)
 

@@ -193,6 +193,44 @@ def acknowledgement_state(page, user, version=None):
     return {"version": found, "acknowledged_at": found.acknowledged_at}
 
 
+def acknowledgement_version(page):
+    """The revision the box of `page` asks about (its current one) and the units it was distributed to,
+    or None: two queries.
+
+    With `acknowledgement_state_of_current`, the two halves of `acknowledgement_state` for a caller
+    that keeps the first per document (the reader cache, whose entry is replaced whenever the
+    document's versions, distributions or publication change, and every day).
+    """
+    found = documents.current_versions().filter(page_id=page.pk).values_list("pk", "number").first()
+    if found is None:
+        return None
+    units = frozenset(Distribution.objects.filter(version_id=found[0]).values_list("unit_id", flat=True))
+    return CurrentVersion(pk=found[0], number=found[1], unit_ids=units)
+
+
+def acknowledgement_state_of_current(current, person):
+    """`acknowledgement_state` for `current` (from `acknowledgement_version`): one one-table query."""
+    if not person.is_authenticated or person.unit_id is None:
+        return None
+    acknowledged_at = (
+        Acknowledgement.objects.filter(version_id=current.pk, person_id=person.pk)
+        .values_list("acknowledged_at", flat=True)
+        .first()
+    )
+    if acknowledged_at is None and person.unit_id not in current.unit_ids:
+        return None
+    return {"version": current, "acknowledged_at": acknowledged_at}
+
+
+@dataclass(frozen=True)
+class CurrentVersion:
+    """What the box shows of a revision (its id for the form's action, its number) and whom it concerns."""
+
+    pk: int
+    number: int
+    unit_ids: frozenset = frozenset()
+
+
 def distribution_history(version):
     """Every recorded change to the distributions of `version`, newest first (who, when, what, why), 1 query."""
     return list(

@@ -129,6 +129,7 @@ def _context(request, page, printing):
         "self": page,
         "printing": printing,
         "printed_at": reader_cache.printed_at(),
+        "reader_name": request.user if request.user.is_authenticated else None,
         "acknowledgements": acknowledgements_available(),
     }
 
@@ -154,6 +155,7 @@ def serve_current(request, page, printing=False):
     cacheable = not printing and not _restricted(page) and reader_cache.mark_cacheable(request, context)
     response = TemplateResponse(request, "cms/process_document_page.html", context)
     response.qms_reader_cacheable = cacheable
+    response.qms_reader_page_id = page.pk
     return response
 
 

@@ -187,7 +187,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "qms.core.cache.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache"),
         # Django's default of 300 would evict readers' cached documents (cms.reader_cache) constantly.
         "OPTIONS": {"MAX_ENTRIES": 5000},

@@ -3,7 +3,11 @@
 One query, whatever the document's history: the current revision, whether it
 was distributed to the reader's unit and when the reader acknowledged it are
 read together (`selectors.acknowledgement_state`). Pass `version=` when the
-page already knows which revision it shows; the box shows only for the current one.
+page already knows which revision it shows; the box shows only for the current one. Pass
+`person=` (anything with ``pk``, ``unit_id`` and ``is_authenticated``) to render the box for a
+reader without loading them: the reader cache (cms.reader_cache) knows them from its own entry.
+Pass `current=` (from `{% acknowledgement_version %}`) to skip finding the current
+revision again: the reader cache finds it once per document and keeps it with the page.
 """
 
 from django import template
@@ -14,12 +18,28 @@ register = template.Library()
 
 
 @register.inclusion_tag("acknowledgements/acknowledgement_box.html", takes_context=True)
-def acknowledgement_box(context, page, version=None):
+def acknowledgement_box(context, page, version=None, person=None, current=None):
     request = context.get("request")
-    user = getattr(request, "user", None)
-    state = selectors.acknowledgement_state(page, user, version=version) if user is not None else None
+    user = person if person is not None else getattr(request, "user", None)
+    if user is None:
+        state = None
+    elif current is not None:
+        state = selectors.acknowledgement_state_of_current(current, user)
+    else:
+        state = selectors.acknowledgement_state(page, user, version=version)
     return {
         "state": state,
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path() if request is not None else "",
     }
+
+
+@register.simple_tag
+def acknowledgement_version(page, into):
+    """Put the revision the box of `page` asks about into the dict `into`, as "acknowledgement_version".
+
+    Used by the page the reader cache keeps for every reader, which renders a hole instead of the box
+    and fills in each reader's box with `current=` that value.
+    """
+    into["acknowledgement_version"] = selectors.acknowledgement_version(page)
+    return ""
