@@ -214,7 +214,9 @@ def document_publish(
     from .owners import document_owner_groups_sync
 
     document_owner_groups_sync(unit=content_page.unit)
-    reader_cache.invalidate()  # an update() sends no post_save; the new version replaces the old for every reader
+    reader_cache.invalidate_document(
+        page.pk
+    )  # an update() sends no post_save; the new version replaces the old for every reader
     _schedule_follow_ups(version=version, user=recorder)
     return version
 

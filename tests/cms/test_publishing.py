@@ -152,10 +152,10 @@ def test_a_failed_distribution_is_shown_to_the_officers_and_retried(
     assert follow_up.published_by == world["approver"]
 
     # The approver who published and every quality officer are reminded of it, today.
-    items = list(publication_follow_ups_failed(until=timezone.localdate()))
+    items = list(publication_follow_ups_failed.items(until=timezone.localdate()))
     assert [(item.object_id, item.due_date) for item in items] == [(follow_up.pk, timezone.localdate())]
     assert items[0].recipient_ids[0] == world["approver"].pk and world["officer"].pk in items[0].recipient_ids
-    assert list(publication_follow_ups_failed(until=timezone.localdate(), user=world["reader"])) == []
+    assert list(publication_follow_ups_failed.items(until=timezone.localdate(), user=world["reader"])) == []
     reminders_sweep(as_of=timezone.localdate())
     assert set(Delivery.objects.filter(kind=PUBLICATION_FOLLOW_UP).values_list("recipient", flat=True)) >= {
         world["approver"].pk,
@@ -191,7 +191,7 @@ def test_a_failed_distribution_is_shown_to_the_officers_and_retried(
         world["unit"].pk,
         world["other"].pk,
     }
-    assert list(publication_follow_ups_failed(until=timezone.localdate())) == []
+    assert list(publication_follow_ups_failed.items(until=timezone.localdate())) == []
 
 
 def test_a_follow_up_that_never_ran_is_shown_once_a_step_would_have_finished(world, django_capture_on_commit_callbacks):
@@ -200,9 +200,11 @@ def test_a_follow_up_that_never_ran_is_shown_once_a_step_would_have_finished(wor
         revise(page, officer=world["officer"], approver=world["approver"], summary="Bước 3 rút ngắn")
     follow_up = PublicationFollowUp.objects.get(version__page=page, version__number=2)
     assert follow_up.status == "pending"
-    assert list(publication_follow_ups_failed(until=timezone.localdate())) == []
+    assert list(publication_follow_ups_failed.items(until=timezone.localdate())) == []
     PublicationFollowUp.objects.filter(pk=follow_up.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
-    assert [item.object_id for item in publication_follow_ups_failed(until=timezone.localdate())] == [follow_up.pk]
+    assert [item.object_id for item in publication_follow_ups_failed.items(until=timezone.localdate())] == [
+        follow_up.pk
+    ]
     publishing.publication_follow_up_retry(follow_up=follow_up, user=world["officer"])
     assert PublicationFollowUp.objects.get(pk=follow_up.pk).status == "done"
     assert Distribution.objects.filter(version=follow_up.version).count() == 2

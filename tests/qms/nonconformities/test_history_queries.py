@@ -86,7 +86,7 @@ def _assert_flat(client, urls):
 
 @pytest.mark.parametrize("page", ["site", "admin"])
 def test_nonconformity_pages_do_not_grow_with_the_history(client, world, page):
-    small, large = _nonconformity(world, 5), _nonconformity(world, 100)
+    small, large = _nonconformity(world, 10), _nonconformity(world, 200)  # one history entry per edit
     assert small.history.count() >= 10 and large.history.count() >= 200
     client.force_login(world["officer"])
     if page == "site":
