@@ -9,6 +9,7 @@ through its form and service. No view restates a rule: a rule lives in `rules` (
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import forms, rules, services
 from .models import Feedback
@@ -65,7 +66,13 @@ ACTIONS = (
         (S.ANSWERED,),
         _("Feedback can be closed only once it is answered."),
     ),
-    Action("reject", _("Reject"), forms.ReasonForm, "feedback.reject_feedback", (S.RECEIVED, S.CLASSIFIED, S.ASSIGNED)),
+    Action(
+        "reject",
+        pgettext_lazy("feedback", "Reject"),
+        forms.ReasonForm,
+        "feedback.reject_feedback",
+        (S.RECEIVED, S.CLASSIFIED, S.ASSIGNED),
+    ),
     Action(
         "raise_nonconformity",
         _("Raise a nonconformity"),

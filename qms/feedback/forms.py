@@ -15,6 +15,7 @@ from django.core import signing
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qms.core.models import OrganisationUnit, User
 from qms.nonconformities.models import Nonconformity
@@ -175,7 +176,7 @@ class RecordForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Feedback.Kind.choices)
     text = forms.CharField(label=_("Feedback"), widget=forms.Textarea(attrs={"rows": 6}))
-    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    name = forms.CharField(label=pgettext_lazy("feedback", "Name"), required=False, max_length=200)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
     unit = forms.ModelChoiceField(

@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from qms.core.storage import private_storage
@@ -221,7 +222,7 @@ class FeedbackMessage(models.Model):
     feedback = models.ForeignKey(Feedback, on_delete=models.PROTECT, related_name="messages")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     to_address = models.EmailField(_("to"), blank=True)
-    subject = models.CharField(_("subject"), max_length=255)
+    subject = models.CharField(pgettext_lazy("feedback", "subject"), max_length=255)
     body = models.TextField(_("body"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

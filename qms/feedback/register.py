@@ -9,6 +9,7 @@ from operator import itemgetter
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qms.spreadsheets.export import Column, RegisterWorkbook
 
@@ -36,7 +37,7 @@ FEEDBACK_COLUMNS = [
     Column(_("Reason for rejection"), itemgetter("rejection_reason"), width=30),
 ]
 CONTACT_COLUMNS = [
-    Column(_("Name"), itemgetter("name")),
+    Column(pgettext_lazy("feedback", "Name"), itemgetter("name")),
     Column(_("E-mail"), itemgetter("email")),
     Column(_("Phone"), itemgetter("phone")),
 ]
