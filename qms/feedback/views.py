@@ -8,6 +8,7 @@ the satisfaction figures. Views collect input and show the outcome; every change
 
 import datetime
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
@@ -134,7 +136,10 @@ def survey_slip(request, page_id):
     if page is None:
         raise Http404
     url = request.build_absolute_uri(reverse("feedback:survey_page", args=[page.pk]))
-    return render(request, "feedback/survey_slip.html", {"procedure": page, "url": url})
+    # segno draws the QR code as inline SVG (no image files, prints sharp); its markup holds only the
+    # modules' path, never the URL's text, so it is safe to mark safe.
+    qr = mark_safe(segno.make(url, error="m").svg_inline(scale=4))
+    return render(request, "feedback/survey_slip.html", {"procedure": page, "url": url, "qr": qr})
 
 
 # --- staff --------------------------------------------------------------------------------------------

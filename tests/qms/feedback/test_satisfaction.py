@@ -87,3 +87,18 @@ def test_the_public_survey_with_a_configured_question(db):
     assert response.status_code == 200
     saved = SurveyResponse.objects.get()
     assert (saved.rating, saved.comment, saved.answers) == (4, "Tốt", {str(question.pk): "Có"})
+
+
+def test_the_survey_slip_of_a_procedure_carries_a_qr_code_of_its_address(client):
+    import segno
+    from wagtail.models import Page
+
+    page = Page.objects.live().exclude(depth=1).first()
+    response = client.get(f"/feedback/survey/{page.pk}/slip/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    url = f"http://testserver/feedback/survey/{page.pk}/"
+    assert url in html
+    # The drawn code is the one of this address (segno's rendering is deterministic), not of another page's.
+    assert segno.make(url, error="m").svg_inline(scale=4) in html
+    assert segno.make(f"http://testserver/feedback/survey/{page.pk + 1}/", error="m").svg_inline(scale=4) not in html
