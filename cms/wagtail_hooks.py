@@ -4,6 +4,7 @@ read-only version and review records.
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -19,7 +20,7 @@ from qms.core import demo as core_demo
 from qms.core import roles, site
 
 from .compare import RichTextByBlockComparison
-from .models import READING_ROUTES_HOOK, DocumentApprovalTask, DocumentReview, DocumentVersion
+from .models import READING_ROUTES_HOOK, DocumentApprovalTask, DocumentReview, DocumentVersion, ProcessDocumentPage
 from .views import admin as admin_views
 from .views import follow_ups as follow_up_views
 from .views import pages as page_views
@@ -64,6 +65,33 @@ def explain_withheld_approval(request, page):
         refusal = task.approval_refusal(page, request.user)
         if refusal:
             messages.warning(request, refusal)
+    return None
+
+
+@hooks.register("before_edit_page")
+def publish_only_through_the_workflow(request, page):
+    """A process document becomes effective only through `document_publish` (ISO 9001 7.5.2 c, 7.5.3.2):
+    the approval workflow's end, the import or scheduled go-live. The editor's own Publish would put a
+    revision in force with no version record, supersession or distribution, so it is refused for
+    everyone, administrators included (ordinary roles lack the permission anyway)."""
+    if request.method == "POST" and "action-publish" in request.POST and isinstance(page.specific, ProcessDocumentPage):
+        messages.error(request, _("A process document takes effect through its approval workflow: submit it."))
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("construct_page_action_menu")
+def no_direct_publish_of_documents(menu_items, request, context):
+    page = context.get("page")
+    if page is not None and isinstance(page.specific, ProcessDocumentPage):
+        menu_items[:] = [item for item in menu_items if getattr(item, "name", "") != "action-publish"]
+
+
+@hooks.register("before_bulk_action")
+def no_bulk_publish_of_documents(request, action_type, objects, action_class_instance):
+    if action_type == "publish" and any(isinstance(obj.specific, ProcessDocumentPage) for obj in objects):
+        messages.error(request, _("A process document takes effect through its approval workflow: submit it."))
+        return redirect(request.META.get("HTTP_REFERER") or reverse("wagtailadmin_home"))
     return None
 
 

@@ -226,3 +226,21 @@ def test_separation_of_duties_still_holds_at_the_workflow_end(world):
     with pytest.raises(DocumentPermissionError):
         services.document_task_approve(page=page, user=writer)
     assert page.versions.count() == 1
+
+
+def test_an_administrator_cannot_publish_a_document_around_the_workflow(client, world):
+    """The editor's Publish would make a revision effective with no version record: refused for a superuser too."""
+    from django.contrib.auth import get_user_model
+
+    from tests.cms.admin_forms import edit_form_data
+
+    page = make_document(unit=world["unit"], user=world["officer"])
+    admin = get_user_model().objects.create_superuser("root", "root@example.test", "pw-root-1")
+    client.force_login(admin)
+    editor = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    assert 'name="action-publish"' not in editor
+    data = edit_form_data(page, action="action-publish", title="Published around", change_summary="bypass")
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+    assert response.status_code == 302
+    page = ProcessDocumentPage.objects.get(pk=page.pk)
+    assert page.title != "Published around" and page.versions.count() == 1
