@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = {
     "doc_page_vs_hello_rps",
+    "doc_first_view_vs_hello_rps",
     "doc_page_p95_ms",
     "doc_page_queries",
     "nc_admin_list_queries",
