@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qms.core import records
 from qms.core.records import ConflictError, NotPermitted, QmsError, local_day, save_with_history
 from qms.nonconformities import services as nonconformity_services
 from qms.nonconformities.models import Nonconformity
@@ -139,12 +140,8 @@ def _move(feedback, target, user, reason):
 
 
 def reference_next(year):
-    """The next reference of `year` (PAKN-2026-0001...): the year's counter row is locked, so never twice."""
-    counter, _created = FeedbackReferenceCounter.objects.get_or_create(year=year)
-    counter = FeedbackReferenceCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"PAKN-{year}-{counter.last_number:04d}"
+    """The next reference of `year` (PAKN-2026-0001...)."""
+    return records.next_reference(FeedbackReferenceCounter, year=year, prefix="PAKN")
 
 
 def _check_content(kind, text, email):

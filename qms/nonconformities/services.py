@@ -125,12 +125,8 @@ def _clean(text):
 
 
 def reference_next(year):
-    """The next reference of `year` (NC-2026-0001...): the year's counter row is locked, so never twice."""
-    counter, _created = ReferenceCounter.objects.get_or_create(year=year)
-    counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"NC-{year}-{counter.last_number:04d}"
+    """The next reference of `year` (NC-2026-0001...)."""
+    return records.next_reference(ReferenceCounter, year=year, prefix="NC")
 
 
 @transaction.atomic
