@@ -16,7 +16,7 @@ import datetime
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.models import Page
 
 from qms.core.models import OrganisationUnit
@@ -96,7 +96,7 @@ class FeedbackLogImporter(Importer):
             ),
             ImportColumn("procedure", gettext_lazy("Procedure"), max_length=255),
             ImportColumn("unit", gettext_lazy("Unit code"), max_length=20, example="QLVH"),
-            ImportColumn("name", gettext_lazy("Name"), max_length=200),
+            ImportColumn("name", pgettext_lazy("feedback", "Name"), max_length=200),
             ImportColumn("email", gettext_lazy("E-mail"), kind="email"),
             ImportColumn("phone", gettext_lazy("Phone"), max_length=40),
         ]
