@@ -69,6 +69,10 @@ def next_version_number(page):
     return (last or 0) + 1
 
 
+#: The document's own text: what a reader reads, never a register column.
+DOCUMENT_TEXT_FIELDS = ("purpose", "scope", "references", "definitions", "steps", "records")
+
+
 def register_documents(*, status=None, unit=None, clause=None, review_due=None, today=None):
     """Rows of the master list (danh mục tài liệu) with their current version, filterable.
 
@@ -78,6 +82,9 @@ def register_documents(*, status=None, unit=None, clause=None, review_due=None, 
     today = today or timezone.localdate()
     queryset = (
         ProcessDocumentPage.objects.select_related("unit", "process_owner")
+        # The register shows register fields only: the document's text (rich text and StreamField JSON,
+        # the bulk of each row) is neither read from the database nor decoded per row.
+        .defer(*DOCUMENT_TEXT_FIELDS)
         .prefetch_related(
             Prefetch(
                 "versions",
