@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
@@ -25,7 +25,7 @@ from .models import AdministrativeProcedure, Level, ProcedurePerformance
 
 
 class ProcedureFilterSet(WagtailFilterSet):
-    field = django_filters.CharFilter(label=gettext_lazy("Field"), lookup_expr="icontains")
+    field = django_filters.CharFilter(label=pgettext_lazy("procedure", "Field"), lookup_expr="icontains")
     implementing_agency = django_filters.CharFilter(label=gettext_lazy("Implementing agency"), lookup_expr="icontains")
     level = django_filters.ChoiceFilter(label=gettext_lazy("Level"), choices=Level.choices)
 

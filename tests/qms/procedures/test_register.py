@@ -3,6 +3,8 @@ status with the replacing procedure, and the review that falls due when the lega
 
 import pytest
 from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from qms.core.records import ConflictError, NotPermitted
 from qms.core.timeline import timeline
@@ -26,9 +28,11 @@ def test_a_registered_procedure_keeps_its_edits_with_person_and_reason(officer):
     assert entries[0].reason == "Quyết định công bố mới"
     assert entries[0].user == officer
     changed = {change.field: change for change in entries[0].changes}
-    assert changed["Name of the procedure"].new == "Thủ tục cấp lại giấy phép"
-    assert "02/2025/TT-BVHTTDL" in changed["Legal basis"].new
-    assert "02/2025" not in changed["Legal basis"].old
+    label = capfirst(str(AdministrativeProcedure._meta.get_field("name").verbose_name))
+    legal = capfirst(str(AdministrativeProcedure._meta.get_field("legal_basis_summary").verbose_name))
+    assert changed[label].new == "Thủ tục cấp lại giấy phép"
+    assert "02/2025/TT-BVHTTDL" in changed[legal].new
+    assert "02/2025" not in changed[legal].old
 
 
 def test_a_lost_race_writes_nothing(officer):
@@ -111,7 +115,7 @@ def test_a_change_of_legal_basis_brings_the_linked_documents_review_forward_with
     services.procedure_save(procedure=procedure, user=officer, reason="Nghị định mới thay thế")
     page = ProcessDocumentPage.objects.get(pk=document.pk)
     assert page.next_review_date == timezone.localdate()
-    assert procedure.code in page.review_reason and "legal basis" in page.review_reason
+    assert procedure.code in page.review_reason and gettext("its legal basis changed") in page.review_reason
     assert ProcessDocumentPage.objects.get(pk=other.pk).next_review_date > timezone.localdate()
     items = [i for i in document_reviews.items(until=timezone.localdate()) if i.object_id == document.pk]
     assert items and procedure.code in items[0].title and items[0].recipient_ids == (owner.pk,)
