@@ -686,7 +686,7 @@ class PerformanceImporter(Importer):
             ImportColumn("received", gettext_lazy("Newly received"), required=True, example=12, **number),
             ImportColumn("on_time", gettext_lazy("Resolved on time"), required=True, example=10, **number),
             ImportColumn("late", gettext_lazy("Resolved late"), required=True, example=1, **number),
-            ImportColumn("in_progress", gettext_lazy("In progress"), example=1, **number),
+            ImportColumn("in_progress", pgettext_lazy("dossiers", "In progress"), example=1, **number),
             ImportColumn("returned", gettext_lazy("Returned or rejected"), example=0, **number),
             ImportColumn("apology_slips", gettext_lazy("Apology slips issued"), example=1, **number),
         ]
