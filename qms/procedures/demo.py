@@ -41,9 +41,10 @@ def _subject(title):
     return title.removeprefix("Quy trình nội bộ giải quyết thủ tục ")
 
 
-def _plan():
-    """(code, name, level, unit code, [document identifiers]) for every demo procedure."""
-    docs = list(all_documents().order_by("identifier").values_list("identifier", "title", "unit__code"))
+def plan(docs):
+    """(code, name, level, unit code, [document identifiers]) for every demo procedure, from the documents'
+    (identifier, title, unit code)."""
+    docs = sorted(docs)
     internal = {_subject(title): identifier for identifier, title, _u in docs if title.startswith("Quy trình nội bộ")}
     plan = []
     for number, (identifier, title, unit_code) in enumerate(d for d in docs if d[1].startswith("Thủ tục")):
@@ -106,15 +107,14 @@ def seed(stdout):
     if officer is None or not units:
         stdout.write("  procedures: the core demo organisation is missing; run seed_demo")
         return
-    rng = random.Random(19)
     documents = {d.identifier: d for d in all_documents()}
     existing = set(AdministrativeProcedure.objects.values_list("code", flat=True))
     created = 0
-    for code, name, level, unit_code, linked in _plan():
+    docs = all_documents().values_list("identifier", "title", "unit__code")
+    for code, name, level, unit_code, linked in plan(docs):
         if code in existing or unit_code not in units:
-            rng.random()
             continue
-        procedure = _procedure(code, name, level, units[unit_code], linked, rng)
+        procedure = _procedure(code, name, level, units[unit_code], linked, random.Random(code))
         services.procedure_save(
             procedure=procedure,
             user=officer,
@@ -127,10 +127,12 @@ def seed(stdout):
     late = {(index, months[ago - 1]) for index, ago in LATE_MONTHS if index < len(procedures)}
     figures = 0
     for index, procedure in enumerate(procedures):
+        # Each procedure's own draws: the same figures on every run, whatever else was seeded before.
+        rng = random.Random(procedure.code)
         carried = 0
         for month in reversed(months):
             received = rng.randint(2, 20)
-            late_count = rng.randint(1, 3) if (index, month) in late else 0
+            late_count = min(rng.randint(1, 3), received) if (index, month) in late else 0
             resolved = max(received + carried - rng.randint(0, 2), late_count)
             record, action = performance.performance_record(
                 procedure=procedure,
