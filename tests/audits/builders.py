@@ -54,25 +54,3 @@ def make_process_document(*, unit=None, identifier=None, title=None, owner=None)
     )
     parent.add_child(instance=page)
     return page
-
-
-# --- cms: controlled documents ---
-
-
-def make_document(identifier=None, *, unit=None, owner=None, user=None, is_public=False, **extra):
-    """A published process document with its first effective version (through cms.services.document_create)."""
-    from cms.services import document_create
-
-    n = next(_seq)
-    unit = unit or make_unit()
-    user = user or make_officer(unit=unit)
-    return document_create(
-        identifier=identifier or f"QT-{n:03d}",
-        title=extra.pop("title", f"Procedure {n}"),
-        unit=unit,
-        process_owner=owner,
-        is_public=is_public,
-        user=user,
-        reason=extra.pop("reason", "Registered for a test"),
-        **extra,
-    )

@@ -11,6 +11,7 @@ from qms.nonconformities.models import Nonconformity
 from qms.nonconformities.selectors import major_awaiting_closure
 from tests import factories as f
 from tests.audits import builders as b
+from tests.cms.builders import make_document
 
 S = Nonconformity.Status
 
@@ -22,7 +23,7 @@ def _revision_awaiting_approval():
     """
     unit = f.make_unit(code="QLVH", name="Phòng Quản lý Văn hóa")
     officer, submitter = f.make_officer(unit=unit), f.make_officer(unit=unit)
-    page = b.make_document("QT-VH-01", unit=unit, user=officer, title="Cấp giấy phép biểu diễn")
+    page = make_document("QT-VH-01", unit=unit, user=officer, title="Cấp giấy phép biểu diễn")
     cms_services.document_submit(
         page=page, user=submitter, change_summary="Rút ngắn thời hạn", changes={"title": "Cấp phép biểu diễn"}
     )

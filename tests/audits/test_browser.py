@@ -10,6 +10,7 @@ from qms.nonconformities.models import Nonconformity
 from tests import factories
 from tests.audits import builders
 from tests.browser import log_in
+from tests.cms.builders import make_document
 
 # serialized_rollback: the roles and the clause catalogue come from data migrations.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -150,7 +151,7 @@ def test_the_approver_is_led_from_her_home_page_to_the_revision_awaiting_her(pag
     unit = factories.make_unit(code="QLVH", name="Phòng Quản lý Văn hóa")
     officer, author = factories.make_officer(unit=unit), factories.make_officer(unit=unit)
     approver = factories.make_approver(first_name="Lan")
-    document = builders.make_document("QT-VH-07", unit=unit, user=author, title="Cấp giấy phép biểu diễn")
+    document = make_document("QT-VH-07", unit=unit, user=author, title="Cấp giấy phép biểu diễn")
     cms_services.document_submit(
         page=document, user=author, change_summary="Rút ngắn thời hạn", changes={"title": "Cấp phép biểu diễn"}
     )

@@ -18,8 +18,8 @@ from cms import services as document_services
 from cms.acknowledgements.models import Acknowledgement
 from qms.core import roles
 from tests import factories
-from tests.cms.acknowledgements.conftest import make_document
-from tests.cms.builders import make_document as build_document
+from tests.cms.acknowledgements.conftest import make_distributed_document
+from tests.cms.builders import make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def officer():
 
 @pytest.fixture
 def document(unit, officer):
-    return make_document(unit=unit, user=officer)
+    return make_distributed_document(unit=unit, user=officer)
 
 
 def get(client, url):
@@ -65,7 +65,7 @@ def test_a_repeated_view_is_served_from_the_cache_with_fresh_holes(client, docum
 def test_page_text_equal_to_a_placeholder_is_served_unchanged(client, unit, officer):
     """The holes are a nonce of each render, so no text a writer put in the document can be one of them."""
     old_placeholders = "qmsReaderCacheCsrfHole qmsReaderCachePrintedAtHole"
-    page = build_document(unit=unit, user=officer, content={"purpose": f"<p>Mã: {old_placeholders}</p>"})
+    page = make_document(unit=unit, user=officer, content={"purpose": f"<p>Mã: {old_placeholders}</p>"})
     client.force_login(factories.make_staff(unit=unit))
     first, second = get(client, page.url), get(client, page.url)
     assert (first["X-Reader-Cache"], second["X-Reader-Cache"]) == ("miss", "hit")

@@ -20,8 +20,8 @@ from cms import reader_cache
 from cms import services as document_services
 from qms.core import roles
 from tests import factories
-from tests.cms.acknowledgements.conftest import make_document
-from tests.cms.builders import make_document as build_document
+from tests.cms.acknowledgements.conftest import make_distributed_document
+from tests.cms.builders import make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def officer():
 
 @pytest.fixture
 def document(unit, officer):
-    return make_document(unit=unit, user=officer)
+    return make_distributed_document(unit=unit, user=officer)
 
 
 def reader_client(person):
@@ -135,8 +135,8 @@ def test_another_readers_acknowledgement_is_never_shown(document, unit):
 
 
 def test_an_acknowledgement_leaves_the_readers_other_documents_and_pages_valid(unit, officer):
-    first, _v1 = make_document(unit=unit, user=officer)
-    second, v2 = make_document(unit=unit, user=officer)
+    first, _v1 = make_distributed_document(unit=unit, user=officer)
+    second, v2 = make_distributed_document(unit=unit, user=officer)
     client = reader_client(factories.make_staff(unit=unit))
     for page in (first, second):
         read_until_kept(client, page.url)
@@ -146,8 +146,8 @@ def test_an_acknowledgement_leaves_the_readers_other_documents_and_pages_valid(u
 
 
 def test_a_publication_replaces_that_document_only(unit, officer):
-    first, _v1 = make_document(unit=unit, user=officer)
-    second, _v2 = make_document(unit=unit, user=officer)
+    first, _v1 = make_distributed_document(unit=unit, user=officer)
+    second, _v2 = make_distributed_document(unit=unit, user=officer)
     client = reader_client(factories.make_staff(unit=unit))
     for page in (first, second):
         read_until_kept(client, page.url)
@@ -207,7 +207,7 @@ def test_anonymous_visitors_never_get_the_page_of_logged_in_readers(document, un
         get(reader_client(factories.make_staff(unit=unit)), page.url)
     response = Client().get(page.url)
     assert response.status_code == 302 and reverse("login") in response["Location"]
-    public = build_document(unit=unit, user=officer, is_public=True)
+    public = make_document(unit=unit, user=officer, is_public=True)
     reader = factories.make_staff(unit=unit)
     get(reader_client(reader), public.url)
     get(reader_client(reader), public.url)

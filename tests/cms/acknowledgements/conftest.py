@@ -13,7 +13,7 @@ from tests import factories
 _seq = itertools.count(1)
 
 
-def make_document(*, unit, owner=None, versions=1, user=None, distribute=True, days_ago=60):
+def make_distributed_document(*, unit, owner=None, versions=1, user=None, distribute=True, days_ago=60):
     """A published document with `versions` effective versions; the current one distributed to `unit`."""
     user = user or factories.make_officer(unit=unit)
     n = next(_seq)
@@ -54,4 +54,4 @@ def officer(unit):
 @pytest.fixture
 def document(unit, officer):
     """(page, current version) distributed to `unit`."""
-    return make_document(unit=unit, user=officer)
+    return make_distributed_document(unit=unit, user=officer)

@@ -12,7 +12,7 @@ from cms.acknowledgements import services
 from cms.acknowledgements.models import Acknowledgement, Distribution
 from tests import factories
 
-from .conftest import make_document
+from .conftest import make_distributed_document
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -41,7 +41,7 @@ def _run_together(count, work):
 def test_simultaneous_acknowledgements_record_one():
     unit = factories.make_unit()
     reader = factories.make_staff(unit=unit)
-    _page, version = make_document(unit=unit)
+    _page, version = make_distributed_document(unit=unit)
     results, errors = _run_together(4, lambda i: services.version_acknowledge(version=version, user=reader).pk)
     assert errors == [None] * 4
     assert len(set(results)) == 1
@@ -50,7 +50,7 @@ def test_simultaneous_acknowledgements_record_one():
 
 def test_simultaneous_distributions_keep_one_row_per_unit_and_every_change_on_record():
     unit = factories.make_unit()
-    _page, version = make_document(unit=unit, distribute=False)
+    _page, version = make_distributed_document(unit=unit, distribute=False)
     others = [factories.make_unit() for _ in range(2)]
     officers = [factories.make_officer() for _ in range(3)]
     today = timezone.localdate()

@@ -4,7 +4,7 @@ from cms.acknowledgements import demo
 from cms.acknowledgements.models import Acknowledgement, Distribution
 from tests import factories
 
-from .conftest import make_document
+from .conftest import make_distributed_document
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def test_demo_distributes_current_revisions_leaves_some_pending_and_is_idempoten
     from cms.models import DocumentVersion
 
     people = [factories.make_staff(unit=unit, username=f"demo{i}") for i in range(6)]
-    pages = [make_document(unit=unit, user=officer, versions=2, distribute=False)[0] for _ in range(4)]
+    pages = [make_distributed_document(unit=unit, user=officer, versions=2, distribute=False)[0] for _ in range(4)]
     # As if the document seeder of the same run had recorded them.
     seeded = set(DocumentVersion.objects.values_list("pk", flat=True))
     monkeypatch.setattr(documents_demo, "_seeded_version_ids", seeded)

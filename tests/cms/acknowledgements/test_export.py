@@ -13,7 +13,7 @@ from cms.acknowledgements.admin_views import EXPORT_COLUMNS
 from qms.spreadsheets.export import TABLE_HEADER_ROW
 from tests import factories
 
-from .conftest import make_document
+from .conftest import make_distributed_document
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_export_lists_acknowledged_and_pending_people_by_unit(client, unit, officer):
     done = factories.make_staff(unit=unit, first_name="An", last_name="Nguyễn", job_title="Chuyên viên")
     waiting = factories.make_staff(unit=unit, first_name="Bình", last_name="=Trần", username="binh")
-    page, version = make_document(unit=unit, user=officer)
+    page, version = make_distributed_document(unit=unit, user=officer)
     due = timezone.localdate() + timezone.timedelta(days=7)
     services.version_distribute(version=version, units=[unit], user=officer, due_date=due)
     ack = services.version_acknowledge(version=version, user=done)

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests import factories
 
-from .conftest import make_document
+from .conftest import make_distributed_document
 
 pytestmark = pytest.mark.django_db
 
@@ -64,10 +64,10 @@ EXPECTED = {
 @pytest.fixture
 def world(unit, officer):
     owner = factories.make_staff(unit=unit)
-    page, version = make_document(unit=unit, owner=owner, user=officer)
+    page, version = make_distributed_document(unit=unit, owner=owner, user=officer)
     other_unit = factories.make_unit()
     other_owner = factories.make_staff(unit=other_unit)
-    make_document(unit=other_unit, owner=other_owner, user=officer)
+    make_distributed_document(unit=other_unit, owner=other_owner, user=officer)
     people = {
         "anonymous": None,
         "staff": factories.make_staff(unit=unit),

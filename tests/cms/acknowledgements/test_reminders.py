@@ -9,7 +9,7 @@ from cms.acknowledgements.models import Distribution
 from qms.reminders import registry
 from tests import factories
 
-from .conftest import make_document
+from .conftest import make_distributed_document
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def items(until, user=None):
 
 def test_one_item_per_distribution_for_the_people_still_to_acknowledge(unit, officer):
     a, b = factories.make_staff(unit=unit), factories.make_staff(unit=unit)
-    page, version = make_document(unit=unit, user=officer)
+    page, version = make_distributed_document(unit=unit, user=officer)
     today = timezone.localdate()
     services.version_distribute(
         version=version, units=[unit], user=officer, due_date=today + datetime.timedelta(days=3)
@@ -42,7 +42,7 @@ def test_one_item_per_distribution_for_the_people_still_to_acknowledge(unit, off
 
 def test_a_distribution_without_due_date_falls_due_after_the_default_days(unit, officer):
     factories.make_staff(unit=unit)
-    make_document(unit=unit, user=officer)  # distributed without a due date
+    make_distributed_document(unit=unit, user=officer)  # distributed without a due date
     today = timezone.localdate()
     assert items(until=today + datetime.timedelta(days=services.DEFAULT_DUE_DAYS - 1)) == []
     (item,) = items(until=today + datetime.timedelta(days=services.DEFAULT_DUE_DAYS))
@@ -55,13 +55,13 @@ def test_the_provider_costs_the_same_queries_for_one_or_many_distributions(unit,
 
     for _ in range(2):
         factories.make_staff(unit=unit)
-    make_document(unit=unit, user=officer)
+    make_distributed_document(unit=unit, user=officer)
     until = timezone.localdate() + datetime.timedelta(days=60)
     assert len(items(until=until)) == 1  # warms the content type and site caches
     with CaptureQueriesContext(connection) as one:
         items(until=until)
     for _ in range(4):
-        _page, version = make_document(unit=unit, user=officer)
+        _page, version = make_distributed_document(unit=unit, user=officer)
         services.version_distribute(version=version, units=[factories.make_unit()], user=officer)
     assert len(items(until=until)) == 5
     with CaptureQueriesContext(connection) as many:

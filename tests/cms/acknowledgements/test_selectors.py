@@ -7,7 +7,7 @@ from cms import services as document_services
 from cms.acknowledgements import selectors, services
 from tests import factories
 
-from .conftest import make_document
+from .conftest import make_distributed_document
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ def test_pending_pairs_are_the_members_of_distributed_units_who_have_not_acknowl
     inactive.is_active = False
     inactive.save()
     elsewhere = factories.make_staff(unit=factories.make_unit())
-    _page, version = make_document(unit=unit, user=officer)
-    _undistributed_page, undistributed = make_document(unit=unit, user=officer, distribute=False)
+    _page, version = make_distributed_document(unit=unit, user=officer)
+    _undistributed_page, undistributed = make_distributed_document(unit=unit, user=officer, distribute=False)
     services.version_acknowledge(version=version, user=done)
     pending = selectors.pending_acknowledgements()
     assert pairs(pending) == {(version.pk, reader.pk)}
@@ -36,8 +36,8 @@ def test_pending_pairs_are_the_members_of_distributed_units_who_have_not_acknowl
 
 def test_superseded_and_withdrawn_revisions_are_never_pending(unit, officer):
     reader = factories.make_staff(unit=unit)
-    page, old = make_document(unit=unit, user=officer)
-    withdrawn_page, _withdrawn = make_document(unit=unit, user=officer)
+    page, old = make_distributed_document(unit=unit, user=officer)
+    withdrawn_page, _withdrawn = make_distributed_document(unit=unit, user=officer)
     type(withdrawn_page).objects.filter(pk=withdrawn_page.pk).update(withdrawn_at=timezone.now())
     page = document_services.document_publish_imported_revision(
         page=page, user=officer, reason="Sổ", change_summary="Sửa", effective_date=timezone.localdate()
@@ -50,14 +50,14 @@ def test_superseded_and_withdrawn_revisions_are_never_pending(unit, officer):
 
 def test_pending_acknowledgements_takes_two_queries_whatever_the_volume(unit, officer, django_assert_num_queries):
     people = [factories.make_staff(unit=unit) for _ in range(3)]
-    make_document(unit=unit, user=officer)
+    make_distributed_document(unit=unit, user=officer)
     with django_assert_num_queries(2):
         assert len(selectors.pending_acknowledgements()) == 3
     for _ in range(3):
-        make_document(unit=unit, user=officer, versions=2)
+        make_distributed_document(unit=unit, user=officer, versions=2)
     other = factories.make_unit()
     people += [factories.make_staff(unit=other) for _ in range(2)]
-    _page, version = make_document(unit=other, user=officer)
+    _page, version = make_distributed_document(unit=other, user=officer)
     services.version_distribute(version=version, units=[unit], user=officer)
     with django_assert_num_queries(2):
         items = selectors.pending_acknowledgements()
@@ -67,9 +67,9 @@ def test_pending_acknowledgements_takes_two_queries_whatever_the_volume(unit, of
 
 def test_pending_for_user_is_soonest_due_first(unit, officer):
     reader = factories.make_staff(unit=unit)
-    _p1, later = make_document(unit=unit, user=officer)
-    _p2, sooner = make_document(unit=unit, user=officer)
-    _p3, no_date = make_document(unit=unit, user=officer)
+    _p1, later = make_distributed_document(unit=unit, user=officer)
+    _p2, sooner = make_distributed_document(unit=unit, user=officer)
+    _p3, no_date = make_distributed_document(unit=unit, user=officer)
     today = timezone.localdate()
     services.version_distribute(version=later, units=[unit], user=officer, due_date=today + datetime.timedelta(20))
     services.version_distribute(version=sooner, units=[unit], user=officer, due_date=today + datetime.timedelta(5))
@@ -82,7 +82,7 @@ def test_pending_for_version_by_unit(unit, officer, django_assert_num_queries):
     other = factories.make_unit(code="ZZ")
     a, b = factories.make_staff(unit=unit), factories.make_staff(unit=unit)
     c = factories.make_staff(unit=other)
-    _page, version = make_document(unit=unit, user=officer)
+    _page, version = make_distributed_document(unit=unit, user=officer)
     services.version_distribute(version=version, units=[other], user=officer)
     services.version_acknowledge(version=version, user=a)
     services.version_acknowledge(version=version, user=c)

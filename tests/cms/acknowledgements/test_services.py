@@ -8,7 +8,7 @@ from cms.acknowledgements import services
 from cms.acknowledgements.models import Acknowledgement, Distribution, ImmutableRecordError
 from tests import factories
 
-from .conftest import make_document
+from .conftest import make_distributed_document
 
 pytestmark = pytest.mark.django_db
 
@@ -55,9 +55,9 @@ def test_distribution_refuses_staff_past_dates_and_empty_units(document, unit):
 
 def test_process_owner_distributes_their_units_documents(unit, officer):
     owner = factories.make_staff(unit=unit)
-    _page, version = make_document(unit=unit, owner=owner, user=officer, distribute=False)
+    _page, version = make_distributed_document(unit=unit, owner=owner, user=officer, distribute=False)
     other_unit_owner = factories.make_staff()
-    make_document(unit=other_unit_owner.unit or factories.make_unit(), owner=other_unit_owner, user=officer)
+    make_distributed_document(unit=other_unit_owner.unit or factories.make_unit(), owner=other_unit_owner, user=officer)
     services.version_distribute(version=version, units=[unit], user=owner)
     assert version.distributions.get().distributed_by == owner
     with pytest.raises(services.DistributionNotAllowedError):
@@ -87,7 +87,7 @@ def test_only_members_of_a_distributed_unit_acknowledge(document):
 
 
 def test_a_superseded_revision_cannot_be_acknowledged(unit, officer):
-    page, old = make_document(unit=unit, user=officer, versions=1)
+    page, old = make_distributed_document(unit=unit, user=officer, versions=1)
     reader = factories.make_staff(unit=unit)
     document_services.document_publish_imported_revision(
         page=page,
@@ -106,7 +106,7 @@ def test_a_superseded_revision_cannot_be_acknowledged(unit, officer):
 
 
 def test_an_acknowledgement_made_before_supersession_stays_and_is_returned(unit, officer):
-    page, old = make_document(unit=unit, user=officer)
+    page, old = make_distributed_document(unit=unit, user=officer)
     reader = factories.make_staff(unit=unit)
     ack = services.version_acknowledge(version=old, user=reader)
     document_services.document_publish_imported_revision(
@@ -139,7 +139,7 @@ def test_acknowledgements_are_immutable(document, unit):
 def test_a_new_revision_goes_to_the_owning_unit_and_the_previous_readers(
     unit, officer, django_capture_on_commit_callbacks
 ):
-    page, first = make_document(unit=unit, user=officer)
+    page, first = make_distributed_document(unit=unit, user=officer)
     other = factories.make_unit()
     services.version_distribute(version=first, units=[other], user=officer)
     with django_capture_on_commit_callbacks(execute=True):

@@ -9,7 +9,7 @@ from cms.acknowledgements.models import Acknowledgement
 from qms.core import site
 from tests import factories
 
-from .conftest import make_document
+from .conftest import make_distributed_document
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +43,8 @@ def test_box_is_empty_for_people_not_asked(document):
 
 def test_box_costs_one_query_whatever_the_history(unit, officer, django_assert_num_queries):
     reader = factories.make_staff(unit=unit)
-    short, _v = make_document(unit=unit, user=officer, versions=1)
-    long, _v = make_document(unit=unit, user=officer, versions=12)
+    short, _v = make_distributed_document(unit=unit, user=officer, versions=1)
+    long, _v = make_distributed_document(unit=unit, user=officer, versions=12)
     for page in (short, long):
         with django_assert_num_queries(1):
             assert "Tôi đã đọc và hiểu" in render_box(page, reader)
@@ -130,7 +130,7 @@ def test_officer_distributes_through_the_form_and_bad_input_keeps_the_choice(cli
 
 def test_the_document_page_reads_title_then_revision_then_acknowledgement(client, unit, officer):
     """The identifier and title come first; the revision line and the button below, apart from them."""
-    page, version = make_document(unit=unit, user=officer, versions=2)
+    page, version = make_distributed_document(unit=unit, user=officer, versions=2)
     client.force_login(factories.make_staff(unit=unit))
     html = client.get(page.url).content.decode()
     content = html[html.index('class="print-frame"') :]

@@ -158,7 +158,7 @@ def test_a_nonconformity_finding_without_its_nonconformity_is_reminded():
 
 def test_a_revision_to_acknowledge_is_reminded_to_those_who_have_not_yet():
     from cms.acknowledgements import services as ack_services
-    from tests.cms.acknowledgements.conftest import make_document as make_distributed_document
+    from tests.cms.acknowledgements.conftest import make_distributed_document
 
     unit = f.make_unit()
     reader, done = f.make_staff(unit=unit), f.make_staff(unit=unit)
