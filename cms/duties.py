@@ -65,3 +65,12 @@ def change_summary_problem(page, summary):
                 "number": current.number
             }
     return None
+
+
+def time_limit_problem(page, steps):
+    """Why the steps' time limits exceed the statutory time of the procedures `page` implements, or "".
+
+    The procedures' register stands below the documents app, which reads it (DESIGN.md section 4)."""
+    from qms.procedures.time_limits import steps_problem
+
+    return steps_problem(document_id=page.pk, steps=steps)

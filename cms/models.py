@@ -76,8 +76,26 @@ class DocumentIndexPage(Page):
 
 
 class StepBlock(blocks.StructBlock):
+    """A step of the process: who does what, in how long (ISO 9001 8.5.1 b, 8.5.1 d).
+
+    `time_limit` is the older free text and stays for the steps written before; `duration` and
+    `duration_unit` are the structured time a submission checks against the statutory time of the
+    administrative procedures the document implements (qms.procedures.time_limits)."""
+
+    ROLES = [
+        ("one_stop", pgettext_lazy("step role", "One-stop desk officer")),
+        ("specialist", pgettext_lazy("step role", "Specialist")),
+        ("unit_head", pgettext_lazy("step role", "Head of unit")),
+        ("leadership", pgettext_lazy("step role", "Leadership of the department")),
+        ("other_agency", pgettext_lazy("step role", "Coordinating agency")),
+    ]
+    UNITS = [("working_days", _("working days")), ("working_hours", _("working hours"))]
+
     step = blocks.TextBlock(label=_("step"))
     responsible = blocks.CharBlock(label=_("responsible"), max_length=200)
+    role = blocks.ChoiceBlock(choices=ROLES, label=_("responsible role"), required=False)
+    duration = blocks.DecimalBlock(label=_("time allowed"), min_value=0, max_digits=6, decimal_places=1, required=False)
+    duration_unit = blocks.ChoiceBlock(choices=UNITS, label=_("unit of time"), required=False, default="working_days")
     time_limit = blocks.CharBlock(label=_("time limit"), max_length=100, required=False)
     output = blocks.CharBlock(label=_("output"), max_length=300, required=False)
 
@@ -109,6 +127,10 @@ class DocumentPageForm(WagtailAdminPageForm):
             problem = duties.change_summary_problem(self.instance, cleaned.get("change_summary", ""))
             if problem:
                 self.add_error("change_summary", problem)
+            # The steps must fit the statutory time of the procedures this document implements (8.5.1).
+            problem = duties.time_limit_problem(self.instance, cleaned.get("steps"))
+            if problem:
+                self.add_error("steps", problem)
         return cleaned
 
 
@@ -178,8 +200,11 @@ class ProcessDocumentPage(RoutablePageMixin, Page):
         related_name="+",
     )
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True, editable=False)
+    # Why a review fell due before its time (an administrative procedure's legal basis changed...):
+    # shown with the review reminder, cleared by the next review.
+    review_reason = models.TextField(_("reason for the review"), blank=True, editable=False)
 
-    STATE_FIELDS = ("next_review_date", "withdrawn_at", "withdrawn_by", "withdrawn_reason")
+    STATE_FIELDS = ("next_review_date", "withdrawn_at", "withdrawn_by", "withdrawn_reason", "review_reason")
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(

@@ -45,9 +45,16 @@ def document_reviews(*, until, user=None):
         pages = pages.filter(Q(process_owner=user) | Q(process_owner__isnull=True, unit__manager=user))
     ct = content_type_id(ProcessDocumentPage)
     rows = pages.order_by("next_review_date", "pk").values_list(
-        "pk", "identifier", "title", "next_review_date", "process_owner_id", "unit_id", "unit__manager_id"
+        "pk",
+        "identifier",
+        "title",
+        "next_review_date",
+        "process_owner_id",
+        "unit_id",
+        "unit__manager_id",
+        "review_reason",
     )
-    for pk, identifier, title, due, owner_id, unit_id, manager_id in rows.iterator(chunk_size=2000):
+    for pk, identifier, title, due, owner_id, unit_id, manager_id, why in rows.iterator(chunk_size=2000):
         recipient = owner_id or manager_id
         if recipient is None:
             continue
@@ -56,7 +63,8 @@ def document_reviews(*, until, user=None):
             object_id=pk,
             recipient_ids=(recipient,),
             due_date=due,
-            title=f"{identifier} {title}",
+            # A review brought forward says why (qms.procedures: a procedure's legal basis changed).
+            title=f"{identifier} {title}" + (f" ({why.splitlines()[-1]})" if why else ""),
             url=reverse("wagtailadmin_pages:edit", args=[pk]),
             unit_id=unit_id,
         )

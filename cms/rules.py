@@ -10,6 +10,7 @@ predicate. The workflow task asks it by itself, since Django lets an administrat
 import rules
 
 from qms.core.rules import is_authenticated, is_quality_officer, reads_everything
+from qms.procedures.models import AdministrativeProcedure, DossierComponent
 
 from .models import DocumentForm, ProcessDocumentPage
 
@@ -32,10 +33,16 @@ def is_form_of_public_procedure(user, document):
     """A form of a live public procedure. A form shared by a public and an internal procedure is public
     (the public procedure publishes it anyway); a document no procedure uses is not: nothing published it.
     The page rows hold the live content, so a change takes effect when that revision is published."""
-    return (
-        document is not None
-        and DocumentForm.objects.filter(document=document, page__live=True, page__is_public=True).exists()
-    )
+    if document is None:
+        return False
+    if DocumentForm.objects.filter(document=document, page__live=True, page__is_public=True).exists():
+        return True
+    # The form of a dossier component of a published administrative procedure (qms.procedures).
+    return DossierComponent.objects.filter(
+        form=document,
+        procedure__is_public=True,
+        procedure__status__in=AdministrativeProcedure.APPLICABLE,
+    ).exists()
 
 
 @rules.predicate

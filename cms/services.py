@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from qms.core.records import start_of_office_day
 
-from . import reader_cache, selectors
+from . import duties, reader_cache, selectors
 from .errors import DocumentError, DocumentPermissionError
 from .models import (
     DocumentApprovalTask,
@@ -270,8 +270,27 @@ def document_review_record(*, page, outcome, comment, user, reason=None):
     if outcome == DocumentReview.Outcome.WITHDRAW:
         document_withdraw(page=page, user=user, reason=comment)
     else:
-        _set_page_state(page, next_review_date=next_date)
+        _set_page_state(page, next_review_date=next_date, review_reason="")
     return review
+
+
+@transaction.atomic
+def document_review_request(*, document_ids, reason, user=None):
+    """Bring the periodic review of these documents forward to today, saying why (ISO 9001 7.5.2).
+
+    Asked when something the documents rest on changes (an administrative procedure's legal basis or
+    status: hook `qms_document_review_requests`); the review reminder carries the reason to the process
+    owner. A review already due earlier keeps its date; the reasons add up until the review is recorded.
+    """
+    from wagtail.log_actions import log
+
+    today = timezone.localdate()
+    pages = ProcessDocumentPage.objects.select_for_update().filter(pk__in=document_ids, withdrawn_at__isnull=True)
+    for page in pages.order_by("pk"):
+        due = min(page.next_review_date, today) if page.next_review_date else today
+        reasons = "\n".join(line for line in (page.review_reason, str(reason).strip()) if line)
+        _set_page_state(page, next_review_date=due, review_reason=reasons)
+        log(instance=page, action="cms.review_requested", user=user, data={"reason": str(reason)})
 
 
 # --- workflow, for programmatic use (demo, tests, integrations) ----------------------
@@ -288,7 +307,7 @@ def document_submit(*, page, user, change_summary, changes=None):
     draft = page.get_latest_revision_as_object()
     for name, value in (changes or {}).items():
         setattr(draft, name, value)
-    problem = selectors.change_summary_problem(page, change_summary)
+    problem = selectors.change_summary_problem(page, change_summary) or duties.time_limit_problem(page, draft.steps)
     if problem:
         raise DocumentError(problem)
     draft.change_summary = change_summary

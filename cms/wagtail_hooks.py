@@ -42,6 +42,8 @@ def approval_workflow_names():
 @hooks.register("register_log_actions")
 def register_document_log_actions(actions):
     actions.register_action("cms.withdraw", _("Withdraw"), _("Withdrawn (obsolete)"))
+    # A review brought forward by a change the document rests on (qms.procedures: legal basis, status).
+    actions.register_action("cms.review_requested", _("Review requested"), _("Review brought forward"))
 
 
 @hooks.register("before_serve_document")
@@ -248,3 +250,11 @@ def document_reminder_providers():
         reminders.revisions_awaiting_your_decision,
         reminders.publication_follow_ups_failed,
     ]
+
+
+@hooks.register("qms_document_review_requests")
+def document_review_requests():
+    """Reviews brought forward when an administrative procedure a document implements changes (qms.procedures)."""
+    from .services import document_review_request
+
+    return [document_review_request]

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .imports import ImportError_, read_sheet, run_import
+from .imports import ImportError_, run_import
 from .models import ImportUpload
 
 PENDING_PER_PERSON = 5
@@ -25,7 +25,7 @@ def import_upload_create(*, importer, filename, user, sheet=None, data=None):
     if not importer.has_permission(user):
         raise ImportRefused(_("You may not run this import."))
     if sheet is None:
-        sheet = read_sheet(data)
+        sheet = importer.read_file(data)
     import_uploads_purge()
     # Bounded per person too: the few newest pending uploads (several tabs) are kept, older ones dropped.
     pending = ImportUpload.objects.filter(uploaded_by=user, status=ImportUpload.Status.PENDING)

@@ -12,11 +12,10 @@ from django.views.generic import TemplateView
 from qms.core.records import QmsError
 
 from . import imports as framework
-from .export import XLSX_CONTENT_TYPE
 from .forms import UploadForm
 from .models import ImportUpload
 from .services import import_commit, import_upload_create, upload_for
-from .template_workbook import build_template, template_heading
+from .template_workbook import template_heading
 
 
 def can_import(user):
@@ -65,13 +64,13 @@ class ImportUploadView(ImportBaseView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", UploadForm())
+        context.setdefault("form", UploadForm(accept=self.importer.accept))
         context["columns"] = [(template_heading(c), c) for c in self.importer.columns]
         context["page_title"] = self.importer.title
         return context
 
     def post(self, request, *args, **kwargs):
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, accept=self.importer.accept)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
@@ -80,7 +79,7 @@ class ImportUploadView(ImportBaseView):
             # The one time the workbook is parsed: the preview and the commit use the rows kept here.
             # A file refused as a whole is never stored (its layout is enough to know; the preview checks
             # every cell and runs the rows).
-            sheet = framework.read_sheet(data)
+            sheet = self.importer.read_file(data)
             framework.check_sheet(self.importer, sheet)
         except framework.ImportFileError as error:
             form.add_error("file", error.message)
@@ -131,6 +130,7 @@ class ImportPreviewView(ImportBaseView):
 
 class ImportTemplateView(ImportBaseView):
     def get(self, request, *args, **kwargs):
-        response = HttpResponse(build_template(self.importer), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{self.importer.key}-template.xlsx"'
+        content, content_type, extension = self.importer.template()
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{self.importer.key}-template.{extension}"'
         return response

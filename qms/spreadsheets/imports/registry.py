@@ -25,6 +25,24 @@ class Importer:
     title: object = ""
     description: object = ""
     columns: list[ImportColumn] = []
+    #: The files the upload offers to choose (the file input's ``accept``): an .xlsx sheet by default.
+    accept = ".xlsx"
+
+    def read_file(self, data):
+        """The uploaded bytes as a ``Sheet`` (rows by column index, the first of them the headings).
+
+        An .xlsx through ``read_sheet`` and its limits by default; an importer of another format (JSON
+        from a national portal) overrides it, within the same size limit, raising ImportFileError."""
+        from .reading import read_sheet
+
+        return read_sheet(data)
+
+    def template(self):
+        """(content, content type, file extension) of the file to download and fill: the .xlsx template."""
+        from ..export import XLSX_CONTENT_TYPE
+        from ..template_workbook import build_template
+
+        return build_template(self), XLSX_CONTENT_TYPE, "xlsx"
 
     def column(self, name):
         return next(column for column in self.columns if column.name == name)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from .cells import normalise
 from .errors import CellError, ImportFileError, Problem, ProblemList
 from .limits import HEADER_SEARCH_ROWS, max_rows, too_many_rows
-from .reading import Sheet, cell_problem, read_sheet
+from .reading import Sheet, cell_problem
 
 
 @dataclass
@@ -97,7 +97,7 @@ def validate(importer, data):
     heading of each column name); `problems` is a ProblemList.
 
     Raises ImportFileError for a refused file."""
-    sheet = data if isinstance(data, Sheet) else read_sheet(data)
+    sheet = data if isinstance(data, Sheet) else importer.read_file(data)
     layout = check_sheet(importer, sheet)
     problems, headings, columns_at = layout.problems, layout.headings, layout.columns_at
     flagged = set()

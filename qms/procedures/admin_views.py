@@ -1,0 +1,159 @@
+"""Wagtail admin views of the register of procedures and the one-stop figures (ISO 9001 8.5.1, 9.1.1).
+
+The list with its filters (level, field, status, agency), inspect with the children, the linked internal
+processes and the timeline, and an edit that asks for the reason; every write goes through `services`.
+Nothing here deletes: a procedure that no longer applies is repealed or replaced, and stays on record.
+"""
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views import generic
+from wagtail.admin.widgets import HeaderButton
+
+from qms.core.records import QmsError
+from qms.core.timeline import timeline
+
+from . import performance, services
+from .models import AdministrativeProcedure, Level, ProcedurePerformance
+
+
+class ProcedureFilterSet(WagtailFilterSet):
+    field = django_filters.CharFilter(label=pgettext_lazy("procedure", "Field"), lookup_expr="icontains")
+    implementing_agency = django_filters.CharFilter(label=gettext_lazy("Implementing agency"), lookup_expr="icontains")
+    level = django_filters.ChoiceFilter(label=gettext_lazy("Level"), choices=Level.choices)
+
+    class Meta:
+        model = AdministrativeProcedure
+        fields = ["level", "field", "status", "implementing_agency", "unit", "is_public"]
+
+
+class ProcedureIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("unit")
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        buttons.append(HeaderButton(_("On-time rates"), url=reverse("procedures_admin_performance"), icon_name="table"))
+        return buttons
+
+
+class ProcedureForm(WagtailAdminModelForm):
+    """The procedure with its children, the internal processes that implement it, and why it changes."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Kept in the history with your name. Required when editing."),
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+            self.fields["reason"].required = True
+
+
+class _ServiceSaveMixin:
+    def save_instance(self):
+        data = self.form.cleaned_data
+        procedure = self.form.save(commit=False)
+        return services.procedure_save(
+            procedure=procedure,
+            user=self.request.user,
+            reason=data.get("reason", ""),
+            documents=data.get("documents"),
+            expected_version=data.get("expected_version"),
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except QmsError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+
+
+class ProcedureCreateView(_ServiceSaveMixin, generic.CreateView):
+    pass
+
+
+class ProcedureEditView(_ServiceSaveMixin, generic.EditView):
+    pass
+
+
+class NoDeleteView(generic.DeleteView):
+    """A procedure is repealed or replaced, never deleted (ISO 9001 7.5.3.2)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+
+class HistoryOnInspect(generic.history.HistoryView):
+    """The history is the timeline on the inspect view (qms.core.timeline), read-only."""
+
+    def get(self, request, *args, **kwargs):
+        return redirect(reverse("procedures_admin:inspect", args=[kwargs["pk"]]))
+
+
+class ProcedureInspectView(generic.InspectView):
+    template_name = "procedures/admin/inspect.html"
+
+    def get_fields(self):
+        # "field" is shown by the template: Wagtail would take get_field_display_value for its display method.
+        hidden = {"id", "version", "field", "ways_summary", "fees_summary", "components_summary", "legal_basis_summary"}
+        return [name for name in super().get_fields() if name not in hidden]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        procedure = self.object
+        context["ways"] = procedure.ways.all()
+        context["fees"] = procedure.fees.all()
+        context["components"] = procedure.components.select_related("form")
+        context["legal_bases"] = procedure.legal_bases.all()
+        context["documents"] = procedure.documents.order_by("identifier")
+        context["figures"] = procedure.performance.select_related("nonconformity").order_by("-month")[:24]
+        context["timeline"] = timeline(procedure)
+        context["site_url"] = procedure.get_absolute_url()
+        return context
+
+
+class PerformanceFilterSet(WagtailFilterSet):
+    class Meta:
+        model = ProcedurePerformance
+        fields = ["month", "procedure__unit"]
+
+
+class PerformanceIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("procedure", "nonconformity")
+
+
+def performance_report(request):
+    """On-time rates per procedure, unit and month, as a table and a chart (ISO 9001 9.1.1, 9.1.3)."""
+    if not request.user.has_perm("procedures.read_performance"):
+        raise PermissionDenied
+    from django.shortcuts import render
+
+    report = performance.report(
+        start=request.GET.get("from") or None, end=request.GET.get("to") or None, unit=request.GET.get("unit") or None
+    )
+    return render(
+        request,
+        "procedures/admin/performance.html",
+        {"report": report, "chart": performance.chart_svg(report.months), "page_title": _("On-time rates")},
+    )
+
+
+def procedure_by_code(request, code):
+    procedure = get_object_or_404(AdministrativeProcedure, code=code)
+    return redirect(reverse("procedures_admin:inspect", args=[procedure.pk]))

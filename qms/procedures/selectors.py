@@ -1,0 +1,46 @@
+"""Reads of the register for the public pages: a fixed number of queries whatever its size (8.5.1, 7.5.3.1)."""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+
+from .models import AdministrativeProcedure, ApplicationWay, Level
+
+PER_PAGE = 50
+
+
+def published():
+    """What a citizen may read: public procedures in force or amended (rules: procedures.read_procedure)."""
+    return AdministrativeProcedure.objects.filter(is_public=True, status__in=AdministrativeProcedure.APPLICABLE)
+
+
+def public_list(*, query="", level="", field="", page=1):
+    """(page of procedures with their ways, the fields to filter by): four queries at any size."""
+    procedures = published()
+    query = (query or "").strip()
+    if query:
+        procedures = procedures.filter(Q(name__icontains=query) | Q(code__icontains=query) | Q(field__icontains=query))
+    if level in Level.values:
+        procedures = procedures.filter(level=level)
+    if field:
+        procedures = procedures.filter(field=field)
+    procedures = procedures.only("code", "name", "level", "field", "implementing_agency").prefetch_related(
+        Prefetch(
+            "ways",
+            queryset=ApplicationWay.objects.only("procedure_id", "kind", "time_limit", "time_unit", "sort_order"),
+        )
+    )
+    paginator = Paginator(procedures.order_by("code"), PER_PAGE)
+    fields = list(published().order_by("field").values_list("field", flat=True).distinct())
+    return paginator.get_page(page), fields
+
+
+def public_detail(code):
+    return published().filter(code=code).prefetch_related("ways", "fees", "legal_bases", "components__form").first()
+
+
+def public_documents(procedure, user):
+    """The internal processes of `procedure` a reader may open: live ones, and only public ones for a citizen."""
+    documents = procedure.documents.filter(live=True).order_by("identifier")
+    if not user.is_authenticated:
+        documents = documents.filter(is_public=True, withdrawn_at__isnull=True)
+    return documents.only("id", "identifier", "title", "url_path", "path", "depth")
