@@ -248,3 +248,10 @@ def document_reminder_providers():
         reminders.revisions_awaiting_your_decision,
         reminders.publication_follow_ups_failed,
     ]
+
+
+@hooks.register("qms_indicator_computations")
+def document_indicator_computations():
+    from . import indicators
+
+    return indicators.COMPUTATIONS

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("cms.acknowledgements.urls")),
     path("", include("qms.nonconformities.urls")),
     path("", include("qms.feedback.urls")),
+    path("", include("qms.objectives.urls")),
     path("", include("audits.urls")),
     path("", include("qms.reminders.urls")),
 ]

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "cms.acknowledgements",
     "qms.nonconformities",
     "qms.feedback",
+    "qms.objectives",
     "audits",
     # Wagtail.
     "wagtail.contrib.forms",
