@@ -258,3 +258,10 @@ def document_review_requests():
     from .services import document_review_request
 
     return [document_review_request]
+
+
+@hooks.register("qms_indicator_computations")
+def document_indicator_computations():
+    from . import indicators
+
+    return indicators.COMPUTATIONS

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("qms.nonconformities.urls")),
     path("", include("qms.feedback.urls")),
     path("", include("qms.procedures.urls")),
+    path("", include("qms.objectives.urls")),
     path("", include("audits.urls")),
     path("", include("qms.reminders.urls")),
 ]

@@ -96,3 +96,10 @@ def acknowledgement_reminder_providers():
     from . import reminders
 
     return [reminders.pending_acknowledgement_items]
+
+
+@hooks.register("qms_indicator_computations")
+def acknowledgement_indicator_computations():
+    from . import indicators
+
+    return indicators.COMPUTATIONS

@@ -138,3 +138,10 @@ def feedback_reminder_providers():
     from . import reminders
 
     return [reminders.feedback_awaiting_answer]
+
+
+@hooks.register("qms_indicator_computations")
+def feedback_indicator_computations():
+    from . import indicators
+
+    return indicators.COMPUTATIONS

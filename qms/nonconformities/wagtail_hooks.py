@@ -167,3 +167,10 @@ def nonconformity_reminder_providers():
         reminders.nonconformities_stuck,
         reminders.major_nonconformities_awaiting_closure,
     ]
+
+
+@hooks.register("qms_indicator_computations")
+def nonconformities_indicator_computations():
+    from . import indicators
+
+    return indicators.COMPUTATIONS

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "qms.nonconformities",
     "qms.feedback",
     "qms.procedures",
+    "qms.objectives",
     "audits",
     # Wagtail.
     "wagtail.contrib.forms",

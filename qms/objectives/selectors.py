@@ -1,0 +1,112 @@
+"""Reads of the objectives that several views share (ISO 9001 6.2, 9.1.3).
+
+`objective_table` costs a fixed number of queries however many objectives, indicators and measurements
+there are: each indicator's latest measured value is a subquery, not a query per row.
+"""
+
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.utils.translation import gettext as _
+
+from qms.core.rules import AvailableAction, available
+
+from . import rules, services
+from .models import HEALTH_ORDER, Health, Indicator, Measurement, QualityObjective
+
+S = QualityObjective.Status
+
+
+def _latest(field):
+    return Subquery(Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-period_start").values(field)[:1])
+
+
+def indicators_with_latest():
+    return Indicator.objects.select_related("reporter").annotate(
+        latest_value=_latest("value"), latest_period=_latest("period_start")
+    )
+
+
+def health_of_indicators(indicators):
+    """The worst health among the indicators (each read from its latest value); not measured when none is."""
+    healths = {indicator.health_of(indicator.latest_value) for indicator in indicators}
+    for health in HEALTH_ORDER:
+        if health in healths and health != Health.NOT_MEASURED:
+            return health
+    return Health.NOT_MEASURED
+
+
+def visible_objectives(user):
+    queryset = QualityObjective.objects.all()
+    q = rules.visibility_filter(user)
+    if q is not None:
+        queryset = queryset.filter(pk__in=QualityObjective.objects.filter(q).values("pk"))
+    return queryset
+
+
+def objective_table(user, *, year=None, status=None):
+    """The objectives `user` may read, each with `.rows` (its indicators with their latest value) and `.health`."""
+    queryset = visible_objectives(user).select_related("unit", "owner")
+    if year:
+        queryset = queryset.filter(year=year)
+    if status:
+        queryset = queryset.filter(status=status)
+    queryset = queryset.prefetch_related(Prefetch("indicators", queryset=indicators_with_latest(), to_attr="rows"))
+    objectives = list(queryset)
+    for objective in objectives:
+        objective.health = health_of_indicators(objective.rows)
+        for indicator in objective.rows:
+            indicator.health = indicator.health_of(indicator.latest_value)
+    return objectives
+
+
+def objective_detail(objective):
+    """The objective's indicators, each with its measurements (`.series`), latest value and health."""
+    indicators = list(
+        indicators_with_latest()
+        .filter(objective=objective)
+        .prefetch_related(
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.select_related("recorded_by", "nonconformity").order_by("period_start"),
+                to_attr="series",
+            )
+        )
+    )
+    for indicator in indicators:
+        indicator.objective = objective
+        indicator.health = indicator.health_of(indicator.latest_value)
+        for measurement in indicator.series:
+            measurement.indicator = indicator
+    return indicators
+
+
+def objective_actions(user, objective):
+    """What `user` may do to `objective` now: the same rules and state checks the services enforce."""
+    found = []
+    approve_refusal = (
+        "" if rules.may_approve(user, objective) else _("Only an approver who did not draft it approves it.")
+    )
+    if objective.status == S.DRAFT:
+        found.append(
+            available(
+                "approve",
+                _("Approve"),
+                refusal=approve_refusal,
+                blocker=services.approval_blocker(objective, user),
+                target=S.APPROVED,
+            )
+        )
+    may_close = user.has_perm("objectives.close_objective", objective)
+    for target in services.CLOSING.get(objective.status, ()):
+        found.append(
+            available(
+                "close",
+                QualityObjective.Status(target).label,
+                refusal="" if may_close else _("You are not allowed to do this."),
+                target=target,
+            )
+        )
+    return found
+
+
+def allowed(actions_list):
+    return [action for action in actions_list if isinstance(action, AvailableAction) and action.allowed]
