@@ -248,3 +248,10 @@ def document_reminder_providers():
         reminders.revisions_awaiting_your_decision,
         reminders.publication_follow_ups_failed,
     ]
+
+
+@hooks.register("qms_review_inputs")
+def review_inputs():
+    from . import review_inputs
+
+    return review_inputs.INPUTS

@@ -96,3 +96,10 @@ def acknowledgement_reminder_providers():
     from . import reminders
 
     return [reminders.pending_acknowledgement_items]
+
+
+@hooks.register("qms_review_inputs")
+def review_inputs():
+    from . import review_inputs
+
+    return review_inputs.INPUTS

@@ -138,3 +138,10 @@ def feedback_reminder_providers():
     from . import reminders
 
     return [reminders.feedback_awaiting_answer]
+
+
+@hooks.register("qms_review_inputs")
+def review_inputs():
+    from . import review_inputs
+
+    return review_inputs.INPUTS

@@ -167,3 +167,10 @@ def nonconformity_reminder_providers():
         reminders.nonconformities_stuck,
         reminders.major_nonconformities_awaiting_closure,
     ]
+
+
+@hooks.register("qms_review_inputs")
+def review_inputs():
+    from . import review_inputs
+
+    return review_inputs.INPUTS

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "qms.nonconformities",
     "qms.feedback",
     "audits",
+    "qms.management_review",
     # Wagtail.
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
