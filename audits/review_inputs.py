@@ -28,9 +28,10 @@ def gather_audits(start, end):
     classes = dict(Finding.Classification.choices)
     return {
         "figures": [
-            {"label": _("Audits held"), "value": held.count()},
-            {"label": _("Findings"), "value": findings.count()},
+            {"key": "audits_held", "label": _("Audits held"), "value": held.count()},
+            {"key": "findings", "label": _("Findings"), "value": findings.count()},
             {
+                "key": "programme_coverage",
                 "label": _("Programme coverage (%)"),
                 "value": round(100 * done / planned_count, 1) if planned_count else "–",
             },
@@ -63,7 +64,13 @@ def gather_opportunities(start, end):
     ofis = Finding.objects.filter(audit__in=held_in(start, end), classification=Finding.Classification.OPPORTUNITY)
     rows = [[f.audit.reference, f.statement[:200]] for f in ofis.select_related("audit").order_by("pk")]
     return {
-        "figures": [{"label": _("Opportunities for improvement from audits"), "value": len(rows)}],
+        "figures": [
+            {
+                "key": "opportunities_for_improvement_from_audits",
+                "label": _("Opportunities for improvement from audits"),
+                "value": len(rows),
+            }
+        ],
         "tables": [
             {
                 "title": _("Opportunities for improvement from audits"),

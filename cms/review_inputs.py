@@ -26,8 +26,8 @@ def gather(start, end):
     issued = sum(1 for row in rows if row[2] == 1)
     return {
         "figures": [
-            {"label": _("Documents issued"), "value": issued},
-            {"label": _("Documents revised"), "value": len(rows) - issued},
+            {"key": "documents_issued", "label": _("Documents issued"), "value": issued},
+            {"key": "documents_revised", "label": _("Documents revised"), "value": len(rows) - issued},
         ],
         "tables": [
             {

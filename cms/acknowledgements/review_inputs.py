@@ -21,8 +21,16 @@ def gather(start, end):
     acknowledged = Acknowledgement.objects.filter(acknowledged_at__gte=since, acknowledged_at__lt=until)
     return {
         "figures": [
-            {"label": _("Revisions distributed"), "value": distributions.values("version").distinct().count()},
-            {"label": _("Acknowledgements received"), "value": acknowledged.count()},
+            {
+                "key": "revisions_distributed",
+                "label": _("Revisions distributed"),
+                "value": distributions.values("version").distinct().count(),
+            },
+            {
+                "key": "acknowledgements_received",
+                "label": _("Acknowledgements received"),
+                "value": acknowledged.count(),
+            },
         ],
     }
 

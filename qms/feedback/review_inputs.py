@@ -37,10 +37,11 @@ def gather_feedback(start, end):
     kinds = dict(Feedback.Kind.choices)
     return {
         "figures": [
-            {"label": _("Feedback received"), "value": received.count()},
-            {"label": _("Feedback answered"), "value": answered.count()},
-            {"label": _("Survey responses"), "value": satisfaction["count"]},
+            {"key": "feedback_received", "label": _("Feedback received"), "value": received.count()},
+            {"key": "feedback_answered", "label": _("Feedback answered"), "value": answered.count()},
+            {"key": "survey_responses", "label": _("Survey responses"), "value": satisfaction["count"]},
             {
+                "key": "share_satisfied",
                 "label": _("Share satisfied (%)"),
                 "value": satisfaction["share_satisfied"] if satisfaction["share_satisfied"] is not None else "–",
             },
@@ -55,7 +56,7 @@ def gather_suggestions(start, end):
     suggestions = received_in(start, end).filter(kind=Feedback.Kind.SUGGESTION).order_by("received_at")
     rows = [[f.reference, f.text[:200]] for f in suggestions.only("reference", "text")]
     return {
-        "figures": [{"label": _("Suggestions from citizens"), "value": len(rows)}],
+        "figures": [{"key": "suggestions_from_citizens", "label": _("Suggestions from citizens"), "value": len(rows)}],
         "tables": [{"title": _("Suggestions from citizens"), "columns": [_("Reference"), _("Text")], "rows": rows}],
     }
 

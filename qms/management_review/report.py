@@ -44,7 +44,13 @@ def report_sections(year):
             inputs = [
                 {
                     "label": str(label),
-                    "figures": [{"label": str(_("Management reviews held")), "value": len(held)}],
+                    "figures": [
+                        {
+                            "key": "management_reviews_held",
+                            "label": str(_("Management reviews held")),
+                            "value": len(held),
+                        }
+                    ],
                     "tables": [
                         {
                             "title": str(label),

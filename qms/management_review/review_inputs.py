@@ -24,7 +24,9 @@ def gather(start, end):
         owner = d.owner.get_full_name() or d.owner.username if d.owner else "–"
         rows.append([d.review.title, d.get_kind_display(), d.text[:200], owner, due, follow_up])
     return {
-        "figures": [{"label": _("Decisions of previous reviews"), "value": len(rows)}],
+        "figures": [
+            {"key": "decisions_of_previous_reviews", "label": _("Decisions of previous reviews"), "value": len(rows)}
+        ],
         "tables": [
             {
                 "title": _("Decisions of previous reviews"),

@@ -55,11 +55,19 @@ def gather(start, end):
     sources, severities = dict(Nonconformity.Source.choices), dict(Nonconformity.Severity.choices)
     return {
         "figures": [
-            {"label": _("Nonconformities raised"), "value": raised.count()},
-            {"label": _("Closed in the period"), "value": len(days)},
-            {"label": _("Average days to close"), "value": round(sum(days) / len(days), 1) if days else "–"},
-            {"label": _("Open at the end of the period"), "value": open_at_end.count()},
-            {"label": _("Overdue actions"), "value": overdue.count()},
+            {"key": "nonconformities_raised", "label": _("Nonconformities raised"), "value": raised.count()},
+            {"key": "closed_in_the_period", "label": _("Closed in the period"), "value": len(days)},
+            {
+                "key": "average_days_to_close",
+                "label": _("Average days to close"),
+                "value": round(sum(days) / len(days), 1) if days else "–",
+            },
+            {
+                "key": "open_at_the_end_of_the_period",
+                "label": _("Open at the end of the period"),
+                "value": open_at_end.count(),
+            },
+            {"key": "overdue_actions", "label": _("Overdue actions"), "value": overdue.count()},
         ],
         "tables": [
             {"title": _("By source"), "columns": [_("Source"), _("Number")], "rows": count_rows(by["source"], sources)},
