@@ -399,3 +399,10 @@ def audit_reminder_providers():
         reminders.findings_without_nonconformity,
         reminders.programmes_awaiting_approval,
     ]
+
+
+@hooks.register("qms_review_inputs")
+def review_inputs():
+    from . import review_inputs
+
+    return review_inputs.INPUTS

@@ -265,3 +265,10 @@ def document_indicator_computations():
     from . import indicators
 
     return indicators.COMPUTATIONS
+
+
+@hooks.register("qms_review_inputs")
+def review_inputs():
+    from . import review_inputs
+
+    return review_inputs.INPUTS

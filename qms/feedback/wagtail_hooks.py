@@ -145,3 +145,10 @@ def feedback_indicator_computations():
     from . import indicators
 
     return indicators.COMPUTATIONS
+
+
+@hooks.register("qms_review_inputs")
+def review_inputs():
+    from . import review_inputs
+
+    return review_inputs.INPUTS

@@ -174,3 +174,10 @@ def nonconformities_indicator_computations():
     from . import indicators
 
     return indicators.COMPUTATIONS
+
+
+@hooks.register("qms_review_inputs")
+def review_inputs():
+    from . import review_inputs
+
+    return review_inputs.INPUTS

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "qms.procedures",
     "qms.objectives",
     "audits",
+    "qms.management_review",
     # Wagtail.
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

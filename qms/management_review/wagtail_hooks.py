@@ -1,0 +1,63 @@
+"""Admin registration of the management review (ISO 9001 9.3): its screens, menu item, role permissions,
+its own review input (actions from previous reviews), reminders and demo data."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from qms.core import demo as core_demo
+from qms.core import roles
+
+from . import urls
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [path("management-review/", include((urls, "management_review"), namespace="management_review"))]
+
+
+class ReviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("management_review.read_review", None) or request.user.has_perm(
+            "management_review.manage_review"
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def register_menu_item():
+    return ReviewMenuItem(_("Management review"), reverse("management_review:list"), icon_name="group", order=360)
+
+
+@hooks.register("qms_role_permissions")
+def management_review_role_permissions():
+    # Nobody gets delete: quality records are never deleted (ISO 9001 7.5.3). The screens ask the rules.
+    return [
+        (
+            roles.QUALITY_OFFICERS,
+            ["management_review.view_managementreview", "management_review.change_managementreview"],
+        ),
+        (roles.APPROVERS, ["management_review.view_managementreview"]),
+        (roles.AUDITORS, ["management_review.view_managementreview"]),
+    ]
+
+
+@hooks.register("qms_review_inputs")
+def review_inputs():
+    from . import review_inputs
+
+    return review_inputs.INPUTS
+
+
+@hooks.register("qms_reminder_providers")
+def management_review_reminder_providers():
+    from . import reminders
+
+    return [reminders.reviews_coming_up]
+
+
+@hooks.register("qms_demo_seeders")
+def management_review_demo_seeders():
+    from . import demo
+
+    return [core_demo.Seeder("management_review", demo.seed, order=50)]
