@@ -50,6 +50,7 @@ def test_every_shipped_kind_has_a_provider():
         "programme_approval",
         "publication_follow_up",
         "feedback_answer",
+        "measurement_due",
     }
     assert all(str(registry.kind_label(kind)) != kind for kind in registered)  # each carries its own label
 
