@@ -160,3 +160,23 @@ class IsoClause(models.Model):
     @staticmethod
     def make_sort_key(number):
         return ".".join(part.zfill(3) for part in number.split("."))
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number a register gave out in a year ("NC-2026-0041": series NC, year 2026, 41).
+
+    One table for every register (nonconformities, feedback, risks...), a row per series and year, locked
+    while a number is taken (`qms.core.records.next_reference`).
+    """
+
+    series = models.CharField(_("series"), max_length=20)
+    year = models.PositiveIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="one_counter_per_series_and_year")]
+
+    def __str__(self):
+        return f"{self.series}-{self.year}: {self.last_number}"

@@ -86,18 +86,20 @@ def delete_with_history(obj, *, user, reason):
     return obj.delete()
 
 
-def next_reference(counter_model, *, year, prefix):
+def next_reference(*, series, year):
     """The next reference of a register in `year` ("NC-2026-0001"): never given out twice.
 
-    `counter_model` has a unique `year` and a `last_number`; its row for the year is locked while the
-    number is taken, so concurrent reports queue rather than share a number. Call it inside the
-    transaction that saves the record, so a rolled-back record gives its number back.
+    The counter's row for the series and year is locked while the number is taken, so concurrent reports
+    queue rather than share a number. Call it inside the transaction that saves the record, so a
+    rolled-back record gives its number back.
     """
-    counter, _created = counter_model.objects.get_or_create(year=year)
-    counter = counter_model.objects.select_for_update().get(pk=counter.pk)
+    from .models import ReferenceCounter
+
+    counter, _created = ReferenceCounter.objects.get_or_create(series=series, year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
-    return f"{prefix}-{year}-{counter.last_number:04d}"
+    return f"{series}-{year}-{counter.last_number:04d}"
 
 
 def local_day(moment=None):

@@ -24,20 +24,6 @@ from qms.core.storage import private_storage
 CONTACT_FIELDS = ("name", "email", "phone")
 
 
-class FeedbackReferenceCounter(models.Model):
-    """The last feedback reference given out in a year; its row is locked while a number is taken."""
-
-    year = models.PositiveIntegerField(_("year"), unique=True)
-    last_number = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("feedback reference counter")
-        verbose_name_plural = _("feedback reference counters")
-
-    def __str__(self):
-        return f"{self.year}: {self.last_number}"
-
-
 class Feedback(models.Model):
     class Kind(models.TextChoices):
         COMPLAINT = "complaint", _("Complaint")

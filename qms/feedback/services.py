@@ -32,7 +32,7 @@ from qms.nonconformities import services as nonconformity_services
 from qms.nonconformities.models import Nonconformity
 
 from . import rules
-from .models import CONTACT_FIELDS, Feedback, FeedbackMessage, FeedbackReferenceCounter, SurveyQuestion, SurveyResponse
+from .models import CONTACT_FIELDS, Feedback, FeedbackMessage, SurveyQuestion, SurveyResponse
 
 logger = logging.getLogger(__name__)
 S = Feedback.Status
@@ -141,7 +141,7 @@ def _move(feedback, target, user, reason):
 
 def reference_next(year):
     """The next reference of `year` (PAKN-2026-0001...)."""
-    return records.next_reference(FeedbackReferenceCounter, year=year, prefix="PAKN")
+    return records.next_reference(series="PAKN", year=year)
 
 
 def _check_content(kind, text, email):

@@ -18,20 +18,6 @@ from simple_history.models import HistoricalRecords
 from qms.core.storage import private_storage
 
 
-class ReferenceCounter(models.Model):
-    """The last reference number given out in a year; its row is locked while a number is taken."""
-
-    year = models.PositiveIntegerField(_("year"), unique=True)
-    last_number = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("reference counter")
-        verbose_name_plural = _("reference counters")
-
-    def __str__(self):
-        return f"{self.year}: {self.last_number}"
-
-
 class Nonconformity(models.Model):
     class Source(models.TextChoices):
         INTERNAL_AUDIT = "internal_audit", _("Internal audit")

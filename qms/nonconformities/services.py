@@ -21,7 +21,7 @@ from qms.core.records import QmsError, save_with_history
 
 from . import origins, rules
 from .events import Event
-from .models import CorrectiveAction, EvidenceFile, Nonconformity, ReferenceCounter, Verification
+from .models import CorrectiveAction, EvidenceFile, Nonconformity, Verification
 
 S = Nonconformity.Status
 A = CorrectiveAction.Status
@@ -140,7 +140,7 @@ def _clean(text):
 
 def reference_next(year):
     """The next reference of `year` (NC-2026-0001...)."""
-    return records.next_reference(ReferenceCounter, year=year, prefix="NC")
+    return records.next_reference(series="NC", year=year)
 
 
 @transaction.atomic
