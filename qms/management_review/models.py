@@ -88,7 +88,7 @@ class ManagementReview(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("management_review:detail", args=[self.pk])
+        return reverse("reviews:detail", args=[self.pk])
 
     @property
     def is_locked(self):

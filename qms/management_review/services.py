@@ -63,6 +63,31 @@ def _lock(review, version=None):
     return locked
 
 
+def review_blocker(review, step):
+    """Why the state of `review` does not allow `step` now, or None: the one home of the lifecycle's order.
+
+    Steps: "prepare" (the pack), "minutes", "decision", "approve". The services refuse with this message and
+    the available-actions selector (selectors.review_actions) shows it.
+    """
+    if review.is_locked:
+        return ReviewLocked.default_message
+    if step == "prepare" and review.status not in (S.PLANNED, S.PACK_PREPARED):
+        return _("The meeting is held: its pack stays as it was discussed.")
+    if step == "minutes" and review.status not in (S.PACK_PREPARED, S.HELD):
+        return _("Prepare the pack before recording the minutes.")
+    if step == "decision" and review.status not in (S.PACK_PREPARED, S.HELD):
+        return _("Decisions are recorded at or after the meeting, before the minutes are approved.")
+    if step == "approve" and review.status != S.HELD:
+        return _("Only the minutes of a held review can be approved.")
+    return None
+
+
+def _refuse_unless(review, step):
+    blocker = review_blocker(review, step)
+    if blocker:
+        raise ReviewError(blocker)
+
+
 def _save(review, user, reason, m2m=None):
     review.version += 1
     save_with_history(review, user=user, reason=reason, m2m=m2m)
@@ -125,8 +150,7 @@ def pack_prepare(*, review, user, version=None, reason="") -> ManagementReview:
     the pack the meeting discussed. It may be prepared again until the meeting is held."""
     _require(user, "management_review.manage_review", review)
     review = _lock(review, version)
-    if review.status not in (S.PLANNED, S.PACK_PREPARED):
-        raise ReviewError(_("The meeting is held: its pack stays as it was discussed."))
+    _refuse_unless(review, "prepare")
     now = timezone.now()
     review.pack = {"prepared_at": now.isoformat(), "sections": gather_pack(review.period_start, review.period_end)}
     review.pack_prepared_at = now
@@ -158,8 +182,7 @@ def minutes_record(
     """After the meeting: who attended and the conclusion; the review is then held."""
     _require(user, "management_review.manage_review", review)
     review = _lock(review, version)
-    if review.status not in (S.PACK_PREPARED, S.HELD):
-        raise ReviewError(_("Prepare the pack before recording the minutes."))
+    _refuse_unless(review, "minutes")
     review.attendance_note = attendance_note
     review.conclusion = conclusion
     review.minutes_written_by = user
@@ -173,8 +196,7 @@ def minutes_approve(*, review, user, version=None, reason="") -> ManagementRevie
     if not may_approve_minutes(user, review):
         raise NotPermitted(_("Only the chair, who did not write the minutes, approves them."))
     review = _lock(review, version)
-    if review.status != S.HELD:
-        raise ReviewError(_("Only the minutes of a held review can be approved."))
+    _refuse_unless(review, "approve")
     review.status = S.APPROVED
     review.approved_by = user
     review.approved_at = timezone.now()
@@ -186,8 +208,7 @@ def decision_record(*, review, user, kind, text, owner=None, due_date=None, reas
     """An output of the review (ISO 9001 9.3.3)."""
     _require(user, "management_review.manage_review", review)
     review = _lock(review)
-    if review.status not in (S.PACK_PREPARED, S.HELD):
-        raise ReviewError(_("Decisions are recorded at or after the meeting, before the minutes are approved."))
+    _refuse_unless(review, "decision")
     if kind not in ReviewDecision.Kind.values or not text.strip():
         raise InvalidInput(_("A decision needs its kind and its text."))
     decision = ReviewDecision(review=review, kind=kind, text=text.strip(), owner=owner, due_date=due_date)
