@@ -60,9 +60,10 @@ def test_read_and_download_on_the_site(client, people, held, role):
     detail = client.get(reverse("reviews:detail", args=[held.pk]))
     docx = client.get(reverse("reviews:docx", args=[held.pk]))
     xlsx = client.get(reverse("reviews:xlsx", args=[held.pk]))
+    printable = client.get(reverse("reviews:print", args=[held.pk]))
     listing = client.get(reverse("reviews:list"))
     if role == "anonymous":
-        for response in (detail, docx, xlsx, listing):
+        for response in (detail, docx, xlsx, printable, listing):
             assert response.status_code == 302 and "/accounts/login/" in response["Location"]
         return
     assert listing.status_code == 200
@@ -74,9 +75,10 @@ def test_read_and_download_on_the_site(client, people, held, role):
         assert held.title in listing.content.decode()
         assert docx.status_code == 200 and docx["Content-Type"].endswith("wordprocessingml.document")
         assert xlsx.status_code == 200 and xlsx["Content-Type"].endswith("spreadsheetml.sheet")
+        assert printable.status_code == 200 and "Số hoá sổ theo dõi hồ sơ một cửa." in printable.content.decode()
     else:
         # A stranger is not even told the review exists.
-        assert (detail.status_code, docx.status_code, xlsx.status_code) == (404, 404, 404)
+        assert {detail.status_code, docx.status_code, xlsx.status_code, printable.status_code} == {404}
         assert held.title not in listing.content.decode()
 
 
