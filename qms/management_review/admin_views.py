@@ -84,7 +84,7 @@ def review_detail(request, pk):
     context = {
         "review": review,
         "sections": pack_sections(review),
-        "decisions": review.decisions.select_related("owner", "nonconformity"),
+        "decisions": selectors.decisions_with_actions(review),
         "can_manage": can_manage,
         "allowed": selectors.allowed_actions(user=request.user, review=review),
         "timeline": timeline(review, related=list(review.decisions.all()) + list(review.sections.all())),

@@ -47,10 +47,12 @@ def pack_workbook(review, sections_text, decisions, *, user):
     book.add_table(
         _("Decisions (9.3.3)"),
         [
+            Column(_("Reference"), lambda d: str(d.reference)),
             Column(_("Kind"), lambda d: str(d.get_kind_display())),
             Column(_("Decision"), lambda d: d.text),
             Column(_("Owner"), lambda d: _name(d.owner)),
             Column(_("Due date"), lambda d: d.due_date, kind="date"),
+            Column(_("Actions"), lambda d: "; ".join(str(a.get_status_display()) for a in getattr(d, "actions", ()))),
         ],
         decisions,
     )

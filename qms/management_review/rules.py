@@ -36,6 +36,17 @@ reads_every_review = is_authenticated & (is_quality_officer | is_approver | is_a
 rules.add_perm("management_review.read_every_review", reads_every_review)
 rules.add_perm("management_review.read_review", reads_every_review | (is_authenticated & (is_chair | is_attendee)))
 rules.add_perm("management_review.manage_review", is_authenticated & is_quality_officer)
+
+
+@rules.predicate
+def reads_the_decisions_review(user, decision):
+    return decision is not None and user.has_perm("management_review.read_review", decision.review)
+
+
+# A decision's actions (ISO 9001 9.3.3) are seen by whoever may read its review, and planned by the officers
+# who keep the review; their owners work on them and someone else verifies them (qms.nonconformities.rules).
+rules.add_perm("management_review.read_decision", is_authenticated & reads_the_decisions_review)
+rules.add_perm("management_review.plan_decision_actions", is_authenticated & is_quality_officer)
 rules.add_perm("management_review.approve_minutes", is_authenticated & is_approver & is_chair & ~wrote_minutes)
 rules.add_perm("management_review.read_report", is_authenticated & (is_quality_officer | is_approver | is_auditor))
 rules.add_perm("management_review.manage_report", is_authenticated & is_quality_officer)

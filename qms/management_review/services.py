@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from qms.core import roles
 from qms.core.records import ConflictError, NotPermitted, QmsError, save_with_history
 from qms.core.review_inputs import review_inputs
-from qms.nonconformities.models import Nonconformity
-from qms.nonconformities.services import nonconformity_report
+from qms.nonconformities.models import CorrectiveAction, Nonconformity
+from qms.nonconformities.services import action_create, nonconformity_report
 
 from .events import Event
 from .models import ManagementReview, ReviewDecision, ReviewSection, YearlyReport
@@ -205,14 +205,32 @@ def minutes_approve(*, review, user, version=None, reason="") -> ManagementRevie
 
 @transaction.atomic
 def decision_record(*, review, user, kind, text, owner=None, due_date=None, reason="") -> ReviewDecision:
-    """An output of the review (ISO 9001 9.3.3)."""
+    """An output of the review (ISO 9001 9.3.3). With an owner and a due date it becomes a corrective action
+    of kind improvement, through the one action machinery (qms.nonconformities), in the same transaction:
+    the decision and its action are recorded together or not at all."""
     _require(user, "management_review.manage_review", review)
     review = _lock(review)
     _refuse_unless(review, "decision")
     if kind not in ReviewDecision.Kind.values or not text.strip():
         raise InvalidInput(_("A decision needs its kind and its text."))
-    decision = ReviewDecision(review=review, kind=kind, text=text.strip(), owner=owner, due_date=due_date)
+    if (owner is None) != (due_date is None):
+        raise InvalidInput(_("A decision to act needs both an owner and a due date."))
+    number = review.decisions.count() + 1  # the review's row is locked: no two decisions get one number
+    decision = ReviewDecision(
+        review=review, number=number, kind=kind, text=text.strip(), owner=owner, due_date=due_date
+    )
     save_with_history(decision, user=user, reason=Event.DECISION_RECORDED.reason(reason))
+    if owner is not None:
+        action_create(
+            origin=decision,
+            kind=CorrectiveAction.Kind.IMPROVEMENT,
+            description=decision.text,
+            owner=owner,
+            due_date=due_date,
+            user=user,
+            reason=_("Decided by the management review: %(reference)s %(review)s")
+            % {"reference": decision.reference, "review": review.title},
+        )
     return decision
 
 

@@ -46,10 +46,6 @@ def _readable(request, pk):
     return review
 
 
-def _decisions(review):
-    return list(review.decisions.select_related("owner", "nonconformity"))
-
-
 @login_required
 def review_list(request):
     return render(request, "management_review/site_list.html", {"reviews": selectors.reviews_for(request.user)})
@@ -61,7 +57,7 @@ def review_detail(request, pk, template="management_review/site_detail.html"):
     context = {
         "review": review,
         "sections": pack_sections(review),
-        "decisions": _decisions(review),
+        "decisions": selectors.decisions_with_actions(review),
         "attendees": list(review.attendees.order_by("username")),
         "allowed": selectors.allowed_actions(user=request.user, review=review),
         "can_manage": request.user.has_perm("management_review.manage_review", review),
@@ -100,5 +96,5 @@ def review_docx(request, pk):
 def review_xlsx(request, pk):
     review = _readable(request, pk)
     texts = {s.key: s for s in review.sections.all()}
-    book = excel.pack_workbook(review, texts, _decisions(review), user=request.user)
+    book = excel.pack_workbook(review, texts, selectors.decisions_with_actions(review), user=request.user)
     return book.response(f"ho-so-xem-xet-{review.pk}.xlsx")

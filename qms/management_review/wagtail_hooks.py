@@ -53,6 +53,23 @@ def management_review_role_permissions():
     ]
 
 
+@hooks.register("qms_action_origins")
+def management_review_action_origins():
+    # A review's decision is carried out by actions like any other (ISO 9001 9.3.3, 10.3). Actions of a
+    # decision may be planned after the minutes are approved too: carrying them out is the follow-up the
+    # next review reads (9.3.2 a), not a change to the approved minutes.
+    from qms.nonconformities.origins import ActionOrigin
+
+    return [
+        ActionOrigin(
+            model="management_review.ReviewDecision",
+            read_permission="management_review.read_decision",
+            plan_permission="management_review.plan_decision_actions",
+            default_kind="improvement",
+        )
+    ]
+
+
 @hooks.register("qms_review_inputs")
 def review_inputs():
     from . import review_inputs

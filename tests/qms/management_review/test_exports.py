@@ -3,6 +3,7 @@ what the meeting had before it and decided (ISO 9001 9.3.2, 9.3.3, 7.5.3): the W
 pack of a review, the yearly ISO report in Word and Excel."""
 
 import csv
+import datetime
 import io
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ from .conftest import plan
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.django_db]
 
+DUE = datetime.date(2030, 6, 30)
 DECISIONS = (
     (ReviewDecision.Kind.IMPROVEMENT, "Số hoá sổ theo dõi hồ sơ một cửa."),
     (ReviewDecision.Kind.RESOURCES, "Bố trí thêm một cán bộ tại bộ phận một cửa."),
@@ -60,7 +62,9 @@ def held(people):
         review=review, user=people["officer"], key="nonconformities", summary="Một điểm không phù hợp còn mở."
     )
     for kind, text in DECISIONS:
-        services.decision_record(review=review, user=people["officer"], kind=kind, text=text, owner=people["staff"])
+        services.decision_record(
+            review=review, user=people["officer"], kind=kind, text=text, owner=people["staff"], due_date=DUE
+        )
     return services.minutes_record(
         review=review, user=people["officer"], attendees=[people["attendee"]], conclusion="Phù hợp và có hiệu lực."
     )

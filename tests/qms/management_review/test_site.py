@@ -2,6 +2,8 @@
 available-actions selector, an attendee without admin access reading the minutes and downloading them, a
 stranger told nothing, the officer's editing left in the admin."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
@@ -48,6 +50,7 @@ def held(people):
         kind=ReviewDecision.Kind.IMPROVEMENT,
         text="Số hoá sổ theo dõi hồ sơ một cửa.",
         owner=people["staff"],
+        due_date=datetime.date.today() + datetime.timedelta(days=90),
     )
     return services.minutes_record(
         review=review, user=people["officer"], attendees=[people["attendee"]], conclusion="Phù hợp và có hiệu lực."
