@@ -1,6 +1,7 @@
 """Issue 18 in a real browser (ISO 9001 9.3): the officer plans a review in the admin, prepares the pack and
-records the minutes with a decision; the chair approves the minutes on the site; an attendee without admin
-access finds the review from the site's navigation, reads the minutes and downloads them in Word."""
+records the minutes with a decision, which becomes an action with its owner and due date; the chair approves
+the minutes on the site; an attendee without admin access finds the review from the site's navigation, reads
+the minutes and downloads them in Word."""
 
 import datetime
 
@@ -8,6 +9,7 @@ import docx
 import pytest
 
 from qms.management_review.models import ManagementReview
+from qms.nonconformities.selectors import actions_for
 from tests import factories as f
 from tests.browser import log_in
 
@@ -61,6 +63,9 @@ def test_plan_prepare_minutes_approve_and_an_attendee_reads_them(page, tmp_path)
     _submit(page, f"{form} button[type=submit]")
     decision = review.decisions.get()
     assert (decision.text, decision.owner, decision.due_date) == (DECISION, owner, due)
+    # ... which is an action like any other, with its owner and due date.
+    (action,) = actions_for(decision)
+    assert (action.kind, action.owner, action.due_date) == ("improvement", owner, due)
     page.fill("#minutes-form [name=conclusion]", CONCLUSION)
     _submit(page, "#minutes-form button[type=submit]")
     review.refresh_from_db()
@@ -81,6 +86,8 @@ def test_plan_prepare_minutes_approve_and_an_attendee_reads_them(page, tmp_path)
     _submit(page, f"#reviews a[href='{review.get_absolute_url()}']")
     assert page.locator("#conclusion").inner_text() == CONCLUSION
     assert DECISION in page.locator("#decisions").inner_text()
+    row = page.locator(f"#decision-{decision.pk} [data-action='{action.pk}']")
+    assert action.get_status_display() in row.inner_text()
     assert "Lan" in page.locator("#attendees").inner_text()
     with page.expect_download() as download:
         page.click("#review-docx")
