@@ -26,7 +26,7 @@ from qms.core.timeline import timeline
 from . import excel, report, selectors, services, word
 from .charts import bar_chart
 from .models import ManagementReview, ReviewDecision
-from .views import pack_sections
+from .views import decisions_for_page, pack_sections
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,7 +84,7 @@ def review_detail(request, pk):
     context = {
         "review": review,
         "sections": pack_sections(review),
-        "decisions": selectors.decisions_with_actions(review),
+        "decisions": decisions_for_page(review, request.user),
         "can_manage": can_manage,
         "allowed": selectors.allowed_actions(user=request.user, review=review),
         "timeline": timeline(review, related=list(review.decisions.all()) + list(review.sections.all())),

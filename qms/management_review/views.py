@@ -11,10 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qms.core.records import QmsError
+from qms.nonconformities.forms import ActionForm
+from qms.nonconformities.models import CorrectiveAction
 
 from . import excel, selectors, services, word
 from .charts import bar_chart
@@ -37,6 +40,22 @@ def pack_sections(review):
     ]
 
 
+def decisions_for_page(review, user):
+    """The decisions with their actions and, for someone who may plan a decision's actions
+    (nonconformities.plan_actions), the form that plans another one through the shared action pages."""
+    decisions = selectors.decisions_with_actions(review)
+    for decision in decisions:
+        if user.has_perm("nonconformities.plan_actions", decision):
+            decision.plan_url = reverse(
+                "nonconformities:action_new_for", args=[decision._meta.label_lower, decision.pk]
+            )
+            decision.plan_form = ActionForm(
+                initial={"kind": CorrectiveAction.Kind.IMPROVEMENT, "description": decision.text},
+                auto_id=f"decision{decision.pk}_%s",
+            )
+    return decisions
+
+
 def _readable(request, pk):
     review = get_object_or_404(
         ManagementReview.objects.select_related("chair", "officer", "approved_by", "minutes_written_by"), pk=pk
@@ -57,7 +76,7 @@ def review_detail(request, pk, template="management_review/site_detail.html"):
     context = {
         "review": review,
         "sections": pack_sections(review),
-        "decisions": selectors.decisions_with_actions(review),
+        "decisions": decisions_for_page(review, request.user),
         "attendees": list(review.attendees.order_by("username")),
         "allowed": selectors.allowed_actions(user=request.user, review=review),
         "can_manage": request.user.has_perm("management_review.manage_review", review),

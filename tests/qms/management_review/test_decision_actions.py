@@ -153,3 +153,28 @@ def test_decisions_with_actions_needs_one_query_for_all_the_actions(people, prep
     with django_assert_num_queries(2):  # the decisions, then every action (the content type is cached)
         decisions = selectors.decisions_with_actions(prepared)
         assert [len(d.actions) for d in decisions] == [1, 1, 1]
+
+
+def test_the_officer_plans_another_action_of_a_decision_from_the_review_page(client, people, prepared):
+    decision = decide(people, prepared)
+    client.force_login(people["officer"])
+    page = client.get(prepared.get_absolute_url()).content.decode()
+    url = reverse("nonconformities:action_new_for", args=["management_review.reviewdecision", decision.pk])
+    assert f'action="{url}"' in page
+    response = client.post(
+        url,
+        {
+            "kind": "improvement",
+            "description": "Tập huấn sử dụng sổ điện tử",
+            "owner": people["attendee"].pk,
+            "due_date": (DUE + datetime.timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == decision.get_absolute_url()
+    assert [a.owner for a in action_selectors.actions_for(decision)] == [people["staff"], people["attendee"]]
+    # An attendee reads the decision's actions but is offered no planning, and may not plan.
+    client.force_login(people["attendee"])
+    assert f'action="{url}"' not in client.get(prepared.get_absolute_url()).content.decode()
+    refused = client.post(url, {"kind": "improvement", "description": "x", "owner": people["attendee"].pk})
+    assert refused.status_code == 403
+    assert action_selectors.actions_for(decision).count() == 2
