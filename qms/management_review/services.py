@@ -94,15 +94,22 @@ def _save(review, user, reason, m2m=None):
     return review
 
 
+def _check_plan(*, title, period_start, period_end, chair, check_chair=True):
+    """What every plan of a review must be, when planned and when changed (ISO 9001 9.3.1: top management
+    reviews the system): a title, a period that ends after it starts, an approver in the chair. A chair who
+    left the approvers later does not stop the officer from editing the rest: only a new chair is checked."""
+    if not (title or "").strip() or period_end < period_start:
+        raise InvalidInput(_("A review needs a title and a period that ends after it starts."))
+    if check_chair and (chair is None or not roles.is_approver(chair)):
+        raise InvalidInput(_("The chair must be an approver (top management)."))
+
+
 @transaction.atomic
 def review_plan(
     *, user, title, period_start, period_end, meeting_date, chair, attendees=(), location=""
 ) -> ManagementReview:
     _require(user, "management_review.manage_review")
-    if not title.strip() or period_end < period_start:
-        raise InvalidInput(_("A review needs a title and a period that ends after it starts."))
-    if chair is None or not roles.is_approver(chair):
-        raise InvalidInput(_("The chair must be an approver (top management)."))
+    _check_plan(title=title, period_start=period_start, period_end=period_end, chair=chair)
     review = ManagementReview(
         title=title.strip(),
         period_start=period_start,
@@ -126,8 +133,15 @@ def review_update(*, review, user, version=None, reason="", attendees=None, **ch
     changed = [name for name, value in changes.items() if getattr(review, name) != value]
     for name in changed:
         setattr(review, name, changes[name])
-    if review.period_end < review.period_start:
-        raise InvalidInput(_("A review needs a title and a period that ends after it starts."))
+    _check_plan(
+        title=review.title,
+        period_start=review.period_start,
+        period_end=review.period_end,
+        chair=changes.get("chair"),
+        check_chair="chair" in changed,
+    )
+    if "title" in changed:
+        review.title = review.title.strip()
     m2m = {"attendees": list(attendees)} if attendees is not None else None
     if m2m:
         changed.append("attendees")

@@ -128,6 +128,17 @@ def test_the_chair_must_be_an_approver(people):
     assert not ManagementReview.objects.exists()
 
 
+def test_a_replanned_review_keeps_an_approver_in_the_chair_and_its_title(people, review):
+    # The rules of planning hold when the plan changes too (one home: the services' plan check).
+    for change in ({"chair": people["staff"]}, {"chair": None}, {"title": "  "}):
+        with pytest.raises(services.InvalidInput):
+            services.review_update(review=review, user=people["officer"], **change)
+    review.refresh_from_db()
+    assert review.chair == people["chair"] and review.title.startswith("Xem xét")
+    review = services.review_update(review=review, user=people["officer"], chair=people["other_approver"])
+    assert review.chair == people["other_approver"]
+
+
 def test_a_decision_raises_a_nonconformity_once(people, review):
     review = services.pack_prepare(review=review, user=people["officer"])
     decision = services.decision_record(
