@@ -91,6 +91,8 @@ def test_the_word_minutes_open_and_hold_every_section_and_decision(client, peopl
         assert heading in paragraphs
     for _kind, text in DECISIONS:
         assert text in cells
+    for decision in held.decisions.all():
+        assert str(decision.reference) in cells
     # ... and so does LibreOffice, which is what the agency's file opens with.
     text = convert(path, tmp_path, "txt:Text")
     for heading in headings:
