@@ -79,6 +79,12 @@ def test_plan_prepare_minutes_approve_and_an_attendee_reads_them(page, tmp_path)
     assert review.status == ManagementReview.Status.APPROVED and review.approved_by == chair
     assert page.locator("#approve-minutes").count() == 0
 
+    # Approved minutes are locked: the officer's screen offers no more change.
+    log_in(page, officer)
+    page.goto(f"/admin/management-review/{review.pk}/")
+    for form in ("#prepare-pack", "#decision-form", "#minutes-form", ".review-section-form"):
+        assert page.locator(form).count() == 0
+
     # An attendee without admin access finds it from the site's navigation and reads the minutes.
     log_in(page, attendee)
     page.goto("/")
