@@ -46,7 +46,8 @@ def seed(stdout):
             kind=ReviewDecision.Kind.IMPROVEMENT,
             text="Mở rộng tiếp nhận hồ sơ trực tuyến cho thủ tục đăng ký câu lạc bộ thể thao.",
             owner=users.get("staff"),
-            due_date=datetime.date(today.year, 6, 30),
+            # An owner and a due date: the decision becomes the staff member's improvement action (9.3.3).
+            due_date=datetime.date(today.year, 6, 30) if "staff" in users else None,
         )
         services.decision_record(
             review=review,

@@ -88,7 +88,7 @@ class ManagementReview(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("management_review:detail", args=[self.pk])
+        return reverse("reviews:detail", args=[self.pk])
 
     @property
     def is_locked(self):
@@ -115,7 +115,11 @@ class ReviewSection(models.Model):
 
 
 class ReviewDecision(models.Model):
-    """An output of the review (ISO 9001 9.3.3)."""
+    """An output of the review (ISO 9001 9.3.3). A decision with an owner and a due date is carried out by a
+    corrective action of kind improvement (the one action machinery: reminders, evidence, verification by
+    someone other than its owner), whose origin is the decision; its owner and due date here are what the
+    meeting decided, the action's own may move later with a reason. A decision that finds the system
+    nonconforming may also raise a nonconformity (10.2)."""
 
     class Kind(models.TextChoices):
         IMPROVEMENT = "improvement", _("Opportunity for improvement")
@@ -125,6 +129,8 @@ class ReviewDecision(models.Model):
     review = models.ForeignKey(
         ManagementReview, verbose_name=_("management review"), on_delete=models.PROTECT, related_name="decisions"
     )
+    # The decision's place in its review's minutes (1, 2...), given when it is recorded.
+    number = models.PositiveIntegerField(_("number"), default=0, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     text = models.TextField(_("decision"))
     owner = models.ForeignKey(
@@ -154,7 +160,15 @@ class ReviewDecision(models.Model):
         verbose_name_plural = _("decisions")
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.text[:60]}"
+        return f"{self.reference} {self.get_kind_display()}: {self.text[:60]}"
+
+    def get_absolute_url(self):
+        return f"{self.review.get_absolute_url()}#decision-{self.pk}"
+
+    @property
+    def reference(self):
+        # From the ids alone: the "my actions" list shows it for every action without a query.
+        return _("MR-%(review)s/%(number)s") % {"review": self.review_id, "number": self.number}
 
 
 class YearlyReport(models.Model):

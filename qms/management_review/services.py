@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from qms.core import roles
 from qms.core.records import ConflictError, NotPermitted, QmsError, save_with_history
 from qms.core.review_inputs import review_inputs
-from qms.nonconformities.models import Nonconformity
-from qms.nonconformities.services import nonconformity_report
+from qms.nonconformities.models import CorrectiveAction, Nonconformity
+from qms.nonconformities.services import action_create, nonconformity_report
 
 from .events import Event
 from .models import ManagementReview, ReviewDecision, ReviewSection, YearlyReport
@@ -63,10 +63,45 @@ def _lock(review, version=None):
     return locked
 
 
+def review_blocker(review, step):
+    """Why the state of `review` does not allow `step` now, or None: the one home of the lifecycle's order.
+
+    Steps: "prepare" (the pack), "minutes", "decision", "approve". The services refuse with this message and
+    the available-actions selector (selectors.review_actions) shows it.
+    """
+    if review.is_locked:
+        return ReviewLocked.default_message
+    if step == "prepare" and review.status not in (S.PLANNED, S.PACK_PREPARED):
+        return _("The meeting is held: its pack stays as it was discussed.")
+    if step == "minutes" and review.status not in (S.PACK_PREPARED, S.HELD):
+        return _("Prepare the pack before recording the minutes.")
+    if step == "decision" and review.status not in (S.PACK_PREPARED, S.HELD):
+        return _("Decisions are recorded at or after the meeting, before the minutes are approved.")
+    if step == "approve" and review.status != S.HELD:
+        return _("Only the minutes of a held review can be approved.")
+    return None
+
+
+def _refuse_unless(review, step):
+    blocker = review_blocker(review, step)
+    if blocker:
+        raise ReviewError(blocker)
+
+
 def _save(review, user, reason, m2m=None):
     review.version += 1
     save_with_history(review, user=user, reason=reason, m2m=m2m)
     return review
+
+
+def _check_plan(*, title, period_start, period_end, chair, check_chair=True):
+    """What every plan of a review must be, when planned and when changed (ISO 9001 9.3.1: top management
+    reviews the system): a title, a period that ends after it starts, an approver in the chair. A chair who
+    left the approvers later does not stop the officer from editing the rest: only a new chair is checked."""
+    if not (title or "").strip() or period_end < period_start:
+        raise InvalidInput(_("A review needs a title and a period that ends after it starts."))
+    if check_chair and (chair is None or not roles.is_approver(chair)):
+        raise InvalidInput(_("The chair must be an approver (top management)."))
 
 
 @transaction.atomic
@@ -74,10 +109,7 @@ def review_plan(
     *, user, title, period_start, period_end, meeting_date, chair, attendees=(), location=""
 ) -> ManagementReview:
     _require(user, "management_review.manage_review")
-    if not title.strip() or period_end < period_start:
-        raise InvalidInput(_("A review needs a title and a period that ends after it starts."))
-    if chair is None or not roles.is_approver(chair):
-        raise InvalidInput(_("The chair must be an approver (top management)."))
+    _check_plan(title=title, period_start=period_start, period_end=period_end, chair=chair)
     review = ManagementReview(
         title=title.strip(),
         period_start=period_start,
@@ -101,8 +133,15 @@ def review_update(*, review, user, version=None, reason="", attendees=None, **ch
     changed = [name for name, value in changes.items() if getattr(review, name) != value]
     for name in changed:
         setattr(review, name, changes[name])
-    if review.period_end < review.period_start:
-        raise InvalidInput(_("A review needs a title and a period that ends after it starts."))
+    _check_plan(
+        title=review.title,
+        period_start=review.period_start,
+        period_end=review.period_end,
+        chair=changes.get("chair"),
+        check_chair="chair" in changed,
+    )
+    if "title" in changed:
+        review.title = review.title.strip()
     m2m = {"attendees": list(attendees)} if attendees is not None else None
     if m2m:
         changed.append("attendees")
@@ -125,8 +164,7 @@ def pack_prepare(*, review, user, version=None, reason="") -> ManagementReview:
     the pack the meeting discussed. It may be prepared again until the meeting is held."""
     _require(user, "management_review.manage_review", review)
     review = _lock(review, version)
-    if review.status not in (S.PLANNED, S.PACK_PREPARED):
-        raise ReviewError(_("The meeting is held: its pack stays as it was discussed."))
+    _refuse_unless(review, "prepare")
     now = timezone.now()
     review.pack = {"prepared_at": now.isoformat(), "sections": gather_pack(review.period_start, review.period_end)}
     review.pack_prepared_at = now
@@ -158,8 +196,7 @@ def minutes_record(
     """After the meeting: who attended and the conclusion; the review is then held."""
     _require(user, "management_review.manage_review", review)
     review = _lock(review, version)
-    if review.status not in (S.PACK_PREPARED, S.HELD):
-        raise ReviewError(_("Prepare the pack before recording the minutes."))
+    _refuse_unless(review, "minutes")
     review.attendance_note = attendance_note
     review.conclusion = conclusion
     review.minutes_written_by = user
@@ -173,8 +210,7 @@ def minutes_approve(*, review, user, version=None, reason="") -> ManagementRevie
     if not may_approve_minutes(user, review):
         raise NotPermitted(_("Only the chair, who did not write the minutes, approves them."))
     review = _lock(review, version)
-    if review.status != S.HELD:
-        raise ReviewError(_("Only the minutes of a held review can be approved."))
+    _refuse_unless(review, "approve")
     review.status = S.APPROVED
     review.approved_by = user
     review.approved_at = timezone.now()
@@ -183,15 +219,32 @@ def minutes_approve(*, review, user, version=None, reason="") -> ManagementRevie
 
 @transaction.atomic
 def decision_record(*, review, user, kind, text, owner=None, due_date=None, reason="") -> ReviewDecision:
-    """An output of the review (ISO 9001 9.3.3)."""
+    """An output of the review (ISO 9001 9.3.3). With an owner and a due date it becomes a corrective action
+    of kind improvement, through the one action machinery (qms.nonconformities), in the same transaction:
+    the decision and its action are recorded together or not at all."""
     _require(user, "management_review.manage_review", review)
     review = _lock(review)
-    if review.status not in (S.PACK_PREPARED, S.HELD):
-        raise ReviewError(_("Decisions are recorded at or after the meeting, before the minutes are approved."))
+    _refuse_unless(review, "decision")
     if kind not in ReviewDecision.Kind.values or not text.strip():
         raise InvalidInput(_("A decision needs its kind and its text."))
-    decision = ReviewDecision(review=review, kind=kind, text=text.strip(), owner=owner, due_date=due_date)
+    if (owner is None) != (due_date is None):
+        raise InvalidInput(_("A decision to act needs both an owner and a due date."))
+    number = review.decisions.count() + 1  # the review's row is locked: no two decisions get one number
+    decision = ReviewDecision(
+        review=review, number=number, kind=kind, text=text.strip(), owner=owner, due_date=due_date
+    )
     save_with_history(decision, user=user, reason=Event.DECISION_RECORDED.reason(reason))
+    if owner is not None:
+        action_create(
+            origin=decision,
+            kind=CorrectiveAction.Kind.IMPROVEMENT,
+            description=decision.text,
+            owner=owner,
+            due_date=due_date,
+            user=user,
+            reason=_("Decided by the management review: %(reference)s %(review)s")
+            % {"reference": decision.reference, "review": review.title},
+        )
     return decision
 
 

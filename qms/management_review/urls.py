@@ -1,18 +1,17 @@
-"""The review screens, under the Wagtail admin (registered by wagtail_hooks.register_admin_urls)."""
+"""The management review's site pages (included by qms/urls.py): read by officers, approvers, auditors, the
+chair and the attendees (rules.py)."""
 
 from django.urls import path
 
 from . import views
 
-app_name = "management_review"
+app_name = "reviews"
 
 urlpatterns = [
-    path("", views.review_list, name="list"),
-    path("<int:pk>/", views.review_detail, name="detail"),
-    path("<int:pk>/print/", views.review_print, name="print"),
-    path("<int:pk>/minutes.docx", views.review_docx, name="docx"),
-    path("<int:pk>/act/<slug:name>/", views.review_act, name="act"),
-    path("yearly-report/", views.yearly_report, name="report"),
-    path("yearly-report.docx", views.yearly_report_docx, name="report_docx"),
-    path("yearly-report.xlsx", views.yearly_report_xlsx, name="report_xlsx"),
+    path("reviews/", views.review_list, name="list"),
+    path("reviews/<int:pk>/", views.review_detail, name="detail"),
+    path("reviews/<int:pk>/print/", views.review_print, name="print"),
+    path("reviews/<int:pk>/approve/", views.review_approve, name="approve"),
+    path("reviews/<int:pk>/minutes.docx", views.review_docx, name="docx"),
+    path("reviews/<int:pk>/pack.xlsx", views.review_xlsx, name="xlsx"),
 ]

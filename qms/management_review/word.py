@@ -98,16 +98,18 @@ def minutes_docx(review, sections_text):
     decisions = list(review.decisions.all())
     doc.add_heading(_("Decisions (9.3.3)"), level=2)
     if decisions:
-        t = doc.add_table(rows=1, cols=4)
+        t = doc.add_table(rows=1, cols=5)
         t.style = "Table Grid"
-        for cell, text in zip(t.rows[0].cells, (_("Kind"), _("Decision"), _("Owner"), _("Due date")), strict=True):
+        headings = (_("Reference"), _("Kind"), _("Decision"), _("Owner"), _("Due date"))
+        for cell, text in zip(t.rows[0].cells, headings, strict=True):
             cell.text = str(text)
         for d in decisions:
             cells = t.add_row().cells
-            cells[0].text = str(d.get_kind_display())
-            cells[1].text = d.text
-            cells[2].text = _name(d.owner) or "–"
-            cells[3].text = d.due_date.strftime("%d/%m/%Y") if d.due_date else "–"
+            cells[0].text = str(d.reference)
+            cells[1].text = str(d.get_kind_display())
+            cells[2].text = d.text
+            cells[3].text = _name(d.owner) or "–"
+            cells[4].text = d.due_date.strftime("%d/%m/%Y") if d.due_date else "–"
     if review.conclusion:
         doc.add_heading(_("Conclusion"), level=2)
         doc.add_paragraph(review.conclusion)

@@ -131,7 +131,10 @@ def test_previous_reviews_decisions_and_their_follow_up(people):
     services.minutes_approve(review=last, user=people["chair"])
     data = gathered("previous_reviews", end=last.meeting_date + datetime.timedelta(days=1))
     assert fig(data, "decisions_of_previous_reviews") == 1
-    assert rows(data)[0][2] == "Sửa quy trình QT-01" and rows(data)[0][5].startswith(nc.reference)
+    row = rows(data)[0]
+    assert row[0] == decision.reference and row[3] == "Sửa quy trình QT-01"
+    assert row[6] == "Không có hành động" and row[8].startswith(nc.reference)  # no owner: a decision, no action
+    assert fig(data, "actions_of_previous_reviews") == 0
     # A review still being held is not a "previous" review.
     assert fig(gathered("previous_reviews", end=last.meeting_date), "decisions_of_previous_reviews") == 0
 

@@ -1,6 +1,8 @@
 """The review's lifecycle (ISO 9001 9.3): planned → pack prepared → held → minutes approved, the pack a frozen
 snapshot, separation of duties at approval, and a locked review refusing every change."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -59,7 +61,12 @@ def test_every_registered_input_becomes_a_section_with_its_text(people, review):
 def test_lifecycle_to_approval_then_every_change_is_refused(people, review):
     review = services.pack_prepare(review=review, user=people["officer"])
     services.decision_record(
-        review=review, user=people["officer"], kind="improvement", text="Số hoá hồ sơ", owner=people["staff"]
+        review=review,
+        user=people["officer"],
+        kind="improvement",
+        text="Số hoá hồ sơ",
+        owner=people["staff"],
+        due_date=timezone.localdate() + datetime.timedelta(days=90),
     )
     review = hold(review, people)
     assert review.status == S.HELD and review.minutes_written_by == people["officer"]
@@ -119,6 +126,17 @@ def test_the_chair_must_be_an_approver(people):
     with pytest.raises(services.InvalidInput):
         services.review_plan(**_plan_values(people, chair=people["staff"]))
     assert not ManagementReview.objects.exists()
+
+
+def test_a_replanned_review_keeps_an_approver_in_the_chair_and_its_title(people, review):
+    # The rules of planning hold when the plan changes too (one home: the services' plan check).
+    for change in ({"chair": people["staff"]}, {"chair": None}, {"title": "  "}):
+        with pytest.raises(services.InvalidInput):
+            services.review_update(review=review, user=people["officer"], **change)
+    review.refresh_from_db()
+    assert review.chair == people["chair"] and review.title.startswith("Xem xét")
+    review = services.review_update(review=review, user=people["officer"], chair=people["other_approver"])
+    assert review.chair == people["other_approver"]
 
 
 def test_a_decision_raises_a_nonconformity_once(people, review):
