@@ -79,8 +79,6 @@ def detail(request, pk):
             "documents": list(objective.documents.all()),
             "steps": steps,
             "timeline": timeline(objective, related=[*indicators, *(m for i in indicators for m in i.series)]),
-            "can_edit": objective.status == QualityObjective.Status.DRAFT
-            and user.has_perm("objectives.maintain_objective", objective),
         },
     )
 
