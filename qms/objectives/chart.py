@@ -22,7 +22,7 @@ def _label(indicator, start, end):
     return f"{start:%m}–{end:%m/%Y}"
 
 
-def _number(value):
+def plain_number(value):
     value = Decimal(value).normalize()
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -58,19 +58,20 @@ def indicator_chart(indicator, measurements):
                 '<text class="tick" x="{}" y="{:.1f}" text-anchor="end">{}</text>',
                 LEFT - 6,
                 y(tick) + 4,
-                _number(round(tick)),
+                plain_number(round(tick)),
             )
         )
     ty = y(indicator.target)
     parts.append(
         format_html(
             '<line class="target" data-target="{}" x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}"><title>{}</title></line>',
-            _number(indicator.target),
+            plain_number(indicator.target),
             LEFT,
             ty,
             LEFT + plot_w,
             ty,
-            _("Target: %(value)s %(unit)s") % {"value": _number(indicator.target), "unit": indicator.unit_of_measure},
+            _("Target: %(value)s %(unit)s")
+            % {"value": plain_number(indicator.target), "unit": indicator.unit_of_measure},
         )
     )
     parts.append(
@@ -79,7 +80,7 @@ def indicator_chart(indicator, measurements):
             LEFT + plot_w,
             ty - 4,
             _("target"),
-            _number(indicator.target),
+            plain_number(indicator.target),
         )
     )
     if indicator.warning_threshold is not None:
@@ -91,7 +92,7 @@ def indicator_chart(indicator, measurements):
                 wy,
                 LEFT + plot_w,
                 wy,
-                _("Warning threshold: %(value)s") % {"value": _number(indicator.warning_threshold)},
+                _("Warning threshold: %(value)s") % {"value": plain_number(indicator.warning_threshold)},
             )
         )
     points = []
@@ -117,14 +118,14 @@ def indicator_chart(indicator, measurements):
                 "<title>{}</title></circle>",
                 "met" if met else "missed",
                 start.isoformat(),
-                _number(measurement.value),
+                plain_number(measurement.value),
                 "yes" if met else "no",
                 x(index),
                 y(measurement.value),
                 _("%(period)s: %(value)s %(unit)s (%(verdict)s)")
                 % {
                     "period": label,
-                    "value": _number(measurement.value),
+                    "value": plain_number(measurement.value),
                     "unit": indicator.unit_of_measure,
                     "verdict": _("target met") if met else _("target missed"),
                 },
