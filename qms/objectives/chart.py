@@ -22,6 +22,11 @@ def _label(indicator, start, end):
     return f"{start:%m}–{end:%m/%Y}"
 
 
+def _coord(value):
+    """A coordinate as text: format_html escapes its arguments into strings, so a format spec cannot round them."""
+    return f"{value:.1f}"
+
+
 def plain_number(value):
     value = Decimal(value).normalize()
     text = f"{value:f}"
@@ -55,30 +60,30 @@ def indicator_chart(indicator, measurements):
     for tick in (low, (low + high) / 2, high):
         parts.append(
             format_html(
-                '<text class="tick" x="{}" y="{:.1f}" text-anchor="end">{}</text>',
+                '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
                 LEFT - 6,
-                y(tick) + 4,
+                _coord(y(tick) + 4),
                 plain_number(round(tick)),
             )
         )
     ty = y(indicator.target)
     parts.append(
         format_html(
-            '<line class="target" data-target="{}" x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}"><title>{}</title></line>',
+            '<line class="target" data-target="{}" x1="{}" y1="{}" x2="{}" y2="{}"><title>{}</title></line>',
             plain_number(indicator.target),
             LEFT,
-            ty,
+            _coord(ty),
             LEFT + plot_w,
-            ty,
+            _coord(ty),
             _("Target: %(value)s %(unit)s")
             % {"value": plain_number(indicator.target), "unit": indicator.unit_of_measure},
         )
     )
     parts.append(
         format_html(
-            '<text class="target-label" x="{}" y="{:.1f}" text-anchor="end">{} {}</text>',
+            '<text class="target-label" x="{}" y="{}" text-anchor="end">{} {}</text>',
             LEFT + plot_w,
-            ty - 4,
+            _coord(ty - 4),
             _("target"),
             plain_number(indicator.target),
         )
@@ -87,11 +92,11 @@ def indicator_chart(indicator, measurements):
         wy = y(indicator.warning_threshold)
         parts.append(
             format_html(
-                '<line class="warning" x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}"><title>{}</title></line>',
+                '<line class="warning" x1="{}" y1="{}" x2="{}" y2="{}"><title>{}</title></line>',
                 LEFT,
-                wy,
+                _coord(wy),
                 LEFT + plot_w,
-                wy,
+                _coord(wy),
                 _("Warning threshold: %(value)s") % {"value": plain_number(indicator.warning_threshold)},
             )
         )
@@ -101,8 +106,8 @@ def indicator_chart(indicator, measurements):
         if len(periods) <= 6 or index % 2 == 0:
             parts.append(
                 format_html(
-                    '<text class="period" x="{:.1f}" y="{}" text-anchor="middle">{}</text>',
-                    x(index),
+                    '<text class="period" x="{}" y="{}" text-anchor="middle">{}</text>',
+                    _coord(x(index)),
                     HEIGHT - 12,
                     label,
                 )
@@ -114,14 +119,14 @@ def indicator_chart(indicator, measurements):
         met = indicator.meets_target(measurement.value)
         parts.append(
             format_html(
-                '<circle class="point {}" data-period="{}" data-value="{}" data-met="{}" cx="{:.1f}" cy="{:.1f}" r="5">'
+                '<circle class="point {}" data-period="{}" data-value="{}" data-met="{}" cx="{}" cy="{}" r="5">'
                 "<title>{}</title></circle>",
                 "met" if met else "missed",
                 start.isoformat(),
                 plain_number(measurement.value),
                 "yes" if met else "no",
-                x(index),
-                y(measurement.value),
+                _coord(x(index)),
+                _coord(y(measurement.value)),
                 _("%(period)s: %(value)s %(unit)s (%(verdict)s)")
                 % {
                     "period": label,
