@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qms.core.records import QmsError
-from qms.core.timeline import timeline
 
 from . import register, selectors, services
 from .chart import indicator_chart
@@ -78,7 +77,7 @@ def detail(request, pk):
             "health": selectors.health_of_indicators(indicators),
             "documents": list(objective.documents.all()),
             "steps": steps,
-            "timeline": timeline(objective, related=[*indicators, *(m for i in indicators for m in i.series)]),
+            "timeline": selectors.objective_history(objective, indicators),
         },
     )
 

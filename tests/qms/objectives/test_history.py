@@ -119,3 +119,11 @@ def test_the_admin_inspect_view_shows_the_same_trail(walked, people, client):
     assert history.status_code == 302 and history["Location"].endswith(
         reverse("objectives_admin:inspect", args=[walked["objective"].pk])
     )
+
+
+def test_the_indicator_inspect_view_shows_its_measurements_trail(walked, people, client):
+    client.force_login(people["officer"])
+    response = client.get(reverse("indicators_admin:inspect", args=[walked["indicator"].pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Theo mục tiêu" in html and "Sai số liệu tháng 1: nhập nhầm" in html
