@@ -16,7 +16,7 @@ WIDTH, HEIGHT = 560, 220
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
 
 
-def _label(indicator, start, end):
+def _label(start, end):
     if start.month == end.month:
         return f"{start:%m/%Y}"
     return f"{start:%m}–{end:%m/%Y}"
@@ -102,7 +102,7 @@ def indicator_chart(indicator, measurements):
         )
     points = []
     for index, (start, end) in enumerate(periods):
-        label = _label(indicator, start, end)
+        label = _label(start, end)
         if len(periods) <= 6 or index % 2 == 0:
             parts.append(
                 format_html(

@@ -7,7 +7,7 @@ there are: each indicator's latest measured value is a subquery, not a query per
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 
-from qms.core.rules import AvailableAction, available
+from qms.core.rules import available
 from qms.core.timeline import Timeline
 
 from . import rules, services
@@ -144,7 +144,3 @@ def objective_actions(user, objective):
             )
         )
     return found
-
-
-def allowed(actions_list):
-    return [action for action in actions_list if isinstance(action, AvailableAction) and action.allowed]
