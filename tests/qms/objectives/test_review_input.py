@@ -117,3 +117,12 @@ def test_an_empty_period_has_no_share_and_the_pack_holds_the_section(db):
     assert fig(section, "objectives_set") == 0
     assert fig(section, "share_meeting_target") == "–"
     assert section["tables"][0]["rows"] == []
+
+
+def test_the_yearly_report_shows_the_objectives_section_with_these_figures(register):
+    from qms.management_review.report import report_sections
+
+    _report, sections = report_sections(YEAR)
+    (section,) = [s for s in sections if s["key"] == "objectives"]
+    (gathered_input,) = section["inputs"]
+    assert fig(gathered_input, "objectives_achieved") == 1 and fig(gathered_input, "share_meeting_target") == 60.0
