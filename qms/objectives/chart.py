@@ -41,7 +41,10 @@ def indicator_chart(indicator, measurements):
     marks = [indicator.target] + ([indicator.warning_threshold] if indicator.warning_threshold is not None else [])
     low = min([Decimal(0), *values, *marks])
     high = max([*values, *marks, Decimal(1)])
-    high = high + (high - low) * Decimal("0.1")
+    if indicator.unit_of_measure.strip() == "%" and low == 0 and high <= 100:
+        high = Decimal(100)  # a share reads on its whole scale, ticks 0, 50, 100
+    else:
+        high = high + (high - low) * Decimal("0.1")
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(periods), 1)
 

@@ -134,7 +134,9 @@ def objective_actions(user, objective):
             )
         )
     may_close = user.has_perm("objectives.close_objective", objective)
-    for target in services.CLOSING.get(objective.status, ()):
+    # In the statuses' order (CLOSING holds sets, whose order changes from one process to the next).
+    closing = services.CLOSING.get(objective.status, set())
+    for target in (status for status in S.values if status in closing):
         found.append(
             available(
                 "close",

@@ -53,6 +53,8 @@ def test_one_point_per_measurement_and_the_target_and_warning_lines(measured):
         assert (float(point.get("cy")) < y_target) is (point.get("data-met") == "yes")
     (line,) = svg.findall(f"{SVG}polyline")
     assert len(line.get("points").split()) == 4
+    # A share reads on its whole scale.
+    assert [t.text for t in svg.findall(f"{SVG}text[@class='tick']")] == ["0", "50", "100"]
     # A screen reader reads each point's period, value and verdict.
     assert "80 %" in points[1].find(f"{SVG}title").text
 
@@ -73,3 +75,19 @@ def test_the_objective_page_shows_the_chart(client, people, measured):
     start = html.index("<svg")
     svg = parse(html[start : html.index("</svg>", start) + len("</svg>")])
     assert len(svg.findall(f"{SVG}circle")) == 4
+
+
+def test_lower_is_better_draws_a_miss_above_the_target(people):
+    objective, indicator = approved(
+        people["officer"],
+        people["approver"],
+        people["reporter"],
+        indicator={"unit_of_measure": "", "direction": "lower", "target": 2, "warning_threshold": 3},
+    )
+    measure(indicator, 1, 1, people["reporter"])
+    measure(indicator, 2, 5, people["reporter"])
+    svg = chart_of(objective)
+    met, missed = svg.findall(f"{SVG}circle")
+    y_target = float(svg.find(f"{SVG}line[@class='target']").get("y1"))
+    assert met.get("data-met") == "yes" and float(met.get("cy")) > y_target
+    assert missed.get("data-met") == "no" and float(missed.get("cy")) < y_target

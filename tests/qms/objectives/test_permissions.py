@@ -107,7 +107,8 @@ def test_close_service_and_selector_agree_with_the_rule(people, in_force, role):
     user = person(people, role)
     allowed = role in RULES["objectives.close_objective"]
     closing = {a.target: a for a in selectors.objective_actions(user, objective) if a.action == "close"}
-    assert set(closing) == {"achieved", "not_achieved", "withdrawn"}
+    # Always in the same order on the page: achieved, not achieved, withdrawn.
+    assert list(closing) == ["achieved", "not_achieved", "withdrawn"]
     assert all(a.allowed is allowed for a in closing.values())
     if allowed:
         services.objective_close(objective=objective, user=user, target="not_achieved", reason="Tháng 7 thấp")
