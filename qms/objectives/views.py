@@ -122,11 +122,6 @@ def measure(request, pk):
         messages.error(request, problems)
         return redirect(objective.get_absolute_url())
     data = form.cleaned_data
-    version = (
-        Measurement.objects.filter(indicator=indicator, period_start=data["period_start"])
-        .values_list("version", flat=True)
-        .first()
-    )
     try:
         services.measurement_record(
             indicator=indicator,
@@ -135,7 +130,7 @@ def measure(request, pk):
             comment=data["comment"],
             evidence=data.get("evidence"),
             reason=data["reason"],
-            version=version,
+            version=form.expected_version(),
             user=request.user,
         )
     except QmsError as error:
