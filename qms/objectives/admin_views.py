@@ -14,9 +14,9 @@ from wagtail.admin.widgets import HeaderButton
 
 from qms.core import indicators as computations
 from qms.core.records import QmsError
-from qms.core.timeline import EMPTY, display_value, timeline
+from qms.core.timeline import EMPTY, display_value
 
-from . import services
+from . import selectors, services
 from .models import Indicator, QualityObjective
 
 
@@ -169,10 +169,9 @@ class TimelineInspectView(generic.InspectView):
         context = super().get_context_data(**kwargs)
         obj = self.object
         if isinstance(obj, QualityObjective):
-            related = list(obj.indicators.all())
+            context["timeline"] = selectors.objective_history(obj)
         else:
-            related = list(obj.measurements.all())
-        context["timeline"] = timeline(obj, related=related)
+            context["timeline"] = selectors.indicator_history(obj)
         context["site_url"] = obj.get_absolute_url()
         return context
 

@@ -16,13 +16,18 @@ WIDTH, HEIGHT = 560, 220
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
 
 
-def _label(indicator, start, end):
+def _label(start, end):
     if start.month == end.month:
         return f"{start:%m/%Y}"
     return f"{start:%m}–{end:%m/%Y}"
 
 
-def _number(value):
+def _coord(value):
+    """A coordinate as text: format_html escapes its arguments into strings, so a format spec cannot round them."""
+    return f"{value:.1f}"
+
+
+def plain_number(value):
     value = Decimal(value).normalize()
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -36,7 +41,10 @@ def indicator_chart(indicator, measurements):
     marks = [indicator.target] + ([indicator.warning_threshold] if indicator.warning_threshold is not None else [])
     low = min([Decimal(0), *values, *marks])
     high = max([*values, *marks, Decimal(1)])
-    high = high + (high - low) * Decimal("0.1")
+    if indicator.unit_of_measure.strip() == "%" and low == 0 and high <= 100:
+        high = Decimal(100)  # a share reads on its whole scale, ticks 0, 50, 100
+    else:
+        high = high + (high - low) * Decimal("0.1")
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(periods), 1)
 
@@ -55,53 +63,54 @@ def indicator_chart(indicator, measurements):
     for tick in (low, (low + high) / 2, high):
         parts.append(
             format_html(
-                '<text class="tick" x="{}" y="{:.1f}" text-anchor="end">{}</text>',
+                '<text class="tick" x="{}" y="{}" text-anchor="end">{}</text>',
                 LEFT - 6,
-                y(tick) + 4,
-                _number(round(tick)),
+                _coord(y(tick) + 4),
+                plain_number(round(tick)),
             )
         )
     ty = y(indicator.target)
     parts.append(
         format_html(
-            '<line class="target" data-target="{}" x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}"><title>{}</title></line>',
-            _number(indicator.target),
+            '<line class="target" data-target="{}" x1="{}" y1="{}" x2="{}" y2="{}"><title>{}</title></line>',
+            plain_number(indicator.target),
             LEFT,
-            ty,
+            _coord(ty),
             LEFT + plot_w,
-            ty,
-            _("Target: %(value)s %(unit)s") % {"value": _number(indicator.target), "unit": indicator.unit_of_measure},
+            _coord(ty),
+            _("Target: %(value)s %(unit)s")
+            % {"value": plain_number(indicator.target), "unit": indicator.unit_of_measure},
         )
     )
     parts.append(
         format_html(
-            '<text class="target-label" x="{}" y="{:.1f}" text-anchor="end">{} {}</text>',
+            '<text class="target-label" x="{}" y="{}" text-anchor="end">{} {}</text>',
             LEFT + plot_w,
-            ty - 4,
+            _coord(ty - 4),
             _("target"),
-            _number(indicator.target),
+            plain_number(indicator.target),
         )
     )
     if indicator.warning_threshold is not None:
         wy = y(indicator.warning_threshold)
         parts.append(
             format_html(
-                '<line class="warning" x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}"><title>{}</title></line>',
+                '<line class="warning" x1="{}" y1="{}" x2="{}" y2="{}"><title>{}</title></line>',
                 LEFT,
-                wy,
+                _coord(wy),
                 LEFT + plot_w,
-                wy,
-                _("Warning threshold: %(value)s") % {"value": _number(indicator.warning_threshold)},
+                _coord(wy),
+                _("Warning threshold: %(value)s") % {"value": plain_number(indicator.warning_threshold)},
             )
         )
     points = []
     for index, (start, end) in enumerate(periods):
-        label = _label(indicator, start, end)
+        label = _label(start, end)
         if len(periods) <= 6 or index % 2 == 0:
             parts.append(
                 format_html(
-                    '<text class="period" x="{:.1f}" y="{}" text-anchor="middle">{}</text>',
-                    x(index),
+                    '<text class="period" x="{}" y="{}" text-anchor="middle">{}</text>',
+                    _coord(x(index)),
                     HEIGHT - 12,
                     label,
                 )
@@ -113,18 +122,18 @@ def indicator_chart(indicator, measurements):
         met = indicator.meets_target(measurement.value)
         parts.append(
             format_html(
-                '<circle class="point {}" data-period="{}" data-value="{}" data-met="{}" cx="{:.1f}" cy="{:.1f}" r="5">'
+                '<circle class="point {}" data-period="{}" data-value="{}" data-met="{}" cx="{}" cy="{}" r="5">'
                 "<title>{}</title></circle>",
                 "met" if met else "missed",
                 start.isoformat(),
-                _number(measurement.value),
+                plain_number(measurement.value),
                 "yes" if met else "no",
-                x(index),
-                y(measurement.value),
+                _coord(x(index)),
+                _coord(y(measurement.value)),
                 _("%(period)s: %(value)s %(unit)s (%(verdict)s)")
                 % {
                     "period": label,
-                    "value": _number(measurement.value),
+                    "value": plain_number(measurement.value),
                     "unit": indicator.unit_of_measure,
                     "verdict": _("target met") if met else _("target missed"),
                 },

@@ -95,7 +95,8 @@ def _objective(spec, year, users, units):
         source=Indicator.Source.MANUAL,
         reporter=users[reporter],
     )
-    services.objective_approve(
+    # The service returns the approved row; the draft in hand stays a draft (and would be neither measured nor closed).
+    objective = services.objective_approve(
         objective=objective, user=users["director"], reason=f"Phê duyệt kèm Kế hoạch ISO năm {year}"
     )
     return objective, indicator

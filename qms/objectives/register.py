@@ -17,7 +17,7 @@ def _person(user):
 
 
 OBJECTIVE_COLUMNS = [
-    Column(_("Identifier"), lambda o: o.pk, kind="int"),
+    Column(_("Objective identifier"), lambda o: o.pk, kind="int"),
     Column(_("Year"), lambda o: o.year, kind="int"),
     Column(_("Objective"), lambda o: o.title, width=50),
     Column(_("Level"), lambda o: o.get_level_display()),

@@ -143,7 +143,11 @@ def objective_create(
         description=_clean(description),
         drafted_by=user,
     )
-    save_with_history(objective, user=user, reason=Event.DRAFTED.reason(reason), m2m={"documents": list(documents)})
+    documents = list(documents)
+    # Without documents there is no relation to write: one "drafted" entry, not a second empty one.
+    save_with_history(
+        objective, user=user, reason=Event.DRAFTED.reason(reason), m2m={"documents": documents} if documents else None
+    )
     return objective
 
 

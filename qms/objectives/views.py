@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qms.core.records import QmsError
-from qms.core.timeline import timeline
 
 from . import register, selectors, services
 from .chart import indicator_chart
@@ -78,9 +77,7 @@ def detail(request, pk):
             "health": selectors.health_of_indicators(indicators),
             "documents": list(objective.documents.all()),
             "steps": steps,
-            "timeline": timeline(objective, related=[*indicators, *(m for i in indicators for m in i.series)]),
-            "can_edit": objective.status == QualityObjective.Status.DRAFT
-            and user.has_perm("objectives.maintain_objective", objective),
+            "timeline": selectors.objective_history(objective, indicators),
         },
     )
 
@@ -125,11 +122,6 @@ def measure(request, pk):
         messages.error(request, problems)
         return redirect(objective.get_absolute_url())
     data = form.cleaned_data
-    version = (
-        Measurement.objects.filter(indicator=indicator, period_start=data["period_start"])
-        .values_list("version", flat=True)
-        .first()
-    )
     try:
         services.measurement_record(
             indicator=indicator,
@@ -138,7 +130,7 @@ def measure(request, pk):
             comment=data["comment"],
             evidence=data.get("evidence"),
             reason=data["reason"],
-            version=version,
+            version=form.expected_version(),
             user=request.user,
         )
     except QmsError as error:

@@ -113,3 +113,11 @@ def objectives_reminder_providers():
     from . import reminders
 
     return [reminders.measurements_due]
+
+
+@hooks.register("qms_review_inputs")
+def objectives_review_inputs():
+    from . import review_inputs
+
+    # ISO 9001 9.3.2 c) 2): the extent to which quality objectives have been met.
+    return review_inputs.INPUTS

@@ -132,3 +132,11 @@ def procedures_importers():
     from . import imports
 
     return [imports.PROCEDURE_REGISTER, imports.PORTAL_JSON, imports.PERFORMANCE, imports.LATE_DOSSIERS]
+
+
+@hooks.register("qms_indicator_computations")
+def procedures_indicator_computations():
+    from . import indicators
+
+    # The on-time rate of the one-stop figures feeds quality objectives (ISO 9001 6.2, 9.1.1).
+    return indicators.COMPUTATIONS

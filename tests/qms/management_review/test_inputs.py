@@ -140,20 +140,21 @@ def test_previous_reviews_decisions_and_their_follow_up(people):
 
 
 def test_a_new_register_plugs_in_through_the_hook(people):
-    def objectives():
+    # 9.3.2 c) 7), the performance of external providers: a register not built (objectives now has its own).
+    def external_providers():
         return [
             ReviewInput(
                 "c",
-                "objectives",
-                "Mục tiêu chất lượng",
+                "external_providers",
+                "Kết quả thực hiện của nhà cung cấp bên ngoài",
                 lambda s, e: {"figures": [{"key": "met", "label": "Đạt", "value": 4}]},
-                order=20,
+                order=70,
             )
         ]
 
-    with hooks.register_temporarily("qms_review_inputs", objectives):
+    with hooks.register_temporarily("qms_review_inputs", external_providers):
         review = services.pack_prepare(review=plan(people), user=people["officer"])
-    section = next(s for s in review.pack["sections"] if s["key"] == "objectives")
+    section = next(s for s in review.pack["sections"] if s["key"] == "external_providers")
     assert section["figures"][0]["value"] == 4
 
 
