@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("qms.feedback.urls")),
     path("", include("qms.procedures.urls")),
     path("", include("qms.objectives.urls")),
+    path("", include("qms.risks.urls")),
     path("", include("audits.urls")),
     path("", include("qms.reminders.urls")),
 ]
