@@ -1,9 +1,10 @@
 """Import of the register of risks and opportunities (ISO 9001 6.1), through the shared import framework
 (template, dry run, all-or-nothing).
 
-One row per risk or opportunity, in the columns of the exported register (its extra columns, such as the
-score, are ignored), so a filled copy of the register comes back in. A row without a reference identifies a
-new risk, unless one with the same title is already in the unit; a row with a reference updates that risk:
+One row per risk or opportunity, in the first columns of the exported register, so a copy of the register
+comes back in once its other sheet and the columns it computes or records on the risk's page are deleted. A
+row without a reference identifies a new risk, unless one with the same title is already in the unit; a row
+with a reference updates that risk:
 its description through `services.risk_update` and its rating through `services.risk_assess`, with the
 import's reason ("Imported from FILE"). A row equal to the register is left unchanged, so importing the same
 file twice changes nothing. Treatments and reviews are decided on the risk's page, never imported.

@@ -1,7 +1,8 @@
 """The risk register as an Excel workbook: risks and opportunities, their reviews (ISO 9001 6.1, 9.3.2 e).
 
 Through the shared spreadsheet layer (identified header block, typed cells, formula-safe text). The risks
-sheet has the columns of the risk import first, so a filled copy of the register can be imported back.
+sheet has the columns of the risk import first: a copy of it, without the reviews sheet and the columns after
+"Next review date" (which are decided on the risk's page), imports back (docs/risks.md).
 """
 
 from django.utils import timezone, translation

@@ -15,6 +15,15 @@ from .builders import make_risk
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are matched by their English words."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.mark.parametrize(
     ("likelihood", "impact", "score", "band"),
     [
