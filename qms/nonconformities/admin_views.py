@@ -167,9 +167,15 @@ class NonconformityEditForm(SourceRuleMixin, ReasonVersionMixin, WagtailAdminMod
 
 
 class ActionCreateForm(WagtailAdminModelForm):
+    """Here an action is planned for a nonconformity; another record's actions are planned from its own page."""
+
     class Meta:
         model = CorrectiveAction
         fields = ["nonconformity", "kind", "description", "owner", "due_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nonconformity"].required = True
 
 
 class ActionEditForm(ReasonVersionMixin, WagtailAdminModelForm):

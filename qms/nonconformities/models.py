@@ -6,9 +6,12 @@ that an auditor relies on. Nothing here changes a status by itself.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -163,11 +166,19 @@ class Nonconformity(models.Model):
 
 
 class CorrectiveAction(models.Model):
+    """One action, whatever it answers (ISO 9001 6.1.2, 9.3.3, 10.2.1 c, 10.3): the product's one kind of action.
+
+    An action belongs either to a nonconformity or to another record (its *origin*: a risk, a review decision,
+    an objective), which registers itself through the ``qms_action_origins`` hook (`origins.py`). Both ways it
+    has the same life: owner, due date, reminders, evidence, and verification of effectiveness by someone else.
+    """
+
     class Kind(models.TextChoices):
         CORRECTION = "correction", _("Correction")
         CORRECTIVE = "corrective", _("Corrective action")
         PREVENTIVE = "preventive", _("Preventive action")
         IMPROVEMENT = "improvement", _("Improvement")
+        RISK_TREATMENT = "risk_treatment", _("Risk treatment")
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
@@ -178,8 +189,20 @@ class CorrectiveAction(models.Model):
     OPEN_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
 
     nonconformity = models.ForeignKey(
-        Nonconformity, verbose_name=_("nonconformity"), on_delete=models.PROTECT, related_name="actions"
+        Nonconformity,
+        verbose_name=_("nonconformity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
     )
+    # The record of a higher app an action answers when it is not a nonconformity's (origins.py). A generic
+    # relation, because this layer may not name those apps' models (docs/architecture.md).
+    origin_type = models.ForeignKey(
+        ContentType, verbose_name=_("origin type"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    origin_id = models.PositiveBigIntegerField(_("origin id"), null=True, blank=True)
+    origin = GenericForeignKey("origin_type", "origin_id")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CORRECTIVE)
     description = models.TextField(_("description"))
     owner = models.ForeignKey(
@@ -206,12 +229,33 @@ class CorrectiveAction(models.Model):
         ordering = ["due_date", "pk"]
         verbose_name = _("corrective action")
         verbose_name_plural = _("corrective actions")
+        indexes = [models.Index(fields=["origin_type", "origin_id"], name="action_origin_idx")]
+        constraints = [
+            # Exactly one subject: a nonconformity, or an origin (both its columns).
+            models.CheckConstraint(
+                name="action_has_one_subject",
+                condition=(
+                    models.Q(nonconformity__isnull=False, origin_type__isnull=True, origin_id__isnull=True)
+                    | models.Q(nonconformity__isnull=True, origin_type__isnull=False, origin_id__isnull=False)
+                ),
+            )
+        ]
 
     def __str__(self):
-        return f"{self.nonconformity.reference} – {self.get_kind_display()}: {self.description[:60]}"
+        return f"{self.subject_reference} – {self.get_kind_display()}: {self.description[:60]}"
 
     def get_absolute_url(self):
         return reverse("nonconformities:action", args=[self.pk])
+
+    @property
+    def subject(self):
+        """The record this action answers: its nonconformity, or its origin."""
+        return self.nonconformity if self.nonconformity_id else self.origin
+
+    @property
+    def subject_reference(self):
+        subject = self.subject
+        return getattr(subject, "reference", None) or str(subject)
 
     @property
     def is_open(self):
@@ -223,7 +267,7 @@ class CorrectiveAction(models.Model):
 
 
 def evidence_upload_to(instance, filename):
-    return f"nonconformities/evidence/{instance.action.nonconformity.reference}/{filename}"
+    return f"nonconformities/evidence/{get_valid_filename(instance.action.subject_reference)}/{filename}"
 
 
 class EvidenceFile(models.Model):

@@ -45,19 +45,50 @@ def corrective_actions(*, until, user=None):
     if user is not None:
         actions = actions.filter(owner=user)
     ct = content_type_id(CorrectiveAction)
-    rows = actions.order_by("due_date", "pk").values_list(
-        "pk", "nonconformity__reference", "description", "due_date", "owner_id", "nonconformity__unit_id"
+    rows = (
+        actions.filter(nonconformity__isnull=False)
+        .order_by("due_date", "pk")
+        .values_list("pk", "nonconformity__reference", "description", "due_date", "owner_id", "nonconformity__unit_id")
     )
     for pk, reference, description, due, owner_id, unit_id in rows.iterator(chunk_size=2000):
-        yield DueItem(
-            content_type_id=ct,
-            object_id=pk,
-            recipient_ids=(owner_id,),
-            due_date=due,
-            title=f"{reference}: {description[:120]}",
-            url=reverse("nonconformities:action", args=[pk]),
-            unit_id=unit_id,
+        yield _action_item(ct, pk, reference, description, due, (owner_id,), unit_id)
+    for action in _of_origins(actions).order_by("due_date", "pk"):
+        subject = action.origin
+        yield _action_item(
+            ct,
+            action.pk,
+            action.subject_reference,
+            action.description,
+            action.due_date,
+            (action.owner_id,),
+            getattr(subject, "unit_id", None),
         )
+
+
+def _of_origins(actions):
+    """The actions of other records (origins.py), what they answer loaded in one query per kind of record."""
+    return actions.filter(nonconformity__isnull=True).select_related("origin_type").prefetch_related("origin")
+
+
+def _action_item(ct, pk, reference, description, due, recipients, unit_id):
+    return DueItem(
+        content_type_id=ct,
+        object_id=pk,
+        recipient_ids=recipients,
+        due_date=due,
+        title=f"{reference}: {description[:120]}",
+        url=reverse("nonconformities:action", args=[pk]),
+        unit_id=unit_id,
+    )
+
+
+def _origin_verifiers(action):
+    """Whoever answers for the action's record (its owner, else its unit's manager), never the action's owner."""
+    subject = action.origin
+    candidates = [getattr(subject, "owner_id", None)]
+    if candidates[0] in (None, action.owner_id) and getattr(subject, "unit_id", None):
+        candidates.append(subject.unit.manager_id)
+    return tuple(dict.fromkeys(p for p in candidates if p and p != action.owner_id))
 
 
 @provider(
@@ -72,20 +103,30 @@ def actions_awaiting_verification(*, until, user=None):
     actions = CorrectiveAction.objects.filter(
         status=CorrectiveAction.Status.COMPLETED, completed_at__isnull=False, completed_at__lt=completed_before
     )
+    ct = content_type_id(CorrectiveAction)
+    for action in _of_origins(actions).order_by("completed_at", "pk"):
+        verifiers = _origin_verifiers(action)
+        if user is None or user.pk in verifiers:
+            due = timezone.localtime(action.completed_at).date() + datetime.timedelta(days=VERIFY_WITHIN_DAYS)
+            unit_id = getattr(action.origin, "unit_id", None)
+            yield _action_item(ct, action.pk, action.subject_reference, action.description, due, verifiers, unit_id)
     if user is not None:
         actions = actions.filter(
             (Q(nonconformity__owner=user) & ~Q(owner=user)) | (Q(nonconformity__unit__manager=user) & ~Q(owner=user))
         )
-    ct = content_type_id(CorrectiveAction)
-    rows = actions.order_by("completed_at", "pk").values_list(
-        "pk",
-        "nonconformity__reference",
-        "description",
-        "completed_at",
-        "owner_id",
-        "nonconformity__owner_id",
-        "nonconformity__unit__manager_id",
-        "nonconformity__unit_id",
+    rows = (
+        actions.filter(nonconformity__isnull=False)
+        .order_by("completed_at", "pk")
+        .values_list(
+            "pk",
+            "nonconformity__reference",
+            "description",
+            "completed_at",
+            "owner_id",
+            "nonconformity__owner_id",
+            "nonconformity__unit__manager_id",
+            "nonconformity__unit_id",
+        )
     )
     for pk, reference, description, completed_at, owner_id, nc_owner_id, manager_id, unit_id in rows.iterator(
         chunk_size=2000
@@ -93,15 +134,8 @@ def actions_awaiting_verification(*, until, user=None):
         verifiers = tuple(
             dict.fromkeys(person for person in (nc_owner_id, manager_id) if person and person != owner_id)
         )
-        yield DueItem(
-            content_type_id=ct,
-            object_id=pk,
-            recipient_ids=verifiers,
-            due_date=timezone.localtime(completed_at).date() + datetime.timedelta(days=VERIFY_WITHIN_DAYS),
-            title=f"{reference}: {description[:120]}",
-            url=reverse("nonconformities:action", args=[pk]),
-            unit_id=unit_id,
-        )
+        due = timezone.localtime(completed_at).date() + datetime.timedelta(days=VERIFY_WITHIN_DAYS)
+        yield _action_item(ct, pk, reference, description, due, verifiers, unit_id)
 
 
 @provider(NONCONFORMITY_STUCK, label=_("Nonconformities stuck in one status (10.2)"), days_before=(), order=22)

@@ -28,6 +28,7 @@ from qms.core.rules import (
     reads_everything,
 )
 
+from . import origins
 from .models import Nonconformity
 
 S = Nonconformity.Status
@@ -76,8 +77,9 @@ def is_action_owner(user, action):
 
 
 @rules.predicate
-def owns_the_actions_nonconformity(user, action):
-    return action is not None and action.nonconformity.owner_id == user.pk
+def owns_the_actions_subject(user, action):
+    """The owner of what the action answers (a nonconformity, a risk...) reviews its effectiveness."""
+    return action is not None and getattr(action.subject, "owner_id", None) == user.pk
 
 
 unit_of_nc = in_unit_subtree(lambda nc: nc.unit_id)
@@ -95,7 +97,30 @@ rules.add_perm("nonconformities.report_nonconformity", has_a_role)
 rules.add_perm("nonconformities.see_dashboard", is_quality_officer)
 rules.add_perm("nonconformities.report_from_any_source", is_quality_officer | is_auditor)
 rules.add_perm("nonconformities.manage_nonconformity", manages)
-rules.add_perm("nonconformities.plan_actions", manages)
+
+
+@rules.predicate
+def plans_for_subject(user, subject):
+    """A nonconformity's actions are its managers'; another record's, whom its app's rule names (origins.py)."""
+    if subject is None or isinstance(subject, Nonconformity):
+        return manages.test(user, subject)
+    origin = origins.for_record(subject)
+    return origin is not None and user.has_perm(origin.plan_permission, subject)
+
+
+@rules.predicate
+def reads_the_actions_subject(user, action):
+    if action is None:
+        return False
+    if action.nonconformity_id:
+        return user.has_perm("nonconformities.read_nonconformity", action.nonconformity)
+    origin = origins.for_record(action.subject)
+    return origin is not None and user.has_perm(origin.read_permission, action.subject)
+
+
+rules.add_perm("nonconformities.plan_actions", is_authenticated & plans_for_subject)
+# An action is seen by its owner and by whoever may see what it answers (its evidence likewise).
+rules.add_perm("nonconformities.read_action", is_authenticated & (is_action_owner | reads_the_actions_subject))
 # Status changes: one permission per kind of move (transition_permission picks it).
 # ISO 9001 10.2: closing a major nonconformity needs leadership (an approver).
 rules.add_perm(
@@ -109,7 +134,7 @@ rules.add_perm("nonconformities.move_nonconformity", manages)
 rules.add_perm("nonconformities.work_on_action", is_authenticated & (is_action_owner | is_quality_officer))
 rules.add_perm(
     "nonconformities.verify_action",
-    is_authenticated & ~is_action_owner & (reads_everything | owns_the_actions_nonconformity),
+    is_authenticated & ~is_action_owner & (reads_everything | owns_the_actions_subject),
 )
 
 

@@ -2,14 +2,16 @@
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.core.rules import available, unit_subtree_ids
 from qms.core.timeline import timeline
 
-from . import rules
+from . import origins, rules
 from .models import CorrectiveAction, Nonconformity
 
 S = Nonconformity.Status
@@ -105,17 +107,47 @@ def action_actions(*, user, action):
         available(
             "edit",
             _("Change the action or its due date"),
-            refusal=refusal(user.has_perm("nonconformities.plan_actions", action.nonconformity)),
+            refusal=refusal(user.has_perm("nonconformities.plan_actions", action.subject)),
             blocker=services.action_blocker(action, "edit"),
         ),
     ]
 
 
 def actions_of(user, *, open_only=True):
-    qs = CorrectiveAction.objects.filter(owner=user).select_related("nonconformity", "nonconformity__unit")
+    qs = (
+        CorrectiveAction.objects.filter(owner=user)
+        .select_related("nonconformity", "nonconformity__unit")
+        .prefetch_related("origin")
+    )
     if open_only:
         qs = qs.filter(status__in=CorrectiveAction.OPEN_STATUSES)
     return qs.order_by("due_date", "pk")
+
+
+def origin_actions_context(user, origin):
+    """What a record's page needs to show its actions and offer to plan one (`_origin_actions.html`)."""
+    from .forms import ActionForm
+
+    registration = origins.for_record(origin)
+    can_plan = registration is not None and user.has_perm("nonconformities.plan_actions", origin)
+    blocker = origins.planning_blocker(origin) if can_plan else None
+    return {
+        "origin_actions": actions_for(origin),
+        "can_plan_actions": can_plan and blocker is None,
+        "action_planning_blocker": blocker,
+        "action_form": ActionForm(initial={"kind": registration.default_kind}) if can_plan else None,
+        "action_plan_url": reverse("nonconformities:action_new_for", args=[origin._meta.label_lower, origin.pk]),
+    }
+
+
+def actions_for(origin):
+    """The actions that answer `origin` (a record registered in origins.py), in due order."""
+    origin_type = ContentType.objects.get_for_model(origin)
+    return (
+        CorrectiveAction.objects.filter(origin_type=origin_type, origin_id=origin.pk)
+        .select_related("owner")
+        .order_by("due_date", "pk")
+    )
 
 
 def actions_overdue(today=None):

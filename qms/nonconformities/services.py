@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from qms.core import records
 from qms.core.records import QmsError, save_with_history
 
-from . import rules
+from . import origins, rules
 from .events import Event
 from .models import CorrectiveAction, EvidenceFile, Nonconformity, ReferenceCounter, Verification
 
@@ -115,9 +115,23 @@ def _lock_nc(nc, version=None):
 
 
 def _lock_action(action, version=None):
-    locked = CorrectiveAction.objects.select_for_update().select_related("nonconformity").get(pk=action.pk)
+    locked = CorrectiveAction.objects.select_for_update(of=("self",)).select_related("nonconformity").get(pk=action.pk)
     _check_version(locked, version)
     return locked
+
+
+def _lock_origin(origin):
+    """Lock the record an action answers, so its state cannot change under a planning or a step."""
+    return type(origin)._default_manager.select_for_update().get(pk=origin.pk)
+
+
+def _lock_subject(action):
+    """Lock what `action` answers, and keep it on the action (the nonconformity moves along with it)."""
+    if action.nonconformity_id:
+        action.nonconformity = _lock_nc(action.nonconformity)
+        return action.nonconformity
+    action.origin = _lock_origin(action.origin)
+    return action.origin
 
 
 def _clean(text):
@@ -289,7 +303,11 @@ def _apply_transition(nc, target, user, reason):
 
 
 def _follow_actions(nc, user, reason):
-    """Move the nonconformity along when its actions move (the owner never has to click twice)."""
+    """Move the nonconformity along when its actions move (the owner never has to click twice).
+
+    Another record's actions move nothing else: its app reads their states (origins.py)."""
+    if not isinstance(nc, Nonconformity):
+        return
     actions = list(nc.actions.all())
     if nc.status == S.ACTION_PLANNED and any(a.status != A.PLANNED for a in actions):
         _apply_transition(nc, S.IN_PROGRESS, user, reason)
@@ -300,21 +318,36 @@ def _follow_actions(nc, user, reason):
 
 
 @transaction.atomic
-def action_create(*, nonconformity, kind, description, owner, due_date, user, reason="") -> CorrectiveAction:
-    """Plan an action (ISO 9001 10.2.1 c)) while the nonconformity is being investigated or acted on."""
-    nc = _lock_nc(nonconformity)
-    if not user.has_perm("nonconformities.plan_actions", nc):
+def action_create(
+    *, kind, description, owner, due_date, user, nonconformity=None, origin=None, reason=""
+) -> CorrectiveAction:
+    """Plan an action: of a nonconformity while it is investigated or acted on (ISO 9001 10.2.1 c)), or of
+    another record registered in `origins.py` (a risk's treatment 6.1.2, a review decision 9.3.3...)."""
+    if isinstance(origin, Nonconformity):
+        nonconformity, origin = origin, None
+    if (nonconformity is None) == (origin is None):
+        raise InvalidInput(_("An action answers one nonconformity or one other record."))
+    if nonconformity is not None:
+        subject = _lock_nc(nonconformity)
+        blocker = planning_blocker(subject)
+    else:
+        if origins.for_record(origin) is None:
+            raise InvalidInput(_("This kind of record cannot have actions."))
+        subject = _lock_origin(origin)
+        blocker = origins.planning_blocker(subject)
+    if not user.has_perm("nonconformities.plan_actions", subject):
         raise NotPermitted()
-    blocker = planning_blocker(nc)
     if blocker:
         raise TransitionNotAllowed(blocker)
     if kind not in CorrectiveAction.Kind.values:
         raise InvalidInput(_("Unknown kind of action."))
     if not _clean(description) or owner is None or not isinstance(due_date, datetime.date):
         raise InvalidInput(_("An action needs a description, an owner and a due date."))
-    action = CorrectiveAction(
-        nonconformity=nc, kind=kind, description=_clean(description), owner=owner, due_date=due_date
-    )
+    action = CorrectiveAction(kind=kind, description=_clean(description), owner=owner, due_date=due_date)
+    if nonconformity is not None:
+        action.nonconformity = subject
+    else:
+        action.origin = subject
     save_with_history(action, user=user, reason=Event.ACTION_PLANNED.reason(reason))
     return action
 
@@ -326,7 +359,7 @@ def action_update(*, action, user, version=None, reason="", **changes) -> Correc
     if set(changes) - allowed:
         raise InvalidInput(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(changes)})
     action = _lock_action(action, version)
-    if not user.has_perm("nonconformities.plan_actions", action.nonconformity):
+    if not user.has_perm("nonconformities.plan_actions", action.subject):
         raise NotPermitted()
     blocker = action_blocker(action, "edit")
     if blocker:
@@ -349,12 +382,12 @@ def action_blocker(action, step):
     Steps: "start", "complete", "verify", "edit". The services refuse with this message; the
     available-actions selector shows it.
     """
-    nc = action.nonconformity
+    nc = action.nonconformity if action.nonconformity_id else None
     if step == "start" and action.status != A.PLANNED:
         return _("Only a planned action can be started.")
     if step == "complete" and not action.is_open:
         return _("This action is already completed.")
-    if step in ("start", "complete") and nc.status not in (S.ACTION_PLANNED, S.IN_PROGRESS):
+    if step in ("start", "complete") and nc is not None and nc.status not in (S.ACTION_PLANNED, S.IN_PROGRESS):
         return _("The action plan of this nonconformity is not confirmed yet.")
     if step == "verify" and action.status != A.COMPLETED:
         return _("Only a completed action can be verified.")
@@ -368,13 +401,13 @@ def action_start(*, action, user, version=None, reason="") -> CorrectiveAction:
     action = _lock_action(action, version)
     if not user.has_perm("nonconformities.work_on_action", action):
         raise NotPermitted()
-    nc = action.nonconformity = _lock_nc(action.nonconformity)
+    subject = _lock_subject(action)
     blocker = action_blocker(action, "start")
     if blocker:
         raise TransitionNotAllowed(blocker)
     action.status, action.status_changed_at = A.IN_PROGRESS, timezone.now()
     _save(action, user, Event.ACTION_STARTED.reason(reason))
-    _follow_actions(nc, user, Event.ACTION_STARTED.reason())
+    _follow_actions(subject, user, Event.ACTION_STARTED.reason())
     return action
 
 
@@ -384,7 +417,7 @@ def action_complete(*, action, user, evidence, files=(), version=None, reason=""
     action = _lock_action(action, version)
     if not user.has_perm("nonconformities.work_on_action", action):
         raise NotPermitted()
-    nc = action.nonconformity = _lock_nc(action.nonconformity)
+    subject = _lock_subject(action)
     blocker = action_blocker(action, "complete")
     if blocker:
         raise TransitionNotAllowed(blocker)
@@ -397,7 +430,7 @@ def action_complete(*, action, user, evidence, files=(), version=None, reason=""
     _save(action, user, Event.ACTION_COMPLETED.reason(reason))
     for upload in files:
         evidence_attach(action=action, upload=upload, user=user)
-    _follow_actions(nc, user, Event.EVERY_ACTION_COMPLETED.reason())
+    _follow_actions(subject, user, Event.EVERY_ACTION_COMPLETED.reason())
     return action
 
 
@@ -428,7 +461,7 @@ def action_verify(*, action, user, effective, comment="", version=None) -> Verif
         raise TransitionNotAllowed(blocker)
     if not effective and not _clean(comment):
         raise InvalidInput(_("Say why the action was not effective."))
-    nc = _lock_nc(action.nonconformity)
+    subject = _lock_subject(action)
     verification = Verification(action=action, verified_by=user, effective=bool(effective), comment=_clean(comment))
     reason = (Event.VERIFIED_EFFECTIVE if effective else Event.VERIFIED_NOT_EFFECTIVE).reason()
     save_with_history(verification, user=user, reason=reason)
@@ -436,5 +469,5 @@ def action_verify(*, action, user, effective, comment="", version=None) -> Verif
     action.status_changed_at = timezone.now()
     _save(action, user, reason)
     if not effective:
-        _follow_actions(nc, user, Event.ACTION_NOT_EFFECTIVE.reason())
+        _follow_actions(subject, user, Event.ACTION_NOT_EFFECTIVE.reason())
     return verification

@@ -12,6 +12,7 @@ urlpatterns = [
     path("nonconformities/<int:pk>/transition/", views.transition, name="transition"),
     path("nonconformities/<int:pk>/actions/new/", views.action_new, name="action_new"),
     path("nonconformities/actions/<int:pk>/", views.action_detail, name="action"),
+    path("nonconformities/actions/new/<str:model>/<int:pk>/", views.action_new_for_origin, name="action_new_for"),
     path("nonconformities/actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
     path("nonconformities/actions/<int:pk>/start/", views.action_start, name="action_start"),
     path("nonconformities/actions/<int:pk>/complete/", views.action_complete, name="action_complete"),

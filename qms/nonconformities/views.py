@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from qms.core import documents as core_documents
 from qms.core.timeline import timeline
 
-from . import rules, selectors, services
+from . import origins, rules, selectors, services
 from .forms import (
     ActionEditForm,
     ActionForm,
@@ -39,7 +39,7 @@ def _visible_nc(request, pk):
 
 def _visible_action(request, pk):
     action = get_object_or_404(CorrectiveAction.objects.select_related("nonconformity", "owner"), pk=pk)
-    if not request.user.has_perm("nonconformities.read_nonconformity", action.nonconformity):
+    if not request.user.has_perm("nonconformities.read_action", action):
         raise Http404
     return action
 
@@ -206,13 +206,35 @@ def action_new(request, pk):
     return render(request, "nonconformities/detail.html", context, status=400 if form.errors else 200)
 
 
+@require_POST
+def action_new_for_origin(request, model, pk):
+    """Plan an action of another record (a risk, a review decision...; origins.py), from that record's page."""
+    origin_model = next((o.model_class for o in origins.registered() if o.model.lower() == model), None)
+    if origin_model is None:
+        raise Http404
+    origin = get_object_or_404(origin_model, pk=pk)
+    if not request.user.has_perm("nonconformities.plan_actions", origin):
+        raise PermissionDenied
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("An action needs a description, an owner and a due date."))
+        return redirect(origin.get_absolute_url())
+    try:
+        services.action_create(origin=origin, user=request.user, **form.cleaned_data)
+    except services.NonconformityError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Action planned."))
+    return redirect(origin.get_absolute_url())
+
+
 def _action_context(request, action, **forms):
     user = request.user
     version = {"version": action.version}
     steps = {step.action: step for step in selectors.action_actions(user=user, action=action)}
     context = {
         "action": action,
-        "nc": action.nonconformity,
+        "subject": action.subject,
         "files": action.files.all(),
         "verifications": action.verifications.select_related("verified_by"),
         "steps": steps,
@@ -347,8 +369,8 @@ def my_actions(request):
 
 @login_required
 def evidence(request, pk):
-    """Evidence files are served only to those who may see the nonconformity."""
+    """Evidence files are served only to those who may see the action (and so what it answers)."""
     record = get_object_or_404(EvidenceFile.objects.select_related("action__nonconformity"), pk=pk)
-    if not request.user.has_perm("nonconformities.read_nonconformity", record.action.nonconformity):
+    if not request.user.has_perm("nonconformities.read_action", record.action):
         raise Http404
     return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.name)

@@ -5,6 +5,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from qms.core import demo as core_demo
@@ -44,7 +45,15 @@ class CorrectiveActionViewSet(ModelViewSet):
     url_prefix = "corrective-actions"
     icon = "tasks"
     menu_label = _("Corrective actions")
-    list_display = ["nonconformity", "kind", "description", "owner", "due_date", "status"]
+    # What the action answers: a nonconformity's reference, or another record's (origins.py).
+    list_display = [
+        Column("subject_reference", label=_("Arising from")),
+        "kind",
+        "description",
+        "owner",
+        "due_date",
+        "status",
+    ]
     filterset_class = admin_views.CorrectiveActionFilterSet
     search_fields = ["description", "nonconformity__reference", "nonconformity__title"]
     search_backend_name = None
