@@ -3,7 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qms.nonconformities.forms import PersonChoiceField, people
 from qms.nonconformities.models import Nonconformity
 
 from . import scoring
@@ -95,18 +94,6 @@ class LinkNonconformityForm(VersionedForm):
         if found is None:
             raise forms.ValidationError(_("No nonconformity has the reference %(ref)s.") % {"ref": reference})
         return found
-
-
-class TreatmentActionForm(forms.Form):
-    """A treatment action: a corrective action whose origin is the risk (one kind of action, ISO 9001 6.1.2 b)."""
-
-    description = forms.CharField(label=_("What will be done"), widget=forms.Textarea(attrs={"rows": 3}))
-    owner = PersonChoiceField(label=_("Owner"), queryset=None)
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people().select_related("unit")
 
 
 class FilterForm(forms.Form):

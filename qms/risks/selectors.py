@@ -150,5 +150,7 @@ def risk_actions(user, risk):
             target=S.MONITORED,
         ),
         available("link_nonconformity", _("Link a nonconformity"), refusal=refusal["maintain_risk"]),
-        available("close", _("Close"), refusal=refusal["close_risk"], blocker=closed, target=S.CLOSED),
+        available(
+            "close", _("Close"), refusal=refusal["close_risk"], blocker=services.close_blocker(risk), target=S.CLOSED
+        ),
     ]

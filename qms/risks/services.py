@@ -29,6 +29,8 @@ from django.utils.translation import gettext_lazy
 
 from qms.core import records
 from qms.core.records import QmsError, save_with_history
+from qms.nonconformities.models import CorrectiveAction
+from qms.nonconformities.selectors import actions_for
 
 from . import scoring
 from .events import Event
@@ -345,13 +347,26 @@ def risk_review(
     return review
 
 
+def close_blocker(risk):
+    """Why the risk cannot be closed now, or "": closed already, or treatment actions still open."""
+    if not risk.is_open:
+        return _("This risk is closed.")
+    if treatment_actions(risk).filter(status__in=CorrectiveAction.OPEN_STATUSES).exists():
+        return _("Its treatment actions are still open: complete them first.")
+    return ""
+
+
 @transaction.atomic
 def risk_close(*, risk, user, version=None, reason="") -> Risk:
-    """Close a risk that no longer applies (the process changed, the opportunity was taken), with a reason."""
+    """Close a risk that no longer applies (the process changed, the opportunity was taken), with a reason.
+
+    Not while a treatment action is open: it would be left answering a closed record."""
     risk = _lock(risk, version)
     if not user.has_perm("risks.close_risk", risk):
         raise NotPermitted()
-    _open(risk)
+    blocker = close_blocker(risk)
+    if blocker:
+        raise TransitionNotAllowed(blocker)
     if not _clean(reason):
         raise InvalidInput(_("Say why the risk is closed."))
     risk.status = S.CLOSED
@@ -395,6 +410,11 @@ def risk_unlink_nonconformity(*, risk, nonconformity, user, version=None, reason
         m2m={"nonconformities": [nc for nc in current if nc.pk != nonconformity.pk]},
     )
     return risk
+
+
+def treatment_actions(risk):
+    """The risk's treatment actions: the corrective actions whose origin it is."""
+    return actions_for(risk)
 
 
 def planning_blocker(risk):

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from qms.core.records import QmsError
 from qms.core.timeline import timeline
+from qms.nonconformities.selectors import origin_actions_context
 
 from . import register, scoring, selectors, services
 from .forms import AssessForm, CloseForm, FilterForm, LinkNonconformityForm, ReviewForm, TreatmentForm
@@ -118,14 +120,11 @@ def _detail_context(request, risk, **forms):
         "close_form": CloseForm(initial=initial),
         "link_form": LinkNonconformityForm(initial=initial),
     }
-    context.update(treatment_actions_context(request, risk, steps))
+    # Its treatment actions are corrective actions whose origin is the risk (one kind of action, 6.1.2 b):
+    # the nonconformities app lists them and plans one (qms_action_origins).
+    context.update(origin_actions_context(user, risk))
     context.update(forms)
     return context
-
-
-def treatment_actions_context(request, risk, steps):
-    """The risk's treatment actions and the form to plan one (filled in once the action origin is wired)."""
-    return {}
 
 
 @login_required
@@ -253,6 +252,16 @@ def unlink_nonconformity(request, pk, nc_pk):
         _("Link removed."),
     )
     return redirect(risk.get_absolute_url())
+
+
+def nonconformity_section(request, nonconformity):
+    """The risks that materialised as `nonconformity`, on its page (qms_nonconformity_sections): those the
+    person may read."""
+    user = request.user
+    risks = [risk for risk in nonconformity.risks.select_related("unit") if user.has_perm("risks.read_risk", risk)]
+    if not risks:
+        return ""
+    return render_to_string("risks/_nonconformity_section.html", {"risks": risks}, request=request)
 
 
 @login_required

@@ -9,6 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from qms.core import demo as core_demo
 from qms.core import roles, site
+from qms.nonconformities.origins import ActionOrigin
 
 from . import admin_views
 from .models import Risk
@@ -90,3 +91,26 @@ def risks_review_inputs():
     from . import review_inputs
 
     return review_inputs.INPUTS
+
+
+@hooks.register("qms_action_origins")
+def risks_action_origins():
+    """A risk's treatment is carried out by corrective actions whose origin is the risk (ISO 9001 6.1.2 b)."""
+    from . import services
+
+    return [
+        ActionOrigin(
+            model="risks.Risk",
+            read_permission="risks.read_risk",
+            plan_permission="risks.plan_treatment",
+            default_kind="risk_treatment",
+            blocker=services.planning_blocker,
+        )
+    ]
+
+
+@hooks.register("qms_nonconformity_sections")
+def risks_nonconformity_sections():
+    from .views import nonconformity_section
+
+    return [nonconformity_section]

@@ -223,3 +223,45 @@ def test_default_review_date_handles_short_months():
     with override_settings(QMS_RISK_REVIEW_MONTHS=1):
         assert services.default_review_date(datetime.date(2026, 1, 31)) == datetime.date(2026, 2, 28)
     assert services.default_review_date(datetime.date(2026, 3, 15)) == datetime.date(2027, 3, 15)
+
+
+def _plan_action(risk, user, **extra):
+    from qms.nonconformities import services as action_services
+
+    return action_services.action_create(
+        origin=risk,
+        kind="risk_treatment",
+        description=extra.pop("description", "Bố trí thêm một công chức tiếp nhận vào cao điểm"),
+        owner=extra.pop("owner", risk.owner),
+        due_date=timezone.localdate() + datetime.timedelta(days=30),
+        user=user,
+    )
+
+
+def test_treatment_actions_are_corrective_actions_of_the_risk_and_block_closing():
+    from qms.nonconformities import services as action_services
+    from qms.nonconformities.models import CorrectiveAction
+    from qms.nonconformities.selectors import actions_for
+
+    risk = make_risk(likelihood=4, impact=4)
+    with pytest.raises(action_services.TransitionNotAllowed, match="Decide a treatment"):
+        _plan_action(risk, risk.owner)
+    services.risk_plan_treatment(risk=risk, user=risk.owner, treatment="reduce")
+    staff = f.make_staff(unit=risk.unit)
+    with pytest.raises(action_services.NotPermitted):
+        _plan_action(risk, staff)
+    action = _plan_action(risk, risk.owner, owner=staff)
+    assert action.subject == risk and action.kind == CorrectiveAction.Kind.RISK_TREATMENT
+    assert list(actions_for(risk)) == [action] and list(services.treatment_actions(risk)) == [action]
+    assert services.close_blocker(risk)
+    with pytest.raises(services.TransitionNotAllowed, match="treatment actions"):
+        services.risk_close(risk=risk, user=risk.owner, reason="Hết")
+    action_services.action_start(action=action, user=staff)
+    action_services.action_complete(action=action, user=staff, evidence="Quyết định phân công số 12")
+    assert services.close_blocker(risk) == ""
+    # The risk's owner, not the action's, verifies its effectiveness (ISO 9001 10.2.1 d, 6.1.2 b).
+    assert risk.owner.has_perm("nonconformities.verify_action", action)
+    assert not staff.has_perm("nonconformities.verify_action", action)
+    services.risk_close(risk=risk, user=risk.owner, reason="Đã xử lý xong")
+    with pytest.raises(action_services.TransitionNotAllowed):
+        _plan_action(risk, risk.owner)
