@@ -92,15 +92,17 @@ def _detail_context(request, risk, **forms):
         "nonconformities": list(risk.nonconformities.all()),
         "timeline": timeline(risk, related=reviews),
         "assess_form": AssessForm(
+            prefix="assess",
             initial={
                 **initial,
                 "likelihood": risk.likelihood,
                 "impact": risk.impact,
                 "existing_controls": risk.existing_controls,
-            }
+            },
         ),
         "treatment_form": TreatmentForm(
             risk=risk,
+            prefix="treatment",
             initial={
                 **initial,
                 "treatment": risk.treatment,
@@ -111,14 +113,15 @@ def _detail_context(request, risk, **forms):
         ),
         "review_form": ReviewForm(
             risk=risk,
+            prefix="review",
             initial={
                 **initial,
                 "residual_likelihood": risk.residual_likelihood,
                 "residual_impact": risk.residual_impact,
             },
         ),
-        "close_form": CloseForm(initial=initial),
-        "link_form": LinkNonconformityForm(initial=initial),
+        "close_form": CloseForm(initial=initial, prefix="close"),
+        "link_form": LinkNonconformityForm(initial=initial, prefix="link"),
     }
     # Its treatment actions are corrective actions whose origin is the risk (one kind of action, 6.1.2 b):
     # the nonconformities app lists them and plans one (qms_action_origins).
@@ -146,7 +149,10 @@ def _refused_or_done(request, risk, call, success):
 def _step(request, pk, form_class, context_name, run, success, *, with_risk=False):
     """One POSTed step: a valid form goes to the service; an invalid one is shown again on the risk's page."""
     risk = _visible(request, pk)
-    form = form_class(request.POST, risk=risk) if with_risk else form_class(request.POST)
+    # Each step's form has its own prefix (the page holds them all): "assess_form" → "assess".
+    prefix = context_name.removesuffix("_form")
+    kwargs = {"risk": risk} if with_risk else {}
+    form = form_class(request.POST, prefix=prefix, **kwargs)
     if form.is_valid():
         data = form.cleaned_data
         if _refused_or_done(request, risk, lambda: run(risk, data), success):

@@ -98,7 +98,8 @@ def test_a_refused_post_changes_nothing(client, cast):
     risk = cast["risk"]
     client.force_login(cast["people"]["approver"])
     response = client.post(
-        reverse("risks:assess", args=[risk.pk]), {"version": risk.version, "likelihood": 1, "impact": 1}
+        reverse("risks:assess", args=[risk.pk]),
+        {"assess-version": risk.version, "assess-likelihood": 1, "assess-impact": 1},
     )
     assert response.status_code == 409
     risk.refresh_from_db()

@@ -21,13 +21,20 @@ def test_accepting_a_high_risk_without_justification_is_refused_on_the_page(clie
     risk = make_risk(likelihood=5, impact=4)
     client.force_login(risk.owner)
     url = reverse("risks:treatment", args=[risk.pk])
-    response = client.post(url, {"version": risk.version, "treatment": "accept", "plan": "Giữ nguyên"})
+    response = client.post(
+        url, {"treatment-version": risk.version, "treatment-treatment": "accept", "treatment-plan": "Giữ nguyên"}
+    )
     assert response.status_code == 409
     assert "Giữ nguyên" in response.content.decode()  # what was typed is kept
     risk.refresh_from_db()
     assert risk.treatment == "" and risk.version == 1
     response = client.post(
-        url, {"version": risk.version, "treatment": "accept", "justification": "Chi phí vượt lợi ích"}
+        url,
+        {
+            "treatment-version": risk.version,
+            "treatment-treatment": "accept",
+            "treatment-justification": "Chi phí vượt lợi ích",
+        },
     )
     assert response.status_code == 302
     risk.refresh_from_db()
@@ -39,7 +46,8 @@ def test_a_stale_form_is_refused(client):
     services.risk_update(risk=risk, user=risk.owner, title="Tên mới")
     client.force_login(risk.owner)
     response = client.post(
-        reverse("risks:assess", args=[risk.pk]), {"version": 1, "likelihood": 3, "impact": 3, "reason": "x"}
+        reverse("risks:assess", args=[risk.pk]),
+        {"assess-version": 1, "assess-likelihood": 3, "assess-impact": 3, "assess-reason": "x"},
     )
     assert response.status_code == 409
     risk.refresh_from_db()
@@ -74,7 +82,8 @@ def test_the_nonconformity_page_shows_the_risk_it_materialised(client):
     nc = f.make_nonconformity(unit=risk.unit)
     client.force_login(risk.owner)
     response = client.post(
-        reverse("risks:link_nonconformity", args=[risk.pk]), {"version": risk.version, "nonconformity": nc.reference}
+        reverse("risks:link_nonconformity", args=[risk.pk]),
+        {"link-version": risk.version, "link-nonconformity": nc.reference},
     )
     assert response.status_code == 302
     nc_page = client.get(nc.get_absolute_url()).content.decode()
