@@ -10,11 +10,16 @@ Everything goes through the services, so the demo has the same trail as real rec
 is found by its unit and title.
 """
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 
 from qms.core.documents import documents
 from qms.core.models import OrganisationUnit, User
-from qms.nonconformities.models import Nonconformity
+from qms.nonconformities import services as action_services
+from qms.nonconformities.models import CorrectiveAction, Nonconformity
+from qms.nonconformities.selectors import actions_for
 from qms.procedures.models import AdministrativeProcedure
 
 from . import services
@@ -97,6 +102,31 @@ RISKS = [
 ]
 
 
+# title → (treatment action, its owner, due in days): the actions that carry out a treatment (6.1.2 b).
+ACTIONS = {
+    RISKS[0][3]: ("Cài đặt nhắc hạn tự động trên phần mềm một cửa, trước 2 ngày làm việc", "vp_staff", 30),
+    RISKS[1][3]: ("Lập danh mục văn bản pháp luật cần theo dõi theo từng lĩnh vực", "officer2", -20),
+    RISKS[3][3]: ("Chuyển cơ sở dữ liệu hồ sơ lên Trung tâm dữ liệu của tỉnh", "kh_staff", 90),
+    RISKS[4][3]: ("Đăng ký danh mục thủ tục cung cấp trực tuyến toàn trình", "officer", 45),
+}
+
+
+def _plan_action(risk, officer, users):
+    spec = ACTIONS.get(risk.title)
+    if spec is None or actions_for(risk).exists() or services.planning_blocker(risk):
+        return
+    description, owner, days = spec
+    action_services.action_create(
+        origin=risk,
+        kind=CorrectiveAction.Kind.RISK_TREATMENT,
+        description=description,
+        owner=users[owner],
+        due_date=timezone.localdate() + datetime.timedelta(days=days),
+        user=officer,
+        reason="Kế hoạch xử lý rủi ro",
+    )
+
+
 @transaction.atomic
 def seed(stdout):
     users = {user.username: user for user in User.objects.filter(is_demo=True)}
@@ -137,6 +167,8 @@ def seed(stdout):
                 comment=review[3],
             )
         created += 1
+    for risk in Risk.objects.filter(title__in=list(ACTIONS)):
+        _plan_action(risk, officer, users)
     # The late dossiers risk materialised: a late-dossier nonconformity of the procedures' demo, if any.
     late = Risk.objects.filter(title=RISKS[0][3]).first()
     nc = Nonconformity.objects.filter(source=Nonconformity.Source.PROCESS_MONITORING).order_by("pk").first()
