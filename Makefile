@@ -50,7 +50,7 @@ lint: setup-test
 
 # Rebuild the Vietnamese catalogues after changing strings: one per app, plus
 # locale/ for the project-wide templates and settings.
-APPS := qms/core qms/reminders qms/spreadsheets qms/nonconformities qms/feedback qms/procedures qms/objectives cms cms/acknowledgements audits qms/management_review
+APPS := qms/core qms/reminders qms/spreadsheets qms/nonconformities qms/feedback qms/procedures qms/objectives qms/risks cms cms/acknowledgements audits qms/management_review
 messages: setup
 	@for dir in $(APPS); do \
 	  extra=""; [ $$dir = cms ] && extra="--ignore=acknowledgements"; \

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("qms.procedures.urls")),
     path("", include("qms.objectives.urls")),
     path("", include("qms.management_review.urls")),
+    path("", include("qms.risks.urls")),
     path("", include("audits.urls")),
     path("", include("qms.reminders.urls")),
 ]

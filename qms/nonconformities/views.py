@@ -26,6 +26,7 @@ from .forms import (
     VerifyForm,
 )
 from .models import CorrectiveAction, EvidenceFile, Nonconformity
+from .panels import render_sections
 from .selectors import action_timeline
 
 
@@ -112,6 +113,7 @@ def _detail_context(request, nc):
         "can_plan": steps["plan_action"].allowed,
         "action_form": ActionForm(),
         "timeline": timeline(nc),
+        "sections": render_sections(request, nc),
         "documents": nc.documents.all(),
         "clauses": nc.clauses.all(),
     }

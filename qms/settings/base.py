@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "qms.feedback",
     "qms.procedures",
     "qms.objectives",
+    "qms.risks",
     "audits",
     "qms.management_review",
     # Wagtail.
@@ -319,3 +320,10 @@ QMS_FEEDBACK_CONTACT_RETENTION_DAYS = env.get_int("FEEDBACK_CONTACT_RETENTION_DA
 QMS_FEEDBACK_RATE_LIMIT = env.get_int("FEEDBACK_RATE_LIMIT", 5)
 QMS_FEEDBACK_RATE_WINDOW_MINUTES = env.get_int("FEEDBACK_RATE_WINDOW_MINUTES", 60)
 QMS_FEEDBACK_ATTACHMENT_MAX_BYTES = env.get_int("FEEDBACK_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+
+# Risks and opportunities (docs/risks.md): likelihood and impact are rated 1..QMS_RISK_SCALE; a score
+# (likelihood × impact) from "medium" is medium, from "high" is high; a risk is reviewed every
+# QMS_RISK_REVIEW_MONTHS unless its reviewer sets another date.
+QMS_RISK_SCALE = env.get_int("RISK_SCALE", 5)
+QMS_RISK_BANDS = {"medium": env.get_int("RISK_BAND_MEDIUM", 5), "high": env.get_int("RISK_BAND_HIGH", 10)}
+QMS_RISK_REVIEW_MONTHS = env.get_int("RISK_REVIEW_MONTHS", 12)

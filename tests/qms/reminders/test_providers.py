@@ -51,6 +51,7 @@ def test_every_shipped_kind_has_a_provider():
         "publication_follow_up",
         "feedback_answer",
         "measurement_due",
+        "risk_review",
         "management_review",
     }
     assert all(str(registry.kind_label(kind)) != kind for kind in registered)  # each carries its own label
