@@ -18,20 +18,6 @@ from simple_history.models import HistoricalRecords
 from . import scoring
 
 
-class RiskReferenceCounter(models.Model):
-    """The last risk reference given out in a year; its row is locked while a number is taken."""
-
-    year = models.PositiveIntegerField(_("year"), unique=True)
-    last_number = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("risk reference counter")
-        verbose_name_plural = _("risk reference counters")
-
-    def __str__(self):
-        return f"{self.year}: {self.last_number}"
-
-
 class Risk(models.Model):
     class Kind(models.TextChoices):
         RISK = "risk", _("Risk")

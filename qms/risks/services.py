@@ -34,7 +34,7 @@ from qms.nonconformities.selectors import actions_for
 
 from . import scoring
 from .events import Event
-from .models import Risk, RiskReferenceCounter, RiskReview
+from .models import Risk, RiskReview
 
 S = Risk.Status
 T = Risk.Treatment
@@ -105,7 +105,7 @@ def _lock(risk, version=None):
 
 def reference_next(year):
     """The next reference of `year` (R-2026-0001...), from the core's counter helper."""
-    return records.next_reference(RiskReferenceCounter, year=year, prefix="R")
+    return records.next_reference(series="R", year=year)
 
 
 def review_months():

@@ -13,25 +13,13 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cms', '0009_step_time_limits_review_reason'),
-        ('core', '0004_history_of_roles'),
+        ('core', '0005_reference_counter'),
         ('nonconformities', '0003_history_reason_text'),
         ('procedures', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='RiskReferenceCounter',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(unique=True, verbose_name='year')),
-                ('last_number', models.PositiveIntegerField(default=0, verbose_name='last number')),
-            ],
-            options={
-                'verbose_name': 'risk reference counter',
-                'verbose_name_plural': 'risk reference counters',
-            },
-        ),
         migrations.CreateModel(
             name='HistoricalRisk',
             fields=[
