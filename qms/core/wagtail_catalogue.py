@@ -29,9 +29,10 @@ DOMAINS = ("django", "djangojs")
 # Wagtail apps whose catalogue we do not carry although they may be installed: none today. An app
 # here is left to Wagtail's own catalogue (and reported as such by the check).
 NOT_COVERED: set[str] = set()
-# Third-party apps whose messages show in the Wagtail admin and that ship no English catalogue: the
-# language whose catalogue lists their msgids (its translations are not used).
-THIRD_PARTY = {"django_celery_beat": "de", "simple_history": "de"}
+# Third-party apps whose messages show in the Wagtail admin (axes: the locked-out log-ins list) and that
+# ship no English catalogue: the language whose catalogue lists their msgids (its translations are not
+# used).
+THIRD_PARTY = {"axes": "de", "django_celery_beat": "de", "simple_history": "de"}
 DATA_APP = "qms data (workflow names)"
 # Django's own Vietnamese lags its msgids (timesince's "%(num)d minute" is English, so the dashboard
 # says "0 minutes trước"): we carry the messages of Django's core that its catalogue lacks, except
