@@ -7,7 +7,8 @@ Reliability, in the order things happen:
    the unique constraint on (item, cycle, recipient, kind) makes a repeated,
    concurrent or crashed-and-restarted sweep claim nothing twice.
 2. Deliver: per recipient, inside one transaction, the pending rows are locked
-   (`select_for_update(skip_locked=True)`, so a concurrent run skips them),
+   (the person first, with an advisory lock, then the rows, with
+   `select_for_update(skip_locked=True)`: a concurrent run skips the person),
    re-checked (person still active, item still open, still due, still theirs:
    what no longer applies is withdrawn), one digest is sent, and the rows are
    marked sent only after the mail backend accepted it. A failure is that
@@ -26,7 +27,7 @@ offers no way to make a send and a database commit one atomic step.
 Queries do not depend on the number of items: one per provider (streamed), one
 for the people, one for the units, one for the quality officers, one INSERT
 statement for all the claimed reminders; per delivery run one per provider to
-re-check the items, then three per digest.
+re-check the items, then four per digest.
 """
 
 import datetime
@@ -440,9 +441,31 @@ def _close_rows(rows, *, status, outcome, error=""):
     )
 
 
+# The advisory locks' first key, so that ours never collide with another application's on the same
+# database (ISO 9001: the standard's number; any constant would do).
+PERSON_LOCK_SPACE = 9001
+
+
+def lock_person(recipient_id):
+    """Lock one person's digest until the end of the transaction; False if another run holds it.
+
+    Row locks alone do not make a digest whole: two runs scanning one person's rows at the same
+    moment each lock some of them (`skip_locked`) and each send a digest. PostgreSQL's advisory
+    lock is on the person, not on rows, and taken before the rows are read. SQLite needs none: an
+    IMMEDIATE transaction (qms/env.py) already holds the database's one write lock.
+    """
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [PERSON_LOCK_SPACE, recipient_id])
+        return cursor.fetchone()[0]
+
+
 def _deliver_to(recipient_id, *, ready, today, connection, still_due, checked_at, result):
     """One digest for one person, recorded in `result`; returns the failure's class, or None."""
     with transaction.atomic():
+        if not lock_person(recipient_id):
+            return None  # a concurrent run is sending this person's digest
         rows = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("owner", "unit")
