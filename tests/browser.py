@@ -1,5 +1,9 @@
 """Steps shared by the browser tests (Playwright driving Debian's chromium)."""
 
+import time
+
+from wagtail.admin.models import EditingSession
+
 from tests import factories
 
 
@@ -8,6 +12,13 @@ def log_in(page, user):
 
     Returns once the log-in's own navigation has finished: a goto() racing it would cancel it.
     """
+    # The page left behind says goodbye in its own session first: the editor releases its editing
+    # session on unload, in the background; sent after the cookies are gone, it would be refused as
+    # a forged request. As a person who closes their tab before another logs in.
+    page.goto("about:blank")
+    deadline = time.monotonic() + 10
+    while EditingSession.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     page.context.clear_cookies()
     page.goto("/accounts/login/")
     page.fill("#id_username", user.username)

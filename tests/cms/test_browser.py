@@ -4,6 +4,7 @@ The acknowledgement click that follows belongs to cms.acknowledgements (its own 
 the hook is the acknowledgement box on the document page, next to the revision line.
 """
 
+import logging
 import time
 
 import pytest
@@ -79,6 +80,20 @@ def test_officer_submits_approver_approves_staff_reads_the_new_revision(page, li
     page.goto(f"{doc.url}v/1/")
     assert "Cấp giấy phép biểu diễn" in page.locator("h1").first.inner_text()
     assert page.locator(".banner.superseded").is_visible()
+
+
+def test_the_flow_is_refused_nothing_in_the_background(page, live_server, caplog):
+    """No request of the flow is refused unseen (#14.8): Django logs every 4xx it answers, and the
+    browser's background requests (the editing session's ping and release, the favicon) are among
+    them. Each person works in their own session, as in an office."""
+    caplog.set_level(logging.WARNING, logger="django")
+    test_officer_submits_approver_approves_staff_reads_the_new_revision(page, live_server)
+    refused = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith(("django.request", "django.security"))
+    ]
+    assert refused == []
 
 
 def test_after_the_final_approval_the_approver_lands_on_a_page_she_may_see(page, live_server):
