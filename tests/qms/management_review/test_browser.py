@@ -1,21 +1,29 @@
-"""Issue 18 in a real browser (ISO 9001 9.3): the officer plans a review in the admin, prepares the pack and
-records the minutes with a decision, which becomes an action with its owner and due date; the chair approves
-the minutes on the site; an attendee without admin access finds the review from the site's navigation, reads
-the minutes and downloads them in Word."""
+"""Issue 18 in a real browser (ISO 9001 9.3), on the demo organisation's registers: the officer plans a review
+in the admin, prepares the pack (its figures are the registers' own counts) and records the minutes with two
+decisions, each of which becomes an action with its owner and due date; the chair approves the minutes on the
+site; an attendee without admin access finds the review from the site's navigation, reads the minutes and
+downloads them in Word, which python-docx and LibreOffice open with the figures in it."""
 
 import datetime
 
 import docx
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 
+from qms.feedback.models import Feedback
 from qms.management_review.models import ManagementReview
+from qms.nonconformities.review_inputs import raised_in
 from qms.nonconformities.selectors import actions_for
 from tests import factories as f
 from tests.browser import log_in
 
+from .test_exports import convert
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DECISION = "Số hoá sổ theo dõi hồ sơ một cửa trong quý tới."
+RESOURCES = "Bố trí thêm một cán bộ tiếp nhận hồ sơ tại bộ phận một cửa."
 CONCLUSION = "Hệ thống quản lý chất lượng phù hợp, đầy đủ và có hiệu lực."
 
 
@@ -24,28 +32,32 @@ def _submit(page, selector):
         page.click(selector)
 
 
+@override_settings(DEBUG=True)  # seed_demo refuses to run without it (the demo password is public)
 def test_plan_prepare_minutes_approve_and_an_attendee_reads_them(page, tmp_path):
-    unit = f.make_unit(code="VP")
-    officer = f.make_officer(unit=unit, username="officer")
-    chair = f.make_approver(unit=unit, username="director", first_name="Giám đốc")
-    attendee = f.make_staff(unit=unit, username="lan", first_name="Lan")
-    owner = f.make_staff(unit=unit, username="hung", first_name="Hùng")
-    f.make_nonconformity(unit=unit)
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - the command's own stream
+    unit = f.make_unit(code="MR")
+    officer = f.make_officer(unit=unit, username="mr_officer")
+    chair = f.make_approver(unit=unit, username="mr_director", first_name="Giám đốc")
+    attendee = f.make_staff(unit=unit, username="mr_lan", first_name="Lan")
+    owner = f.make_staff(unit=unit, username="mr_hung", first_name="Hùng")
+    second_owner = f.make_staff(unit=unit, username="mr_mai", first_name="Mai")
     year = datetime.date.today().year
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     due = datetime.date(year + 1, 3, 31)
+    title = f"Xem xét của lãnh đạo {year} (kiểm thử)"
 
     # The officer plans the review in the admin.
     log_in(page, officer)
     page.goto("/admin/management-review/")
     form = "#plan-review"
-    page.fill(f"{form} [name=title]", f"Xem xét của lãnh đạo {year}")
+    page.fill(f"{form} [name=title]", title)
     page.fill(f"{form} [name=period_start]", f"{year}-01-01")
     page.fill(f"{form} [name=period_end]", f"{year}-12-31")
     page.fill(f"{form} [name=meeting_date]", f"{year}-12-20")
     page.select_option(f"{form} [name=chair]", str(chair.pk))
     page.select_option(f"{form} [name=attendees]", [str(attendee.pk), str(owner.pk)])
     _submit(page, f"{form} button[type=submit]")
-    review = ManagementReview.objects.get()
+    review = ManagementReview.objects.get(title=title)
     assert review.status == ManagementReview.Status.PLANNED
 
     # ... prepares the pack: every registered input, frozen.
@@ -53,6 +65,14 @@ def test_plan_prepare_minutes_approve_and_an_attendee_reads_them(page, tmp_path)
     review.refresh_from_db()
     assert review.status == ManagementReview.Status.PACK_PREPARED
     assert page.locator("section.review-section").count() == len(review.pack["sections"]) >= 8
+    # Its figures are the registers' own counts (the demo's nonconformities and feedback of the year).
+    figures = {
+        key: page.locator(f"section[data-key={key}] dd").first.inner_text() for key in ("nonconformities", "feedback")
+    }
+    year_feedback = Feedback.objects.filter(received_at__date__range=(start, end))  # the local days of the year
+    received = year_feedback.exclude(status=Feedback.Status.REJECTED).count()  # rejected: spam, never received
+    assert figures == {"nonconformities": str(raised_in(start, end).count()), "feedback": str(received)}
+    assert raised_in(start, end).exists() and received
 
     # ... records a decision with its owner and due date, then the minutes.
     form = "#decision-form"
@@ -61,11 +81,19 @@ def test_plan_prepare_minutes_approve_and_an_attendee_reads_them(page, tmp_path)
     page.select_option(f"{form} [name=owner]", str(owner.pk))
     page.fill(f"{form} [name=due_date]", due.isoformat())
     _submit(page, f"{form} button[type=submit]")
-    decision = review.decisions.get()
+    page.select_option(f"{form} [name=kind]", "resources")
+    page.fill(f"{form} [name=text]", RESOURCES)
+    page.select_option(f"{form} [name=owner]", str(second_owner.pk))
+    page.fill(f"{form} [name=due_date]", due.isoformat())
+    _submit(page, f"{form} button[type=submit]")
+    decision, second = review.decisions.order_by("pk")
     assert (decision.text, decision.owner, decision.due_date) == (DECISION, owner, due)
-    # ... which is an action like any other, with its owner and due date.
+    assert (second.text, second.owner) == (RESOURCES, second_owner)
+    # ... each an action like any other, with its owner and due date.
     (action,) = actions_for(decision)
     assert (action.kind, action.owner, action.due_date) == ("improvement", owner, due)
+    (other,) = actions_for(second)
+    assert (other.owner, other.due_date) == (second_owner, due)
     page.fill("#minutes-form [name=conclusion]", CONCLUSION)
     _submit(page, "#minutes-form button[type=submit]")
     review.refresh_from_db()
@@ -101,5 +129,12 @@ def test_plan_prepare_minutes_approve_and_an_attendee_reads_them(page, tmp_path)
     download.value.save_as(path)
     document = docx.Document(str(path))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    assert DECISION in cells
+    assert DECISION in cells and RESOURCES in cells
     assert CONCLUSION in [p.text for p in document.paragraphs]
+    nc = next(section for section in review.pack["sections"] if section["key"] == "nonconformities")
+    raised = nc["figures"][0]
+    figure = f"{raised['label']}: {figures['nonconformities']}"
+    assert figure in [p.text for p in document.paragraphs]
+    # ... and so does LibreOffice, which is what the agency's file opens with.
+    text = convert(path, tmp_path, "txt:Text")
+    assert DECISION in text and RESOURCES in text and CONCLUSION in text and figure in text
