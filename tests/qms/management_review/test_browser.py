@@ -45,6 +45,10 @@ def test_plan_prepare_minutes_approve_and_an_attendee_reads_them(page, tmp_path)
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     due = datetime.date(year + 1, 3, 31)
     title = f"Xem xét của lãnh đạo {year} (kiểm thử)"
+    # The demo has one past review with approved minutes and one planned.
+    demo = ManagementReview.objects.order_by("meeting_date")
+    assert [r.status for r in demo] == [ManagementReview.Status.APPROVED, ManagementReview.Status.PLANNED]
+    assert demo[0].meeting_date.year == year - 1 and demo[0].approved_by is not None
 
     # The officer plans the review in the admin.
     log_in(page, officer)
