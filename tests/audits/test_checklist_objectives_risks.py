@@ -193,3 +193,14 @@ def test_generating_costs_the_same_queries_with_2_or_20_objectives_and_risks(pro
     few = _queries_of_generating(programme, officer, auditor, 2)
     many = _queries_of_generating(programme, officer, auditor, 20)
     assert few == many
+
+
+def test_an_objective_of_two_processes_in_scope_is_asked_at_each(programme, officer, auditor, approver, documents):
+    """Each process is audited on its own (often by a different auditor): its people must know the objective."""
+    objective_in_force(officer, approver, list(documents))
+    audit = b.make_audit(programme=programme, lead=auditor, documents=list(documents), user=officer)
+
+    items = services.checklist_generate(audit=audit, user=auditor)
+
+    about_objectives = lines(items, ChecklistItem.Source.OBJECTIVE)
+    assert [item.document.identifier for item in about_objectives] == ["QT-01", "QT-01", "QT-02", "QT-02"]
