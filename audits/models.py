@@ -200,6 +200,8 @@ class ChecklistItem(models.Model):
         DOCUMENT_STEP = "document_step", _("Process step")
         DOCUMENT_RECORD = "document_record", _("Record to keep")
         FOLLOW_UP = "follow_up", _("Earlier finding")
+        OBJECTIVE = "objective", _("Quality objective")
+        RISK = "risk", _("Risk or opportunity")
         MANUAL = "manual", _("Added by the auditor")
 
     audit = models.ForeignKey(Audit, verbose_name=_("audit"), on_delete=models.CASCADE, related_name="checklist")

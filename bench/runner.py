@@ -157,7 +157,9 @@ def parse(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="a few hundred items: checks the harness, not speed")
     parser.add_argument(
-        "--only", default="", help="comma-separated groups to run: web, nc, timeline, sweep, xlsx, import, hostile"
+        "--only",
+        default="",
+        help="comma-separated groups to run: web, nc, timeline, registers, sweep, xlsx, import, hostile",
     )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"), help="where to write the list")
     parser.add_argument(

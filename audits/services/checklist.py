@@ -1,18 +1,29 @@
 """The audit checklist: generated from the scope, copied from an earlier audit, edited item by item."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from qms.core.records import delete_with_history
+from qms.objectives.selectors import objectives_of_documents
+from qms.risks.selectors import open_risks_of_documents
 
 from ..events import Event
 from ..models import Audit, ChecklistItem, ChecklistQuestion, Finding
 from ..selectors import earlier_audits_with_same_scope, same_scope
 from ._common import AuditError, _locked_audit, _require_edit, _require_independence, _save
 
+# The clauses the lines about a process's objectives and risks cite: quality objectives (6.2, with 6.2.2's
+# how they are measured and evaluated) and actions to address risks and opportunities, whose effectiveness
+# is evaluated (6.1.2).
+OBJECTIVES_CLAUSE = "6.2"
+RISKS_CLAUSE = "6.1.2"
 EDITABLE_CHECKLIST = (Audit.Status.PLANNED, Audit.Status.PREPARING, Audit.Status.IN_PROGRESS, Audit.Status.REPORTING)
 RESULTS_OPEN = (Audit.Status.IN_PROGRESS, Audit.Status.REPORTING)
 
@@ -68,6 +79,65 @@ def _clause_question(clause):
     }
 
 
+def _number(value):
+    """A target as a person writes it: 90, not 90.00; 97.5 with the language's decimal separator (97,5)."""
+    value = Decimal(value)
+    value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return number_format(value)
+
+
+def objective_questions(objective):
+    """The lines asking about a quality objective of a process in scope and its indicators (ISO 9001 6.2)."""
+    names = {"objective": objective.title, "year": objective.year}
+    known = _(
+        "Quality objective “%(objective)s” (%(year)s): is it known to the people of the process? "
+        "What is its health (on track, at risk, off track), and what is done when it is not on track?"
+    )
+    yield known % names
+    measured = _(
+        "Indicator “%(indicator)s” of the objective “%(objective)s”: is it measured at its frequency "
+        "(%(frequency)s) and compared with its target (%(sign)s %(target)s %(unit)s)?"
+    )
+    for indicator in objective.indicators_in_order:
+        yield measured % {
+            **names,
+            "indicator": indicator.name,
+            "frequency": indicator.get_frequency_display().lower(),
+            "sign": "≥" if indicator.direction == indicator.Direction.HIGHER else "≤",
+            "target": _number(indicator.target),
+            "unit": indicator.unit_of_measure,
+        }
+
+
+def risk_questions(risk):
+    """The lines asking about a risk or an opportunity of a process in scope (ISO 9001 6.1.2).
+
+    What is asked follows the decision taken: none yet, actions (reduce, avoid, transfer, pursue) whose
+    execution and effectiveness are checked, or a decision to live with it (accept, do not pursue).
+    """
+    names = {"kind": risk.get_kind_display(), "ref": risk.reference, "title": risk.title}
+    if not risk.treatment:
+        yield _("%(kind)s %(ref)s “%(title)s”: is it assessed, and is its treatment decided?") % names
+        return
+    names["treatment"] = risk.get_treatment_display().lower()
+    if risk.treatment in risk.ACTED_ON:
+        done = _(
+            "%(kind)s %(ref)s “%(title)s” (treatment: %(treatment)s): are the actions planned to address it "
+            "carried out?"
+        )
+        evaluated = _(
+            "%(kind)s %(ref)s “%(title)s”: is the effectiveness of the actions taken evaluated at its review?"
+        )
+        yield done % names
+        yield evaluated % names
+    else:
+        decided = _(
+            "%(kind)s %(ref)s “%(title)s” (treatment: %(treatment)s): is the decision justified on the record, "
+            "and is it reviewed by its review date?"
+        )
+        yield decided % names
+
+
 def _planned_items(audit):
     """(source, clause, document, question) for every line the scope calls for, in order."""
     from qms.core.models import IsoClause
@@ -96,7 +166,14 @@ def _planned_items(audit):
         elif not any(n.startswith(clause.number + ".") for n in numbers):
             # A clause with sub-clauses in scope is asked through them.
             planned.append((ChecklistItem.Source.CLAUSE, clause, None, _clause_question(clause)))
-    for document in audit.scope_documents.order_by("identifier"):
+    documents = list(audit.scope_documents.order_by("identifier"))
+    # The objectives and risks of every document in scope in a fixed number of queries, however many there are.
+    objectives = objectives_of_documents(d.pk for d in documents)
+    risks = open_risks_of_documents(d.pk for d in documents)
+    cited = {}
+    if objectives or risks:
+        cited = {c.number: c for c in IsoClause.objects.filter(number__in=(OBJECTIVES_CLAUSE, RISKS_CLAUSE))}
+    for document in documents:
         for question in ChecklistQuestion.objects.filter(is_active=True, document=document):
             planned.append((ChecklistItem.Source.QUESTION_BANK, question.clause, document, question.text))
         for number, step in enumerate(document_steps(document), start=1):
@@ -112,6 +189,12 @@ def _planned_items(audit):
                 "record": record,
             }
             planned.append((ChecklistItem.Source.DOCUMENT_RECORD, None, document, question))
+        for objective in objectives.get(document.pk, ()):
+            for question in objective_questions(objective):
+                planned.append((ChecklistItem.Source.OBJECTIVE, cited.get(OBJECTIVES_CLAUSE), document, question))
+        for risk in risks.get(document.pk, ()):
+            for question in risk_questions(risk):
+                planned.append((ChecklistItem.Source.RISK, cited.get(RISKS_CLAUSE), document, question))
     return planned
 
 
@@ -139,12 +222,22 @@ def checklist_generate(*, audit, user, reason=""):
         if key in existing:
             continue
         existing.add(key)
-        item = ChecklistItem(
-            audit=audit, sort_order=order, source=source, clause=clause, document=document, question=question
+        created.append(
+            ChecklistItem(
+                audit=audit, sort_order=order, source=source, clause=clause, document=document, question=question
+            )
         )
-        created.append(_save(item, user=user, reason=Event.CHECKLIST_GENERATED.reason(reason)))
         order += 1
-    return created
+    if not created:
+        return []
+    # One insert of the lines and one of their "created" history entries, however many lines the scope calls
+    # for (a process with many objectives and risks), each entry with the person and the reason (7.5.3).
+    return bulk_create_with_history(
+        created,
+        ChecklistItem,
+        default_user=user if getattr(user, "is_authenticated", False) else None,
+        default_change_reason=Event.CHECKLIST_GENERATED.reason(reason),
+    )
 
 
 @transaction.atomic

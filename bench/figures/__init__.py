@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench.figures import hostile, imports, nonconformities, reminders, spreadsheets, timelines, web
+from bench.figures import hostile, imports, nonconformities, registers, reminders, spreadsheets, timelines, web
 from bench.report import Spec
 
 
@@ -18,6 +18,7 @@ GROUPS = [
     Group("web", web.SPECS, web.run),
     Group("nc", nonconformities.SPECS, nonconformities.run),
     Group("timeline", timelines.SPECS, timelines.run),
+    Group("registers", registers.SPECS, registers.run),
     Group("sweep", reminders.SPECS, reminders.run),
     Group("xlsx", spreadsheets.SPECS, spreadsheets.run),
     Group("import", imports.SPECS, imports.run),

@@ -74,6 +74,22 @@ def risk_list(user, filters=None):
     return list(queryset.select_related("unit", "owner", "document", "procedure").order_by("-created_at", "-pk"))
 
 
+def open_risks_of_documents(document_ids):
+    """{document id: [open risks and opportunities arising in it]}, in one query, by reference.
+
+    For an audit's checklist (ISO 9001 6.1.2, 9.2.2 a): a closed risk no longer applies to the process (it was
+    closed with its reason, no action left open), so there is nothing of it left to audit there.
+    """
+    document_ids = list(document_ids)
+    found = {}
+    if not document_ids:
+        return found
+    queryset = Risk.objects.filter(document_id__in=document_ids, status__in=Risk.OPEN_STATUSES)
+    for risk in queryset.order_by("reference", "pk"):
+        found.setdefault(risk.document_id, []).append(risk)
+    return found
+
+
 @dataclass(frozen=True)
 class Cell:
     likelihood: int
