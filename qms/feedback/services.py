@@ -17,8 +17,10 @@ import datetime
 import hashlib
 import hmac
 import logging
+import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -31,7 +33,7 @@ from qms.core.records import ConflictError, NotPermitted, QmsError, local_day, s
 from qms.nonconformities import services as nonconformity_services
 from qms.nonconformities.models import Nonconformity
 
-from . import rules
+from . import rules, selectors
 from .models import CONTACT_FIELDS, Feedback, FeedbackMessage, SurveyQuestion, SurveyResponse
 
 logger = logging.getLogger(__name__)
@@ -58,6 +60,12 @@ class TooMany(FeedbackError):
     )
 
 
+class TooManyLookups(FeedbackError):
+    default_message = gettext_lazy(
+        "Too many look-ups that matched nothing were made from your address. Please try again in an hour."
+    )
+
+
 # --- settings, each with the default the regulation or practice gives ---------------------------------
 
 
@@ -80,6 +88,11 @@ def rate_limit():
         int(getattr(settings, "QMS_FEEDBACK_RATE_LIMIT", 5)),
         int(getattr(settings, "QMS_FEEDBACK_RATE_WINDOW_MINUTES", 60)),
     )
+
+
+def lookup_limit():
+    """At most QMS_FEEDBACK_LOOKUP_LIMIT (10) status look-ups matching nothing per sender address in an hour."""
+    return int(getattr(settings, "QMS_FEEDBACK_LOOKUP_LIMIT", 10))
 
 
 def add_working_days(day, days):
@@ -179,6 +192,34 @@ def _unit_of_page(page):
 
 
 # --- receiving --------------------------------------------------------------------------------------
+
+
+def status_lookup(*, reference, contact, sender_address):
+    """The feedback a citizen follows by its reference and contact (`selectors.public_status`), or None.
+
+    A reference is guessable and a phone number is ten digits: the look-ups of one address that match
+    nothing are counted, and past the limit every look-up of that address is refused (`TooManyLookups`)
+    until the hour is over. The count is the cache's, per fixed hour as django-ratelimit keeps it (that
+    package's checks refuse both our caches, the file cache and Django's Redis cache). A look-up takes its
+    count before it looks (undone on a match), so a burst of parallel guesses gets no more than the limit
+    on Redis, whose increment is atomic.
+    """
+    if not sender_address:
+        return selectors.public_status(reference, contact)
+    window = 3600
+    key = f"qms:feedback-lookup-misses:{sender_key(sender_address)}:{int(time.time() // window)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        taken = cache.incr(key)
+    except ValueError:  # expired between the two calls: a new hour
+        cache.set(key, taken := 1, timeout=window)
+    cache.touch(key, timeout=window)  # the file cache's increment rewrites the entry with the default expiry
+    if taken > lookup_limit():
+        raise TooManyLookups()
+    found = selectors.public_status(reference, contact)
+    if found is not None:
+        cache.decr(key)  # a match is not a guess
+    return found
 
 
 @transaction.atomic

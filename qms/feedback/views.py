@@ -90,18 +90,27 @@ def feedback_sent(request):
 
 def feedback_status(request):
     """Status by reference and contact (posted, so the contact is in no address bar or log)."""
-    found, looked = None, False
+    found, looked, status = None, False, 200
     if request.method == "POST":
         form = StatusLookupForm(request.POST)
         if form.is_valid():
-            looked = True
-            found = selectors.public_status(form.cleaned_data["reference"], form.cleaned_data["contact"])
+            try:
+                found = services.status_lookup(
+                    reference=form.cleaned_data["reference"],
+                    contact=form.cleaned_data["contact"],
+                    sender_address=client_address(request),
+                )
+            except services.TooManyLookups as error:
+                form.add_error(None, error.message)
+                status = 429
+            else:
+                looked = True
     else:
         form = StatusLookupForm(initial={"reference": request.GET.get("reference", "")})
     context = {"form": form, "found": found, "looked": looked}
     if found is not None:
         context["status_label"] = selectors.public_status_label(found)
-    return render(request, "feedback/public_status.html", context)
+    return render(request, "feedback/public_status.html", context, status=status)
 
 
 def survey(request, page_id=None):

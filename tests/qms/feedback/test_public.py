@@ -103,6 +103,27 @@ def test_the_status_lookup_needs_the_reference_and_the_contact():
     assert "Nguyễn Văn A" not in right.content.decode()  # the name is never shown on a public page
 
 
+def _look_up(client, reference, contact, *, address="203.0.113.7"):
+    return client.post("/feedback/status/", {"reference": reference, "contact": contact}, REMOTE_ADDR=address)
+
+
+def test_guessing_the_contact_of_a_known_reference_is_held_up_per_address(settings):
+    """A reference is guessable (PAKN-2026-0001, -0002, ...) and a phone number has ten digits: after a few
+    misses from one address, its look-ups are refused for the window, even the right contact."""
+    settings.QMS_FEEDBACK_LOOKUP_LIMIT = 3
+    feedback = receive(email="e@example.test", phone="0912 000 111")
+    client = Client()
+    assert _look_up(client, feedback.reference, "e@example.test").status_code == 200  # a hit does not count
+    for guess in ("0912000001", "0912000002", "0912000003"):
+        response = _look_up(client, feedback.reference, guess)
+        assert response.status_code == 200 and 'class="status"' not in response.content.decode()
+    refused = _look_up(client, feedback.reference, "0912000111")
+    assert refused.status_code == 429 and 'class="status"' not in refused.content.decode()
+    assert "Too many" in refused.content.decode() or "Quá nhiều" in refused.content.decode()
+    other = _look_up(client, feedback.reference, "0912000111", address="198.51.100.9")  # another address
+    assert other.status_code == 200 and 'class="status"' in other.content.decode()
+
+
 def test_the_document_page_links_to_the_form_with_its_procedure(db):
     from tests.cms.builders import make_document
 
