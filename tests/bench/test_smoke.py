@@ -21,6 +21,8 @@ EXPECTED = {
     "nc_admin_list_queries",
     "audit_workspace_queries",
     "nc_page_queries",
+    "risk_page_queries",
+    "review_page_queries",
     "audit_workspace_vs_hello",
     "sweep_s_100k",
     "sweep_growth",
