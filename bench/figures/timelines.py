@@ -1,15 +1,17 @@
 """Pages that show a history timeline, with a short and a long history: the queries they make (issue 21).
 
-ISO 9001 7.5.3: the trail of an audit (9.2.2 f) or a nonconformity (10.2.2) only grows, and it is read
-every time the record is opened; the page must cost the same after 200 changes as after 10. The history
-is made through the product's services, many-to-many changes included (an audit's scope units, clauses
-and team; a nonconformity's documents and clauses), as a year of real work would make it.
+ISO 9001 7.5.3: the trail of an audit (9.2.2 f), a nonconformity (10.2.2), a risk (6.1) or a management
+review (9.3) only grows, and it is read every time the record is opened; the page must cost the same after
+200 changes as after 10. The history is made through the product's services, many-to-many changes included
+(an audit's scope units, clauses and team; a nonconformity's documents and clauses), and records of their own
+shown on the timeline (a risk's reviews, a management review's decisions), as a year of real work would make it.
 """
 
 import datetime
 import statistics
 
 from django.db import connection
+from django.urls import reverse
 
 from bench import loadgen
 from bench.figures import common
@@ -20,8 +22,10 @@ GOAL_QUERIES = 30
 RATIO_GOAL = 10.0
 AUDIT_QUERIES = Spec("audit_workspace_queries", "queries", f"equal for 10 and 200 history records, <= {GOAL_QUERIES}")
 NC_QUERIES = Spec("nc_page_queries", "queries", f"equal for 10 and 200 history records, <= {GOAL_QUERIES}")
+RISK_QUERIES = Spec("risk_page_queries", "queries", f"equal for 10 and 200 history records, <= {GOAL_QUERIES}")
+REVIEW_QUERIES = Spec("review_page_queries", "queries", f"equal for 10 and 200 history records, <= {GOAL_QUERIES}")
 AUDIT_VS_HELLO = Spec("audit_workspace_vs_hello", "ratio", f"<= {RATIO_GOAL:g}")
-SPECS = (AUDIT_QUERIES, NC_QUERIES, AUDIT_VS_HELLO)
+SPECS = (AUDIT_QUERIES, NC_QUERIES, RISK_QUERIES, REVIEW_QUERIES, AUDIT_VS_HELLO)
 
 HELLO = "/bench/hello"
 
@@ -62,6 +66,8 @@ def run(context):
         _query_line(AUDIT_QUERIES, sized, audit_counts, {key: audit.history.count() for key, audit in audits.items()}),
         _query_line(NC_QUERIES, sized, nc_counts, {key: nc.history.count() for key, nc in ncs.items()}),
     ]
+    lines.append(_risk_line(officer, home, sized))
+    lines.append(_review_line(officer, home, sized))
     lines.append(_vs_hello(context, auditors[0], f"/audits/{audits['large'].pk}/"))
     return lines
 
@@ -152,6 +158,80 @@ def _nc_with_history(services, officer, units, documents, clauses, *, records):
         )
         n += 1
     return nc
+
+
+def _risk_line(officer, unit, sized):
+    """A risk accepted, then reviewed until it has the size in history records (each review a record too)."""
+    services = require("qms.risks.services")
+    from qms.risks.models import RiskReview
+
+    risks = {}
+    for key, records in sized.items():
+        risk = services.risk_identify(
+            user=officer,
+            kind="risk",
+            title=f"Bench risk {key}",
+            unit=unit,
+            owner=officer,
+            cause="Bench",
+            consequence="Bench",
+            likelihood=2,
+            impact=2,
+        )
+        services.risk_plan_treatment(risk=risk, user=officer, treatment="accept", justification="Bench")
+        n = 0
+        while risk.history.count() < records:
+            services.risk_review(
+                risk=risk,
+                user=officer,
+                residual_likelihood=1 + n % 2,
+                residual_impact=2,
+                effectiveness=RiskReview.Effectiveness.NOT_APPLICABLE,
+                reason=f"Bench review {n}",
+            )
+            n += 1
+        risks[key] = risk
+    client = common.client_for(officer)
+    counts = {key: _count(client, risk.get_absolute_url()) for key, risk in risks.items()}
+    return _query_line(RISK_QUERIES, sized, counts, {key: risk.history.count() for key, risk in risks.items()})
+
+
+def _review_line(officer, unit, sized):
+    """A management review with its pack, then decisions until its timeline (the review's, its sections' and
+    its decisions' history) has the size in records; the officer's review screen in the admin."""
+    services = require("qms.management_review.services")
+    from qms.core import roles
+    from qms.management_review.models import ManagementReview, ReviewDecision, ReviewSection
+
+    def records(review):
+        return (
+            ManagementReview.history.filter(id=review.pk).count()
+            + ReviewDecision.history.filter(review_id=review.pk).count()
+            + ReviewSection.history.filter(review_id=review.pk).count()
+        )
+
+    chair = common.make_person(roles.APPROVERS, roles.STAFF, unit=unit, username="bench-tl-chair")
+    reviews = {}
+    for key, size in sized.items():
+        review = services.review_plan(
+            user=officer,
+            title=f"Bench review {key}",
+            period_start=datetime.date(2026, 1, 1),
+            period_end=datetime.date(2026, 12, 31),
+            meeting_date=datetime.date(2026, 12, 15),
+            chair=chair,
+        )
+        review = services.pack_prepare(review=review, user=officer)
+        n = 0
+        while n < 2 or records(review) < size:
+            services.decision_record(
+                review=review, user=officer, kind=ReviewDecision.Kind.IMPROVEMENT, text=f"Bench decision {n}"
+            )
+            n += 1
+        reviews[key] = review
+    client = common.client_for(officer)
+    counts = {key: _count(client, reverse("management_review:detail", args=[r.pk])) for key, r in reviews.items()}
+    return _query_line(REVIEW_QUERIES, sized, counts, {key: records(review) for key, review in reviews.items()})
 
 
 def _vs_hello(context, auditor, path):

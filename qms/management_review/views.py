@@ -44,15 +44,21 @@ def decisions_for_page(review, user):
     """The decisions with their actions and, for someone who may plan a decision's actions
     (nonconformities.plan_actions), the form that plans another one through the shared action pages."""
     decisions = selectors.decisions_with_actions(review)
+    owners = None
     for decision in decisions:
         if user.has_perm("nonconformities.plan_actions", decision):
             decision.plan_url = reverse(
                 "nonconformities:action_new_for", args=[decision._meta.label_lower, decision.pk]
             )
-            decision.plan_form = ActionForm(
+            form = ActionForm(
                 initial={"kind": CorrectiveAction.Kind.IMPROVEMENT, "description": decision.text},
                 auto_id=f"decision{decision.pk}_%s",
             )
+            # The people to choose from are read once for every decision's form, not once per form.
+            if owners is None:
+                owners = list(iter(form.fields["owner"].choices))  # iter: no COUNT for a length
+            form.fields["owner"].choices = owners
+            decision.plan_form = form
     return decisions
 
 

@@ -26,7 +26,13 @@ MAX_EVIDENCE_BYTES = getattr(settings, "WAGTAILDOCS_MAX_UPLOAD_SIZE", 20 * 1024 
 
 
 def people():
-    return get_user_model().objects.filter(is_active=True).order_by("last_name", "first_name", "username")
+    # With their unit: a choice reads "name (unit)" (PersonChoiceField), no query per person.
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .select_related("unit")
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 # ISO 9001 10.2.1 b) 2): the root cause analysis as fields (five whys, cause and effect), kept as

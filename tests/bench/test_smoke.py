@@ -21,6 +21,8 @@ EXPECTED = {
     "nc_admin_list_queries",
     "audit_workspace_queries",
     "nc_page_queries",
+    "risk_page_queries",
+    "review_page_queries",
     "objectives_table_queries",
     "risk_admin_list_queries",
     "audit_workspace_vs_hello",

@@ -106,3 +106,37 @@ def test_action_pages_do_not_grow_with_the_history(client, world, page):
     else:
         urls = [reverse("corrective_actions_admin:inspect", args=[action.pk]) for action in (small, large)]
     _assert_flat(client, urls)
+
+
+def _verified(world, action, cycles):
+    """`action` completed and judged not effective `cycles` times: each verification a record of its own,
+    shown on the action's timeline."""
+    officer, owner = world["officer"], action.owner
+    services.action_start(action=action, user=owner)
+    for n in range(cycles):
+        action.refresh_from_db()
+        services.action_complete(action=action, user=owner, evidence=f"Đã làm lần {n}")
+        action.refresh_from_db()
+        services.action_verify(action=action, user=officer, effective=False, comment=f"Chưa hiệu quả {n}")
+    action.refresh_from_db()
+    return action
+
+
+@pytest.mark.parametrize("page", ["site", "admin"])
+def test_action_pages_do_not_grow_with_the_verifications(client, world, page):
+    nc = _nonconformity(world, 1)
+    officer = world["officer"]
+    services.nonconformity_update(
+        nonconformity=nc, user=officer, root_cause="Thiếu kiểm tra chéo", root_cause_method="other", reason="RCA"
+    )
+    actions = [f.make_action(nc, owner=world["owners"][0], user=officer) for _n in range(2)]
+    services.nonconformity_transition(nonconformity=nc, target="action_planned", user=officer)
+    small, large = _verified(world, actions[0], 4), _verified(world, actions[1], 100)
+    assert small.history.count() >= 10 and large.history.count() >= 200
+    assert large.verifications.count() == 100
+    client.force_login(officer)
+    if page == "site":
+        urls = [reverse("nonconformities:action", args=[action.pk]) for action in (small, large)]
+    else:
+        urls = [reverse("corrective_actions_admin:inspect", args=[action.pk]) for action in (small, large)]
+    _assert_flat(client, urls)
