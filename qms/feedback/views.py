@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -315,3 +316,12 @@ def satisfaction(request):
             "chart": selectors.trend_chart(trend),
         },
     )
+
+
+def nonconformity_section(request, nonconformity):
+    """The feedback that raised `nonconformity`, on its page (qms_nonconformity_sections), for those who may
+    read that feedback: the way back of the link both ways (ISO 9001 10.2.1)."""
+    feedback = Feedback.objects.filter(nonconformity=nonconformity).first()
+    if feedback is None or not request.user.has_perm("feedback.read_feedback", feedback):
+        return ""
+    return render_to_string("feedback/_nonconformity_section.html", {"feedback": feedback}, request=request)

@@ -152,3 +152,10 @@ def review_inputs():
     from . import review_inputs
 
     return review_inputs.INPUTS
+
+
+@hooks.register("qms_nonconformity_sections")
+def nonconformity_sections():
+    from .views import nonconformity_section
+
+    return [nonconformity_section]
