@@ -18,6 +18,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import HeaderButton
 
+from qms.core.admin_views import ServiceFormMixin
 from qms.core.records import QmsError, save_with_history
 
 from . import actions, rules, selectors, services
@@ -85,7 +86,7 @@ class FeedbackRecordForm(WagtailAdminModelForm):
         fields = ["channel", "kind", "text", "page", "unit", "name", "email", "phone"]
 
 
-class FeedbackCreateView(generic.CreateView):
+class FeedbackCreateView(ServiceFormMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         return services.feedback_receive(
@@ -101,26 +102,12 @@ class FeedbackCreateView(generic.CreateView):
             language=getattr(self.request, "LANGUAGE_CODE", None),
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except QmsError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
-
 
 class NoEditView(generic.EditView):
     """A feedback record changes only through its actions (inspect view), each with its rule and history."""
 
     def dispatch(self, request, *args, **kwargs):
         return redirect(reverse("feedback_admin:inspect", args=[kwargs["pk"]]))
-
-
-class NoDeleteView(generic.DeleteView):
-    """Quality records are never deleted through the product (ISO 9001 7.5.3.2)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        raise PermissionDenied
 
 
 class FeedbackInspectView(generic.InspectView):
@@ -163,11 +150,6 @@ def act(request, pk, name):
         else:
             messages.success(request, _("Done."))
     return redirect(reverse("feedback_admin:inspect", args=[pk]))
-
-
-class HistoryOnInspect(generic.history.HistoryView):
-    def get(self, request, *args, **kwargs):
-        return redirect(reverse("feedback_admin:inspect", args=[kwargs["pk"]]))
 
 
 class SurveyQuestionForm(WagtailAdminModelForm):

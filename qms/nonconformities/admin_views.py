@@ -15,10 +15,9 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic import history
 from wagtail.admin.widgets import HeaderButton
 
-from qms.core.timeline import EMPTY, display_value, timeline
+from qms.core.admin_views import ServiceFormMixin, TimelineInspectView
 
 from . import forms as site_forms
 from . import selectors, services
@@ -184,18 +183,6 @@ class ActionEditForm(ReasonVersionMixin, WagtailAdminModelForm):
         fields = ["kind", "description", "owner", "due_date"]
 
 
-class ServiceFormMixin:
-    """Wagtail's create/edit views, saving through the services; a refusal becomes a form error."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except services.NonconformityError as error:
-            form.add_error(None, error.message)
-            self.produced_error_message = error.message
-            return self.form_invalid(form)
-
-
 class NonconformityCreateView(ServiceFormMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
@@ -259,49 +246,16 @@ class ActionEditView(ServiceFormMixin, generic.EditView):
         )
 
 
-class NoDeleteView(generic.DeleteView):
-    """Quality records are never deleted through the product (ISO 9001 7.5.3.2); not even by a superuser."""
-
-    def dispatch(self, request, *args, **kwargs):
-        raise PermissionDenied
-
-
-class TimelineHistoryView(history.HistoryView):
-    """Wagtail's history lists its own log entries, which these records do not use: the real trail
-    (django-simple-history, with old and new values and reasons) is on the inspect view, so go there."""
-
-    def get(self, request, *args, **kwargs):
-        return redirect(reverse(f"{self.index_url_name.split(':')[0]}:inspect", args=[kwargs["pk"]]))
-
-
-class TimelineInspectView(generic.InspectView):
-    """The record as a person reads it, then its history (ISO 9001 7.5.3): the same wording as the timeline."""
+class RegisterInspectView(TimelineInspectView):
+    """A nonconformity or an action; an action's timeline is its own with its evidence and verification."""
 
     template_name = "nonconformities/admin/inspect.html"
-    # Bookkeeping, not part of the record a person reads: the row id and the optimistic-locking counter.
-    internal_fields = ("id", "version")
 
-    def get_fields(self):
-        return [name for name in super().get_fields() if name not in self.internal_fields]
-
-    def get_field_display_value(self, field_name, field):
-        if field is None:
-            return super().get_field_display_value(field_name, field)
-        value = getattr(self.object, field_name)
-        if field.many_to_many:
-            value = list(value.all())
-        shown = display_value(self.model, field_name, value)
-        return shown if shown != "" else EMPTY
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        obj = self.object
-        context["timeline"] = action_timeline(obj) if isinstance(obj, CorrectiveAction) else timeline(obj)
-        context["site_url"] = self.object.get_absolute_url()
-        return context
+    def timeline_of(self, obj):
+        return action_timeline(obj) if isinstance(obj, CorrectiveAction) else super().timeline_of(obj)
 
 
-class NonconformityInspectView(TimelineInspectView):
+class NonconformityInspectView(RegisterInspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         nc = self.object

@@ -6,18 +6,15 @@ goes through `services`; nothing here deletes.
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic import history
 from wagtail.admin.widgets import HeaderButton
 
-from qms.core.records import QmsError
-from qms.core.timeline import EMPTY, display_value, timeline
+from qms.core.admin_views import ServiceFormMixin, TimelineInspectView
+from qms.core.timeline import timeline
 
 from . import scoring, selectors, services
 from .models import Risk
@@ -84,18 +81,6 @@ class RiskEditForm(ReasonMixin, WagtailAdminModelForm):
         fields = list(services.DESCRIPTION_FIELDS)
 
 
-class ServiceFormMixin:
-    """Wagtail's create/edit views, saving through the services; a refusal becomes a form error."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except QmsError as error:
-            form.add_error(None, error.message)
-            self.produced_error_message = error.message
-            return self.form_invalid(form)
-
-
 class RiskCreateView(ServiceFormMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
@@ -119,43 +104,12 @@ class RiskEditView(ServiceFormMixin, generic.EditView):
         )
 
 
-class NoDeleteView(generic.DeleteView):
-    """Quality records are never deleted through the product (ISO 9001 7.5.3.2)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        raise PermissionDenied
-
-
-class TimelineHistoryView(history.HistoryView):
-    """The real trail (django-simple-history, with old and new values and reasons) is on the inspect view."""
-
-    def get(self, request, *args, **kwargs):
-        return redirect(reverse(f"{self.index_url_name.split(':')[0]}:inspect", args=[kwargs["pk"]]))
-
-
-class RiskInspectView(generic.InspectView):
-    """The record as a person reads it, then its history (ISO 9001 7.5.3), in the timeline's wording."""
-
+class RiskInspectView(TimelineInspectView):
     template_name = "risks/admin/inspect.html"
-    internal_fields = ("id", "version")
 
-    def get_fields(self):
-        return [name for name in super().get_fields() if name not in self.internal_fields]
-
-    def get_field_display_value(self, field_name, field):
-        if field is None:
-            return super().get_field_display_value(field_name, field)
-        value = getattr(self.object, field_name)
-        if field.many_to_many:
-            value = list(value.all())
-        shown = display_value(self.model, field_name, value)
-        return shown if shown != "" else EMPTY
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["timeline"] = timeline(self.object, related=list(self.object.reviews.all()))
-        context["site_url"] = self.object.get_absolute_url()
-        return context
+    def timeline_of(self, obj):
+        # Its reviews are part of a risk's trail (ISO 9001 6.1, 9.1.3): on the one timeline with it.
+        return timeline(obj, related=list(obj.reviews.all()))
 
 
 class RiskIndexView(generic.IndexView):
