@@ -6,14 +6,34 @@ its records differ: `TimelineInspectView.timeline_of` for a timeline that holds 
 docs/development.md ("The admin kit of a register") says how a new register uses them.
 """
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history
 
 from .records import QmsError
 from .timeline import EMPTY, display_value, timeline
+
+
+class ReasonVersionMixin(forms.Form):
+    """The reason for a change, which the service keeps in the record's history (ISO 9001 7.5.3), and the
+    version the form was opened at, so that the service refuses an edit made over someone else's.
+
+    A register whose rules ask for a reason in some changes says so in its `reason_help_text`.
+    """
+
+    reason = forms.CharField(label=gettext_lazy("Reason for the change"), required=False)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason_help_text = gettext_lazy("Kept in the record's history.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = self.reason_help_text
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
 
 
 class ServiceFormMixin:

@@ -17,6 +17,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import HeaderButton
 
+from qms.core import admin_views as admin_kit
 from qms.core.admin_views import ServiceFormMixin, TimelineInspectView
 
 from . import forms as site_forms
@@ -114,18 +115,8 @@ def register_export(request):
     return book.response(register_filename())
 
 
-class ReasonVersionMixin(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the change"),
-        required=False,
-        help_text=gettext_lazy("Required when the severity, the root cause or a due date changes."),
-    )
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
+class ReasonVersionMixin(admin_kit.ReasonVersionMixin):
+    reason_help_text = gettext_lazy("Required when the severity, the root cause or a due date changes.")
 
 
 class SourceRuleMixin:

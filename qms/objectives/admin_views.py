@@ -10,33 +10,19 @@ from wagtail.admin.views import generic
 from wagtail.admin.widgets import HeaderButton
 
 from qms.core import indicators as computations
-from qms.core.admin_views import ServiceFormMixin, TimelineInspectView
+from qms.core.admin_views import ReasonVersionMixin, ServiceFormMixin, TimelineInspectView
 
 from . import selectors, services
 from .models import Indicator, QualityObjective
 
 
-class ReasonMixin(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the change"),
-        required=False,
-        help_text=gettext_lazy("Kept in the record's history."),
-    )
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
-
-
-class ObjectiveForm(ReasonMixin, WagtailAdminModelForm):
+class ObjectiveForm(ReasonVersionMixin, WagtailAdminModelForm):
     class Meta:
         model = QualityObjective
         fields = ["title", "year", "level", "unit", "owner", "documents", "policy_statement", "description"]
 
 
-class IndicatorForm(ReasonMixin, WagtailAdminModelForm):
+class IndicatorForm(ReasonVersionMixin, WagtailAdminModelForm):
     computation = forms.ChoiceField(label=gettext_lazy("Computation"), required=False)
 
     class Meta:

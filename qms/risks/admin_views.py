@@ -13,7 +13,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import HeaderButton
 
-from qms.core.admin_views import ServiceFormMixin, TimelineInspectView
+from qms.core.admin_views import ReasonVersionMixin, ServiceFormMixin, TimelineInspectView
 from qms.core.timeline import timeline
 
 from . import scoring, selectors, services
@@ -35,21 +35,7 @@ def _ratings():
     return [("", "—"), *((value, value) for value in scoring.ratings())]
 
 
-class ReasonMixin(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the change"),
-        required=False,
-        help_text=gettext_lazy("Kept in the record's history."),
-    )
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
-
-
-class RiskCreateForm(ReasonMixin, WagtailAdminModelForm):
+class RiskCreateForm(ReasonVersionMixin, WagtailAdminModelForm):
     likelihood = forms.TypedChoiceField(label=gettext_lazy("Likelihood"), coerce=int, empty_value=None, required=False)
     impact = forms.TypedChoiceField(label=gettext_lazy("Impact"), coerce=int, empty_value=None, required=False)
 
@@ -75,7 +61,7 @@ class RiskCreateForm(ReasonMixin, WagtailAdminModelForm):
         self.fields["likelihood"].choices = self.fields["impact"].choices = _ratings()
 
 
-class RiskEditForm(ReasonMixin, WagtailAdminModelForm):
+class RiskEditForm(ReasonVersionMixin, WagtailAdminModelForm):
     class Meta:
         model = Risk
         fields = list(services.DESCRIPTION_FIELDS)
