@@ -3,7 +3,7 @@
 Each register used to carry its own copy of these, and the copies drifted (one caught only its own
 error class, two forgot the error banner). A register takes them as they are, or subclasses them where
 its records differ: `TimelineInspectView.timeline_of` for a timeline that holds more than the record.
-docs/development.md ("The admin kit of a register") says how a new register uses them.
+docs/development.md ("The quality-record kit", "The admin views") says how a new register uses them.
 """
 
 from django import forms
@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history
+from wagtail.admin.widgets import HeaderButton
 
 from .records import QmsError
 from .timeline import EMPTY, display_value, timeline
@@ -71,6 +72,31 @@ class TimelineHistoryView(history.HistoryView):
         # Wagtail passes a history view its viewset's index URL name, not the inspect one: same namespace.
         namespace = self.index_url_name.split(":")[0]
         return redirect(reverse(f"{namespace}:inspect", args=[kwargs["pk"]]))
+
+
+class ExcelRegisterIndexView(generic.IndexView):
+    """A register's admin list with the button of its Excel register (the view named `register_url_name`).
+
+    The button carries the list's query string (filters, search), so a register view that reads it exports
+    what the person was looking at. `list_select_related` names the related records the list's columns show
+    (a unit, an owner), so that the list costs the same few queries however many rows it has.
+    """
+
+    register_url_name = None
+    list_select_related = ()
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related(*self.list_select_related)
+
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        url = reverse(self.register_url_name)
+        query = self.request.GET.urlencode()
+        buttons.append(
+            HeaderButton(gettext_lazy("Excel register"), url=f"{url}?{query}" if query else url, icon_name="download")
+        )
+        return buttons
 
 
 class TimelineInspectView(generic.InspectView):

@@ -18,7 +18,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import HeaderButton
 
-from qms.core.admin_views import ServiceFormMixin
+from qms.core.admin_views import ExcelRegisterIndexView, ServiceFormMixin
 from qms.core.records import QmsError, save_with_history
 
 from . import actions, rules, selectors, services
@@ -42,17 +42,9 @@ class FeedbackFilterSet(WagtailFilterSet):
         fields = ["status", "kind", "channel", "unit", "handler", "concerns_regulation"]
 
 
-class FeedbackIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("unit", "handler")
-
-    @property
-    def header_buttons(self):
-        buttons = list(super().header_buttons)
-        query = self.request.GET.urlencode()
-        url = reverse("feedback_admin_register")
-        buttons.append(HeaderButton(_("Excel register"), url=f"{url}?{query}" if query else url, icon_name="download"))
-        return buttons
+class FeedbackIndexView(ExcelRegisterIndexView):
+    register_url_name = "feedback_admin_register"
+    list_select_related = ("unit", "handler")
 
 
 def register_export(request):

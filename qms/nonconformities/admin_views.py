@@ -15,10 +15,9 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
-from wagtail.admin.widgets import HeaderButton
 
 from qms.core import admin_views as admin_kit
-from qms.core.admin_views import ServiceFormMixin, TimelineInspectView
+from qms.core.admin_views import ExcelRegisterIndexView, ServiceFormMixin, TimelineInspectView
 
 from . import forms as site_forms
 from . import selectors, services
@@ -87,17 +86,9 @@ def filters_description(filterset):
     return "; ".join(parts)
 
 
-class NonconformityIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("unit", "owner")
-
-    @property
-    def header_buttons(self):
-        buttons = list(super().header_buttons)
-        query = self.request.GET.urlencode()
-        url = reverse("nonconformities_admin_register")
-        buttons.append(HeaderButton(_("Excel register"), url=f"{url}?{query}" if query else url, icon_name="download"))
-        return buttons
+class NonconformityIndexView(ExcelRegisterIndexView):
+    register_url_name = "nonconformities_admin_register"
+    list_select_related = ("unit", "owner")
 
 
 def register_export(request):

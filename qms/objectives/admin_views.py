@@ -3,14 +3,12 @@ edit with a reason. Every write goes through `services`; nothing here deletes.
 """
 
 from django import forms
-from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
-from wagtail.admin.widgets import HeaderButton
 
 from qms.core import indicators as computations
-from qms.core.admin_views import ReasonVersionMixin, ServiceFormMixin, TimelineInspectView
+from qms.core.admin_views import ExcelRegisterIndexView, ReasonVersionMixin, ServiceFormMixin, TimelineInspectView
 
 from . import selectors, services
 from .models import Indicator, QualityObjective
@@ -114,14 +112,6 @@ class ObjectiveInspectView(TimelineInspectView):
         return selectors.indicator_history(obj)
 
 
-class ObjectiveIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("unit", "owner")
-
-    @property
-    def header_buttons(self):
-        buttons = list(super().header_buttons)
-        buttons.append(
-            HeaderButton(gettext_lazy("Excel register"), url=reverse("objectives:export"), icon_name="download")
-        )
-        return buttons
+class ObjectiveIndexView(ExcelRegisterIndexView):
+    register_url_name = "objectives:export"
+    list_select_related = ("unit", "owner")

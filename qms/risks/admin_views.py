@@ -13,7 +13,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import HeaderButton
 
-from qms.core.admin_views import ReasonVersionMixin, ServiceFormMixin, TimelineInspectView
+from qms.core.admin_views import ExcelRegisterIndexView, ReasonVersionMixin, ServiceFormMixin, TimelineInspectView
 from qms.core.timeline import timeline
 
 from . import scoring, selectors, services
@@ -98,15 +98,12 @@ class RiskInspectView(TimelineInspectView):
         return timeline(obj, related=list(obj.reviews.all()))
 
 
-class RiskIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("unit", "owner")
+class RiskIndexView(ExcelRegisterIndexView):
+    register_url_name = "risks:export"
+    list_select_related = ("unit", "owner")
 
     @property
     def header_buttons(self):
         buttons = list(super().header_buttons)
-        query = self.request.GET.urlencode()
-        url = reverse("risks:export") + (f"?{query}" if query else "")
-        buttons.append(HeaderButton(gettext_lazy("Excel register"), url=url, icon_name="download"))
         buttons.append(HeaderButton(gettext_lazy("Heat map"), url=reverse("risks:heat_map"), icon_name="table"))
         return buttons

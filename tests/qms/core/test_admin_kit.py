@@ -66,3 +66,10 @@ def test_the_history_is_the_inspect_view(client, viewset):
     client.force_login(f.make_officer())
     response = client.get(reverse(f"{viewset}:history", args=[record.pk]))
     assert response.status_code == 302 and response.url == reverse(f"{viewset}:inspect", args=[record.pk])
+
+
+def test_the_excel_register_button_keeps_the_lists_filters(client):
+    client.force_login(f.make_officer())
+    html = client.get(reverse("risks_admin:index"), {"kind": "risk"}).content.decode()
+    assert f'href="{reverse("risks:export")}?kind=risk"' in html
+    assert f'href="{reverse("risks:heat_map")}"' in html  # the register's own buttons stay after it
