@@ -8,6 +8,7 @@ docs/development.md ("The quality-record kit", "The admin views") says how a new
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
@@ -97,6 +98,25 @@ class ExcelRegisterIndexView(generic.IndexView):
             HeaderButton(gettext_lazy("Excel register"), url=f"{url}?{query}" if query else url, icon_name="download")
         )
         return buttons
+
+
+def listed_records(request, filterset_class, queryset, search_fields):
+    """The records an `ExcelRegisterIndexView` list shows for the query string its button carried (its filters,
+    then its search in `search_fields`), so that the register exported is the list the person was looking at.
+
+    Returns the filterset too, for a register that names the filters in its header block. Filters that do not
+    validate are ignored: a tampered link exports the whole register, not an error or an empty one.
+    """
+    filterset = filterset_class(request.GET or None, queryset=queryset)
+    if filterset.is_bound and filterset.is_valid():
+        queryset = filterset.qs
+    query = request.GET.get("q", "").strip()
+    if query:
+        matches = Q()
+        for name in search_fields:
+            matches |= Q(**{f"{name}__icontains": query})
+        queryset = queryset.filter(matches)
+    return filterset, queryset
 
 
 class TimelineInspectView(generic.InspectView):

@@ -18,7 +18,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import HeaderButton
 
-from qms.core.admin_views import ExcelRegisterIndexView, ServiceFormMixin
+from qms.core.admin_views import ExcelRegisterIndexView, ServiceFormMixin, listed_records
 from qms.core.records import QmsError, save_with_history
 
 from . import actions, rules, selectors, services
@@ -51,11 +51,9 @@ def register_export(request):
     """The register with the index's filters applied; contact columns only for those who see every contact."""
     if not request.user.has_perm("feedback.view_feedback"):
         raise PermissionDenied
-    filterset = FeedbackFilterSet(request.GET or None, queryset=Feedback.objects.all())
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else Feedback.objects.all()
-    query = request.GET.get("q", "").strip()
-    if query:
-        queryset = queryset.filter(reference__icontains=query) | queryset.filter(text__icontains=query)
+    _, queryset = listed_records(
+        request, FeedbackFilterSet, Feedback.objects.all(), search_fields=("reference", "text")
+    )
     visible = rules.visibility_filter(request.user)
     if visible is not None:
         queryset = queryset.filter(visible)

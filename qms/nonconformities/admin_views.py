@@ -17,7 +17,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 
 from qms.core import admin_views as admin_kit
-from qms.core.admin_views import ExcelRegisterIndexView, ServiceFormMixin, TimelineInspectView
+from qms.core.admin_views import ExcelRegisterIndexView, ServiceFormMixin, TimelineInspectView, listed_records
 
 from . import forms as site_forms
 from . import selectors, services
@@ -95,11 +95,9 @@ def register_export(request):
     """The register with the index's filters applied, through the shared spreadsheet layer."""
     if not request.user.has_perm("nonconformities.view_nonconformity"):
         raise PermissionDenied
-    filterset = NonconformityFilterSet(request.GET or None, queryset=Nonconformity.objects.all())
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else Nonconformity.objects.all()
-    query = request.GET.get("q", "").strip()
-    if query:
-        queryset = queryset.filter(title__icontains=query) | queryset.filter(reference__icontains=query)
+    filterset, queryset = listed_records(
+        request, NonconformityFilterSet, Nonconformity.objects.all(), search_fields=("title", "reference")
+    )
     book = register_workbook(
         queryset.order_by("reference"), user=request.user, filters_description=filters_description(filterset)
     )

@@ -8,6 +8,7 @@ from qms.core.records import QmsError
 from qms.feedback import services as feedback_services
 from qms.feedback.models import Feedback
 from qms.risks.models import Risk
+from qms.spreadsheets.testing import read_register, response_bytes
 from tests import factories as f
 from tests.qms.risks.builders import make_risk
 
@@ -73,3 +74,15 @@ def test_the_excel_register_button_keeps_the_lists_filters(client):
     html = client.get(reverse("risks_admin:index"), {"kind": "risk"}).content.decode()
     assert f'href="{reverse("risks:export")}?kind=risk"' in html
     assert f'href="{reverse("risks:heat_map")}"' in html  # the register's own buttons stay after it
+
+
+def test_the_register_holds_what_the_list_shows(client):
+    officer = f.make_officer()
+    late, other = f.make_nonconformity(title="Hồ sơ trả chậm"), f.make_nonconformity(title="Thiếu biểu mẫu")
+    client.force_login(officer)
+    url = reverse("nonconformities_admin_register")
+    assert [row[0] for row in read_register(response_bytes(client.get(url, {"q": "chậm"}))).rows] == [late.reference]
+    searched = read_register(response_bytes(client.get(url, {"q": other.reference, "severity": "major"})))
+    assert searched.rows == []  # the filters and the search both apply
+    everything = read_register(response_bytes(client.get(url, {"severity": "no-such-severity"})))
+    assert len(everything.rows) == 2  # a filter that does not validate is ignored
