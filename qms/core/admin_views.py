@@ -1,4 +1,5 @@
-"""The quality-record kit of the Wagtail admin: the views every register's viewset shares.
+"""The quality-record kit of the Wagtail admin: the views, form fields and register helper every register's
+viewset shares.
 
 Each register used to carry its own copy of these, and the copies drifted (one caught only its own
 error class, two forgot the error banner). A register takes them as they are, or subclasses them where
