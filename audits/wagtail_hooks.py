@@ -24,6 +24,7 @@ from wagtail.permissions import register_permission_policy
 
 from qms.core import demo as core_demo
 from qms.core import roles, site
+from qms.core.admin_views import ServiceFormMixin
 
 from . import registers, rules, selectors, services
 from .models import Audit, AuditProgramme, ChecklistQuestion, Finding
@@ -77,19 +78,6 @@ register_permission_policy(AuditProgramme, ProgrammePermissionPolicy(AuditProgra
 # --- views that save through the services ----------------------------------------------------
 
 
-class ServiceSaveMixin:
-    """Run the service in save_instance; a refusal is shown on the form and nothing is lost."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except services.AuditError as error:
-            form.add_error(None, error.message)
-            self.produced_error_code = "validation_error"
-            self.produced_error_message = error.message
-            return self.form_invalid(form)
-
-
 class ObjectPermissionMixin:
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -114,7 +102,7 @@ def _audit_kwargs(data):
     }
 
 
-class AuditCreateView(ServiceSaveMixin, generic.CreateView):
+class AuditCreateView(ServiceFormMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         return services.audit_create(
@@ -125,7 +113,7 @@ class AuditCreateView(ServiceSaveMixin, generic.CreateView):
         )
 
 
-class AuditEditView(ServiceSaveMixin, ObjectPermissionMixin, generic.EditView):
+class AuditEditView(ServiceFormMixin, ObjectPermissionMixin, generic.EditView):
     def save_instance(self):
         data = self.form.cleaned_data
         return services.audit_update(
@@ -133,13 +121,13 @@ class AuditEditView(ServiceSaveMixin, ObjectPermissionMixin, generic.EditView):
         )
 
 
-class ProgrammeCreateView(ServiceSaveMixin, generic.CreateView):
+class ProgrammeCreateView(ServiceFormMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         return services.programme_create(year=data["year"], objectives=data["objectives"], user=self.request.user)
 
 
-class ProgrammeEditView(ServiceSaveMixin, ObjectPermissionMixin, generic.EditView):
+class ProgrammeEditView(ServiceFormMixin, ObjectPermissionMixin, generic.EditView):
     def save_instance(self):
         return services.programme_update(
             programme=self.object, objectives=self.form.cleaned_data["objectives"], user=self.request.user

@@ -18,6 +18,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import HeaderButton
 
+from qms.core.admin_views import ExcelRegisterIndexView, ServiceFormMixin, listed_records
 from qms.core.records import QmsError, save_with_history
 
 from . import actions, rules, selectors, services
@@ -41,28 +42,18 @@ class FeedbackFilterSet(WagtailFilterSet):
         fields = ["status", "kind", "channel", "unit", "handler", "concerns_regulation"]
 
 
-class FeedbackIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("unit", "handler")
-
-    @property
-    def header_buttons(self):
-        buttons = list(super().header_buttons)
-        query = self.request.GET.urlencode()
-        url = reverse("feedback_admin_register")
-        buttons.append(HeaderButton(_("Excel register"), url=f"{url}?{query}" if query else url, icon_name="download"))
-        return buttons
+class FeedbackIndexView(ExcelRegisterIndexView):
+    register_url_name = "feedback_admin_register"
+    list_select_related = ("unit", "handler")
 
 
 def register_export(request):
     """The register with the index's filters applied; contact columns only for those who see every contact."""
     if not request.user.has_perm("feedback.view_feedback"):
         raise PermissionDenied
-    filterset = FeedbackFilterSet(request.GET or None, queryset=Feedback.objects.all())
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else Feedback.objects.all()
-    query = request.GET.get("q", "").strip()
-    if query:
-        queryset = queryset.filter(reference__icontains=query) | queryset.filter(text__icontains=query)
+    _, queryset = listed_records(
+        request, FeedbackFilterSet, Feedback.objects.all(), search_fields=("reference", "text")
+    )
     visible = rules.visibility_filter(request.user)
     if visible is not None:
         queryset = queryset.filter(visible)
@@ -85,7 +76,7 @@ class FeedbackRecordForm(WagtailAdminModelForm):
         fields = ["channel", "kind", "text", "page", "unit", "name", "email", "phone"]
 
 
-class FeedbackCreateView(generic.CreateView):
+class FeedbackCreateView(ServiceFormMixin, generic.CreateView):
     def save_instance(self):
         data = self.form.cleaned_data
         return services.feedback_receive(
@@ -101,26 +92,12 @@ class FeedbackCreateView(generic.CreateView):
             language=getattr(self.request, "LANGUAGE_CODE", None),
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except QmsError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
-
 
 class NoEditView(generic.EditView):
     """A feedback record changes only through its actions (inspect view), each with its rule and history."""
 
     def dispatch(self, request, *args, **kwargs):
         return redirect(reverse("feedback_admin:inspect", args=[kwargs["pk"]]))
-
-
-class NoDeleteView(generic.DeleteView):
-    """Quality records are never deleted through the product (ISO 9001 7.5.3.2)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        raise PermissionDenied
 
 
 class FeedbackInspectView(generic.InspectView):
@@ -163,11 +140,6 @@ def act(request, pk, name):
         else:
             messages.success(request, _("Done."))
     return redirect(reverse("feedback_admin:inspect", args=[pk]))
-
-
-class HistoryOnInspect(generic.history.HistoryView):
-    def get(self, request, *args, **kwargs):
-        return redirect(reverse("feedback_admin:inspect", args=[kwargs["pk"]]))
 
 
 class SurveyQuestionForm(WagtailAdminModelForm):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from qms.core import admin_views as admin_kit
 from qms.core import demo as core_demo
 from qms.core import roles, site
 
@@ -28,9 +29,9 @@ class FeedbackViewSet(ModelViewSet):
     index_view_class = admin_views.FeedbackIndexView
     add_view_class = admin_views.FeedbackCreateView
     edit_view_class = admin_views.NoEditView
-    delete_view_class = admin_views.NoDeleteView
+    delete_view_class = admin_kit.NoDeleteView
     inspect_view_class = admin_views.FeedbackInspectView
-    history_view_class = admin_views.HistoryOnInspect
+    history_view_class = admin_kit.TimelineHistoryView
     form_fields = ["channel", "kind", "text", "page", "unit", "name", "email", "phone"]
     list_per_page = 50
 
@@ -48,7 +49,7 @@ class SurveyQuestionViewSet(ModelViewSet):
     copy_view_enabled = False
     add_view_class = admin_views.SurveyQuestionCreateView
     edit_view_class = admin_views.SurveyQuestionEditView
-    delete_view_class = admin_views.NoDeleteView
+    delete_view_class = admin_kit.NoDeleteView
 
     def get_form_class(self, for_update=False):
         return admin_views.SurveyQuestionForm
@@ -65,7 +66,7 @@ class SurveyResponseViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     index_view_class = admin_views.SurveyResponseIndexView
-    delete_view_class = admin_views.NoDeleteView
+    delete_view_class = admin_kit.NoDeleteView
     form_fields = ["rating", "comment"]  # never offered: nobody holds add or change on responses
 
 

@@ -15,10 +15,9 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic import history
-from wagtail.admin.widgets import HeaderButton
 
-from qms.core.timeline import EMPTY, display_value, timeline
+from qms.core import admin_views as admin_kit
+from qms.core.admin_views import ExcelRegisterIndexView, ServiceFormMixin, TimelineInspectView, listed_records
 
 from . import forms as site_forms
 from . import selectors, services
@@ -87,46 +86,26 @@ def filters_description(filterset):
     return "; ".join(parts)
 
 
-class NonconformityIndexView(generic.IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("unit", "owner")
-
-    @property
-    def header_buttons(self):
-        buttons = list(super().header_buttons)
-        query = self.request.GET.urlencode()
-        url = reverse("nonconformities_admin_register")
-        buttons.append(HeaderButton(_("Excel register"), url=f"{url}?{query}" if query else url, icon_name="download"))
-        return buttons
+class NonconformityIndexView(ExcelRegisterIndexView):
+    register_url_name = "nonconformities_admin_register"
+    list_select_related = ("unit", "owner")
 
 
 def register_export(request):
     """The register with the index's filters applied, through the shared spreadsheet layer."""
     if not request.user.has_perm("nonconformities.view_nonconformity"):
         raise PermissionDenied
-    filterset = NonconformityFilterSet(request.GET or None, queryset=Nonconformity.objects.all())
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else Nonconformity.objects.all()
-    query = request.GET.get("q", "").strip()
-    if query:
-        queryset = queryset.filter(title__icontains=query) | queryset.filter(reference__icontains=query)
+    filterset, queryset = listed_records(
+        request, NonconformityFilterSet, Nonconformity.objects.all(), search_fields=("title", "reference")
+    )
     book = register_workbook(
         queryset.order_by("reference"), user=request.user, filters_description=filters_description(filterset)
     )
     return book.response(register_filename())
 
 
-class ReasonVersionMixin(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the change"),
-        required=False,
-        help_text=gettext_lazy("Required when the severity, the root cause or a due date changes."),
-    )
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
+class ReasonVersionMixin(admin_kit.ReasonVersionMixin):
+    reason_help_text = gettext_lazy("Required when the severity, the root cause or a due date changes.")
 
 
 class SourceRuleMixin:
@@ -182,18 +161,6 @@ class ActionEditForm(ReasonVersionMixin, WagtailAdminModelForm):
     class Meta:
         model = CorrectiveAction
         fields = ["kind", "description", "owner", "due_date"]
-
-
-class ServiceFormMixin:
-    """Wagtail's create/edit views, saving through the services; a refusal becomes a form error."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except services.NonconformityError as error:
-            form.add_error(None, error.message)
-            self.produced_error_message = error.message
-            return self.form_invalid(form)
 
 
 class NonconformityCreateView(ServiceFormMixin, generic.CreateView):
@@ -259,49 +226,16 @@ class ActionEditView(ServiceFormMixin, generic.EditView):
         )
 
 
-class NoDeleteView(generic.DeleteView):
-    """Quality records are never deleted through the product (ISO 9001 7.5.3.2); not even by a superuser."""
-
-    def dispatch(self, request, *args, **kwargs):
-        raise PermissionDenied
-
-
-class TimelineHistoryView(history.HistoryView):
-    """Wagtail's history lists its own log entries, which these records do not use: the real trail
-    (django-simple-history, with old and new values and reasons) is on the inspect view, so go there."""
-
-    def get(self, request, *args, **kwargs):
-        return redirect(reverse(f"{self.index_url_name.split(':')[0]}:inspect", args=[kwargs["pk"]]))
-
-
-class TimelineInspectView(generic.InspectView):
-    """The record as a person reads it, then its history (ISO 9001 7.5.3): the same wording as the timeline."""
+class RegisterInspectView(TimelineInspectView):
+    """A nonconformity or an action; an action's timeline is its own with its evidence and verification."""
 
     template_name = "nonconformities/admin/inspect.html"
-    # Bookkeeping, not part of the record a person reads: the row id and the optimistic-locking counter.
-    internal_fields = ("id", "version")
 
-    def get_fields(self):
-        return [name for name in super().get_fields() if name not in self.internal_fields]
-
-    def get_field_display_value(self, field_name, field):
-        if field is None:
-            return super().get_field_display_value(field_name, field)
-        value = getattr(self.object, field_name)
-        if field.many_to_many:
-            value = list(value.all())
-        shown = display_value(self.model, field_name, value)
-        return shown if shown != "" else EMPTY
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        obj = self.object
-        context["timeline"] = action_timeline(obj) if isinstance(obj, CorrectiveAction) else timeline(obj)
-        context["site_url"] = self.object.get_absolute_url()
-        return context
+    def timeline_of(self, obj):
+        return action_timeline(obj) if isinstance(obj, CorrectiveAction) else super().timeline_of(obj)
 
 
-class NonconformityInspectView(TimelineInspectView):
+class NonconformityInspectView(RegisterInspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         nc = self.object

@@ -8,6 +8,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from qms.core import admin_views as admin_kit
 from qms.core import demo as core_demo
 from qms.core import roles, site
 
@@ -30,9 +31,9 @@ class NonconformityViewSet(ModelViewSet):
     index_view_class = admin_views.NonconformityIndexView
     add_view_class = admin_views.NonconformityCreateView
     edit_view_class = admin_views.NonconformityEditView
-    delete_view_class = admin_views.NoDeleteView
+    delete_view_class = admin_kit.NoDeleteView
     inspect_view_class = admin_views.NonconformityInspectView
-    history_view_class = admin_views.TimelineHistoryView
+    history_view_class = admin_kit.TimelineHistoryView
     list_per_page = 50
 
     def get_form_class(self, for_update=False):
@@ -61,9 +62,9 @@ class CorrectiveActionViewSet(ModelViewSet):
     copy_view_enabled = False
     add_view_class = admin_views.ActionCreateView
     edit_view_class = admin_views.ActionEditView
-    delete_view_class = admin_views.NoDeleteView
-    inspect_view_class = admin_views.TimelineInspectView
-    history_view_class = admin_views.TimelineHistoryView
+    delete_view_class = admin_kit.NoDeleteView
+    inspect_view_class = admin_views.RegisterInspectView
+    history_view_class = admin_kit.TimelineHistoryView
     list_per_page = 50
 
     def get_form_class(self, for_update=False):

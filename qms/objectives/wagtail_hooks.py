@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from qms.core import admin_views as admin_kit
 from qms.core import demo as core_demo
 from qms.core import roles, site
 
@@ -28,9 +29,9 @@ class ObjectiveViewSet(ModelViewSet):
     index_view_class = admin_views.ObjectiveIndexView
     add_view_class = admin_views.ObjectiveCreateView
     edit_view_class = admin_views.ObjectiveEditView
-    delete_view_class = admin_views.NoDeleteView
-    inspect_view_class = admin_views.TimelineInspectView
-    history_view_class = admin_views.TimelineHistoryView
+    delete_view_class = admin_kit.NoDeleteView
+    inspect_view_class = admin_views.ObjectiveInspectView
+    history_view_class = admin_kit.TimelineHistoryView
     form_fields = ["title", "year", "level", "unit", "owner", "documents", "policy_statement", "description"]
 
     def get_form_class(self, for_update=False):
@@ -51,9 +52,9 @@ class IndicatorViewSet(ModelViewSet):
     copy_view_enabled = False
     add_view_class = admin_views.IndicatorCreateView
     edit_view_class = admin_views.IndicatorEditView
-    delete_view_class = admin_views.NoDeleteView
-    inspect_view_class = admin_views.TimelineInspectView
-    history_view_class = admin_views.TimelineHistoryView
+    delete_view_class = admin_kit.NoDeleteView
+    inspect_view_class = admin_views.ObjectiveInspectView
+    history_view_class = admin_kit.TimelineHistoryView
     form_fields = admin_views.IndicatorForm.Meta.fields
 
     def get_form_class(self, for_update=False):

@@ -17,7 +17,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import HeaderButton
 
-from qms.core.records import QmsError
+from qms.core.admin_views import ServiceFormMixin
 from qms.core.timeline import timeline
 
 from . import performance, services
@@ -63,7 +63,7 @@ class ProcedureForm(WagtailAdminModelForm):
             self.fields["reason"].required = True
 
 
-class _ServiceSaveMixin:
+class _ServiceSaveMixin(ServiceFormMixin):
     def save_instance(self):
         data = self.form.cleaned_data
         procedure = self.form.save(commit=False)
@@ -75,13 +75,6 @@ class _ServiceSaveMixin:
             expected_version=data.get("expected_version"),
         )
 
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except QmsError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
-
 
 class ProcedureCreateView(_ServiceSaveMixin, generic.CreateView):
     pass
@@ -89,20 +82,6 @@ class ProcedureCreateView(_ServiceSaveMixin, generic.CreateView):
 
 class ProcedureEditView(_ServiceSaveMixin, generic.EditView):
     pass
-
-
-class NoDeleteView(generic.DeleteView):
-    """A procedure is repealed or replaced, never deleted (ISO 9001 7.5.3.2)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        raise PermissionDenied
-
-
-class HistoryOnInspect(generic.history.HistoryView):
-    """The history is the timeline on the inspect view (qms.core.timeline), read-only."""
-
-    def get(self, request, *args, **kwargs):
-        return redirect(reverse("procedures_admin:inspect", args=[kwargs["pk"]]))
 
 
 class ProcedureInspectView(generic.InspectView):

@@ -6,6 +6,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from qms.core import admin_views as admin_kit
 from qms.core import demo as core_demo
 from qms.core import roles, site
 
@@ -28,9 +29,9 @@ class ProcedureViewSet(ModelViewSet):
     index_view_class = admin_views.ProcedureIndexView
     add_view_class = admin_views.ProcedureCreateView
     edit_view_class = admin_views.ProcedureEditView
-    delete_view_class = admin_views.NoDeleteView
+    delete_view_class = admin_kit.NoDeleteView
     inspect_view_class = admin_views.ProcedureInspectView
-    history_view_class = admin_views.HistoryOnInspect
+    history_view_class = admin_kit.TimelineHistoryView
     list_per_page = 50
     edit_handler = ObjectList(
         [
@@ -73,7 +74,7 @@ class PerformanceViewSet(ModelViewSet):
     index_view_class = admin_views.PerformanceIndexView
     inspect_view_enabled = True
     copy_view_enabled = False
-    delete_view_class = admin_views.NoDeleteView
+    delete_view_class = admin_kit.NoDeleteView
     # Figures come from the one-stop system's export (the import), never typed in: nobody holds add/change.
     form_fields = ["carried_over"]
 

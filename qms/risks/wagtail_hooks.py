@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from qms.core import admin_views as admin_kit
 from qms.core import demo as core_demo
 from qms.core import roles, site
 from qms.nonconformities.origins import ActionOrigin
@@ -32,9 +33,9 @@ class RiskViewSet(ModelViewSet):
     index_view_class = admin_views.RiskIndexView
     add_view_class = admin_views.RiskCreateView
     edit_view_class = admin_views.RiskEditView
-    delete_view_class = admin_views.NoDeleteView
+    delete_view_class = admin_kit.NoDeleteView
     inspect_view_class = admin_views.RiskInspectView
-    history_view_class = admin_views.TimelineHistoryView
+    history_view_class = admin_kit.TimelineHistoryView
     list_per_page = 50
 
     def get_form_class(self, for_update=False):

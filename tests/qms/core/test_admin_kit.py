@@ -1,0 +1,88 @@
+"""The quality-record kit of the admin (`qms.core.admin_views`), through the registers that use it: a refusal of
+the rules is a form error and leaves the record as it was, nobody deletes, the history is the inspect view's."""
+
+import pytest
+from django.urls import reverse
+
+from qms.core.records import QmsError
+from qms.feedback import services as feedback_services
+from qms.feedback.models import Feedback
+from qms.risks.models import Risk
+from qms.spreadsheets.testing import read_register, response_bytes
+from tests import factories as f
+from tests.qms.risks.builders import make_risk
+
+pytestmark = pytest.mark.django_db
+
+REFUSAL = "Refused by a rule of the test."
+
+
+def test_a_stale_edit_is_a_form_error_and_the_record_is_unchanged(client):
+    officer = f.make_officer()
+    risk = make_risk(user=officer, title="Hồ sơ trễ hạn")
+    client.force_login(officer)
+    response = client.post(
+        reverse("risks_admin:edit", args=[risk.pk]),
+        {"title": "Đổi tên", "unit": risk.unit_id, "owner": officer.pk, "expected_version": risk.version - 1},
+    )
+    assert response.status_code == 200
+    assert "Đổi tên" in response.content.decode()  # the person's input stays on the form
+    assert response.context["form"].non_field_errors()
+    stored = Risk.objects.get(pk=risk.pk)
+    assert (stored.title, stored.version, stored.history.count()) == ("Hồ sơ trễ hạn", risk.version, 1)
+
+
+def test_what_a_service_wrote_before_refusing_is_not_kept(client, monkeypatch):
+    """Feedback's own copy used to leave Wagtail's banner unset, so a refusal was a server error."""
+    original = feedback_services.feedback_receive
+
+    def write_then_refuse(**kwargs):
+        original(**kwargs)
+        raise QmsError(REFUSAL)
+
+    monkeypatch.setattr(feedback_services, "feedback_receive", write_then_refuse)
+    client.force_login(f.make_officer())
+    response = client.post(
+        reverse("feedback_admin:add"), {"channel": "phone", "kind": "complaint", "text": "Hồ sơ trả chậm."}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [REFUSAL]
+    assert [str(m).startswith(REFUSAL) for m in response.context["messages"]] == [True]  # Wagtail's error banner
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_delete_view_refuses_even_a_superuser(client, method):
+    risk = make_risk()
+    client.force_login(f.make_user(is_superuser=True, is_staff=True))
+    response = getattr(client, method)(reverse("risks_admin:delete", args=[risk.pk]))
+    assert response.status_code in (302, 403)
+    assert response.status_code == 403 or response.url != reverse("risks_admin:index")  # not a "deleted" redirect
+    assert Risk.objects.filter(pk=risk.pk).exists()
+
+
+@pytest.mark.parametrize("viewset", ["risks_admin", "feedback_admin"])
+def test_the_history_is_the_inspect_view(client, viewset):
+    record = make_risk() if viewset == "risks_admin" else feedback_services.feedback_receive(kind="complaint", text="x")
+    client.force_login(f.make_officer())
+    response = client.get(reverse(f"{viewset}:history", args=[record.pk]))
+    assert response.status_code == 302 and response.url == reverse(f"{viewset}:inspect", args=[record.pk])
+
+
+def test_the_excel_register_button_keeps_the_lists_filters(client):
+    client.force_login(f.make_officer())
+    html = client.get(reverse("risks_admin:index"), {"kind": "risk"}).content.decode()
+    assert f'href="{reverse("risks:export")}?kind=risk"' in html
+    assert f'href="{reverse("risks:heat_map")}"' in html  # the register's own buttons stay after it
+
+
+def test_the_register_holds_what_the_list_shows(client):
+    officer = f.make_officer()
+    late, other = f.make_nonconformity(title="Hồ sơ trả chậm"), f.make_nonconformity(title="Thiếu biểu mẫu")
+    client.force_login(officer)
+    url = reverse("nonconformities_admin_register")
+    assert [row[0] for row in read_register(response_bytes(client.get(url, {"q": "chậm"}))).rows] == [late.reference]
+    searched = read_register(response_bytes(client.get(url, {"q": other.reference, "severity": "major"})))
+    assert searched.rows == []  # the filters and the search both apply
+    everything = read_register(response_bytes(client.get(url, {"severity": "no-such-severity"})))
+    assert len(everything.rows) == 2  # a filter that does not validate is ignored
