@@ -297,6 +297,24 @@ def document_review_request(*, document_ids, reason, user=None):
 
 
 @transaction.atomic
+def document_start_revision(*, page, user, change_summary):
+    """A draft revision of the document, saved with `change_summary`, for its writer to finish in the editor
+    and submit; what a decision elsewhere (a management review's, ISO 9001 9.3.3 b) starts. Not submitted:
+    the content changes are still to be written. Its writer is on record as the draft's author, so the
+    separation of duties keeps them from reviewing or approving it (5.3)."""
+    page = ProcessDocumentPage.objects.get(pk=page.pk)
+    if not page.permissions_for_user(user).can_edit():
+        raise DocumentPermissionError()
+    if page.workflow_in_progress:
+        raise DocumentError(_("This document already has a revision in review."))
+    problem = selectors.change_summary_problem(page, change_summary)
+    if problem:
+        raise DocumentError(problem)
+    draft = page.get_latest_revision_as_object()
+    draft.change_summary = change_summary
+    return draft.save_revision(user=user, log_action=True)
+
+
 def document_submit(*, page, user, change_summary, changes=None):
     """Save a new revision with `changes` and submit it to the approval workflow, as the editor's Submit does."""
     page = ProcessDocumentPage.objects.get(pk=page.pk)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cms.selectors import current_documents
 from qms.core import roles
 from qms.core.models import OrganisationUnit, User
 from qms.core.records import QmsError, local_day
@@ -91,6 +92,9 @@ def review_detail(request, pk):
         "decision_kinds": ReviewDecision.Kind.choices,
         "people": User.objects.filter(is_active=True).order_by("username"),
         "units": OrganisationUnit.objects.order_by("code"),
+        "documents": current_documents(user=request.user).order_by("identifier").only("pk", "identifier", "title")
+        if can_manage
+        else (),
     }
     return TemplateResponse(request, "management_review/detail.html", context)
 
@@ -144,6 +148,10 @@ def review_act(request, pk, name):
             services.decision_raise_nonconformity(
                 decision=decision, user=request.user, unit=get_object_or_404(OrganisationUnit, pk=post.get("unit"))
             )
+        elif name == "start-revision":
+            decision = get_object_or_404(ReviewDecision, pk=post.get("decision"), review=review)
+            document = get_object_or_404(current_documents(user=request.user), pk=post.get("document"))
+            services.decision_start_revision(decision=decision, user=request.user, document=document)
         elif name == "approve":
             services.minutes_approve(review=review, user=request.user, version=post.get("version"))
         else:

@@ -13,4 +13,5 @@ class Event(HistoryEvent):
     MINUTES_APPROVED = "minutes_approved", _("Minutes approved")
     DECISION_RECORDED = "decision_recorded", _("Decision recorded")
     NONCONFORMITY_RAISED = "nonconformity_raised", _("Nonconformity raised from the decision")
+    REVISION_STARTED = "revision_started", _("Document revision started from the decision")
     REPORT_EDITED = "report_edited", _("Report text edited")

@@ -119,7 +119,7 @@ class ReviewDecision(models.Model):
     corrective action of kind improvement (the one action machinery: reminders, evidence, verification by
     someone other than its owner), whose origin is the decision; its owner and due date here are what the
     meeting decided, the action's own may move later with a reason. A decision that finds the system
-    nonconforming may also raise a nonconformity (10.2)."""
+    nonconforming may also raise a nonconformity (10.2), and one that changes a procedure starts its revision."""
 
     class Kind(models.TextChoices):
         IMPROVEMENT = "improvement", _("Opportunity for improvement")
@@ -145,6 +145,16 @@ class ReviewDecision(models.Model):
     nonconformity = models.ForeignKey(
         "nonconformities.Nonconformity",
         verbose_name=_("nonconformity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="review_decisions",
+        editable=False,
+    )
+    # A decision to change a procedure starts its revision (9.3.3 b); the revision itself is the document's.
+    document = models.ForeignKey(
+        "cms.ProcessDocumentPage",
+        verbose_name=_("document revised"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

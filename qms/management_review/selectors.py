@@ -42,7 +42,7 @@ def actions_by_decision(decisions):
 
 def decisions_with_actions(review):
     """The review's decisions, each with `.actions` (its corrective actions) for the pages."""
-    decisions = list(review.decisions.select_related("owner", "nonconformity"))
+    decisions = list(review.decisions.select_related("owner", "nonconformity", "document"))
     found = actions_by_decision(decisions)
     for decision in decisions:
         decision.actions = found[decision.pk]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cms.services import document_start_revision
 from qms.core import roles
 from qms.core.records import ConflictError, NotPermitted, QmsError, save_with_history
 from qms.core.review_inputs import review_inputs
@@ -271,6 +272,26 @@ def decision_raise_nonconformity(
     decision.nonconformity = nc
     save_with_history(decision, user=user, reason=Event.NONCONFORMITY_RAISED.reason(reason))
     return nc
+
+
+@transaction.atomic
+def decision_start_revision(*, decision, user, document, reason=""):
+    """A decision that changes a procedure starts that document's revision (ISO 9001 9.3.3 b, 7.5.2): a draft
+    whose change summary cites the decision, for the officer to finish in the editor and submit to the
+    approval workflow as any revision. One document per decision; the draft's revision is returned."""
+    _require(user, "management_review.manage_review", decision.review)
+    _lock(decision.review)
+    decision = ReviewDecision.objects.select_for_update().get(pk=decision.pk)
+    if decision.document_id:
+        raise ReviewError(_("This decision has already started a document revision."))
+    summary = _("Decided by the management review: %(reference)s %(review)s") % {
+        "reference": decision.reference,
+        "review": decision.review.title,
+    }
+    revision = document_start_revision(page=document, user=user, change_summary=f"{summary}. {decision.text}")
+    decision.document = document
+    save_with_history(decision, user=user, reason=Event.REVISION_STARTED.reason(reason))
+    return revision
 
 
 @transaction.atomic
