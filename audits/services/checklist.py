@@ -8,9 +8,8 @@ from django.db.models import Max
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
-from qms.core.records import delete_with_history
+from qms.core.records import create_all_with_history, delete_with_history
 from qms.objectives.selectors import objectives_of_documents
 from qms.risks.selectors import open_risks_of_documents
 
@@ -228,16 +227,9 @@ def checklist_generate(*, audit, user, reason=""):
             )
         )
         order += 1
-    if not created:
-        return []
     # One insert of the lines and one of their "created" history entries, however many lines the scope calls
     # for (a process with many objectives and risks), each entry with the person and the reason (7.5.3).
-    return bulk_create_with_history(
-        created,
-        ChecklistItem,
-        default_user=user if getattr(user, "is_authenticated", False) else None,
-        default_change_reason=Event.CHECKLIST_GENERATED.reason(reason),
-    )
+    return create_all_with_history(created, user=user, reason=Event.CHECKLIST_GENERATED.reason(reason))
 
 
 @transaction.atomic
