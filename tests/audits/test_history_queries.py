@@ -5,13 +5,12 @@ ISO 9001 7.5.3: the trail is read often and only grows; a page that made a query
 """
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from audits import services
 from qms.core.models import IsoClause
 from tests import factories as f
 from tests.audits import builders as b
+from tests.queries import assert_same_queries
 
 LIMIT = 30
 
@@ -37,13 +36,6 @@ def _grow(audit, *, officer, changes):
         )
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
-
-
 @pytest.mark.parametrize("page", ["workspace", "programme"])
 def test_page_queries_do_not_grow_with_the_audit_history(client, programme, officer, auditor, audited_unit, page):
     other = b.make_programme(year=2027, user=officer)
@@ -57,7 +49,4 @@ def test_page_queries_do_not_grow_with_the_audit_history(client, programme, offi
         urls = [f"/audits/{small.pk}/", f"/audits/{large.pk}/"]
     else:  # the programme page lists its audits (one each here), never their history
         urls = [f"/audits/programmes/{programme.pk}/", f"/audits/programmes/{other.pk}/"]
-    _count(client, urls[0])  # warms per-process caches (clauses, site settings)
-    counts = [_count(client, url) for url in urls]
-    assert counts[0] == counts[1], counts
-    assert counts[1] <= LIMIT, counts
+    assert_same_queries(client, urls, limit=LIMIT)

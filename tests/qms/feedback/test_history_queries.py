@@ -5,11 +5,10 @@ each round is on the record, and the page that shows the record must not grow wi
 """
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from qms.feedback import services
+from tests.queries import assert_same_queries
 
 from .conftest import assigned
 
@@ -30,13 +29,6 @@ def _feedback(cast, records):
     return feedback
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
-
-
 @pytest.mark.parametrize("page", ["site", "admin"])
 def test_feedback_pages_do_not_grow_with_the_history(client, cast, page):
     small, large = _feedback(cast, 10), _feedback(cast, 200)
@@ -45,7 +37,4 @@ def test_feedback_pages_do_not_grow_with_the_history(client, cast, page):
         urls = [feedback.get_absolute_url() for feedback in (small, large)]
     else:
         urls = [reverse("feedback_admin:inspect", args=[feedback.pk]) for feedback in (small, large)]
-    _count(client, urls[0])  # warms per-process caches (site settings, admin menus)
-    counts = [_count(client, url) for url in urls]
-    assert counts[0] == counts[1], counts
-    assert counts[1] <= LIMIT, counts
+    assert_same_queries(client, urls, limit=LIMIT)

@@ -5,12 +5,11 @@ the review's timeline with the sections'; a page that read each one's history in
 grow with every decision.
 """
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from qms.management_review import services
 from qms.management_review.models import ManagementReview, ReviewDecision, ReviewSection
+from tests.queries import assert_same_queries
 
 from .conftest import plan
 
@@ -38,20 +37,10 @@ def _review(people, records, **extra):
     return review
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
-
-
 def test_the_review_screen_does_not_grow_with_the_history(client, people):
     small = _review(people, 10)
     large = _review(people, 200, title="Xem xét bổ sung")
     assert large.decisions.count() > 150
     client.force_login(people["officer"])
     urls = [reverse("management_review:detail", args=[review.pk]) for review in (small, large)]
-    _count(client, urls[0])  # warms per-process caches (site settings, admin menus)
-    counts = [_count(client, url) for url in urls]
-    assert counts[0] == counts[1], counts
-    assert counts[1] <= LIMIT, counts
+    assert_same_queries(client, urls, limit=LIMIT)

@@ -7,13 +7,12 @@ fixed number of queries (the many-to-many snapshots and the records they name fe
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from qms.core.models import IsoClause
 from qms.nonconformities import services
 from tests import factories as f
+from tests.queries import assert_same_queries
 
 from .conftest import make_document
 
@@ -70,18 +69,8 @@ def _action(world, nc, changes):
     return action
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
-
-
 def _assert_flat(client, urls):
-    _count(client, urls[0])  # warms per-process caches (clauses, site settings, admin menus)
-    counts = [_count(client, url) for url in urls]
-    assert counts[0] == counts[1], counts
-    assert counts[1] <= LIMIT, counts
+    assert_same_queries(client, urls, limit=LIMIT)
 
 
 @pytest.mark.parametrize("page", ["site", "admin"])

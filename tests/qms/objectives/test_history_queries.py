@@ -5,12 +5,11 @@ the documents it serves, a many-to-many field with its own history); the trail o
 """
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from qms.objectives import services
 from tests.cms.builders import make_document
+from tests.queries import assert_same_queries
 
 from .conftest import make_indicator, make_objective
 
@@ -40,13 +39,6 @@ def _objective(people, documents, records):
     return objective
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
-
-
 @pytest.mark.parametrize("page", ["site", "admin"])
 def test_objective_pages_do_not_grow_with_the_history(client, people, page):
     documents = [make_document(f"QT-M{n}", unit=people["home"]) for n in range(2)]
@@ -56,7 +48,4 @@ def test_objective_pages_do_not_grow_with_the_history(client, people, page):
         urls = [reverse("objectives:detail", args=[objective.pk]) for objective in (small, large)]
     else:
         urls = [reverse("objectives_admin:inspect", args=[objective.pk]) for objective in (small, large)]
-    _count(client, urls[0])  # warms per-process caches (site settings, admin menus)
-    counts = [_count(client, url) for url in urls]
-    assert counts[0] == counts[1], counts
-    assert counts[1] <= LIMIT, counts
+    assert_same_queries(client, urls, limit=LIMIT)

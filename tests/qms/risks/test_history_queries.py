@@ -5,13 +5,12 @@ risk's timeline; a page that read each review's history in a query of its own wo
 """
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from qms.core.timeline import Timeline, timeline
 from qms.risks import services
 from qms.risks.models import RiskReview
+from tests.queries import assert_same_queries
 
 from .builders import make_risk
 
@@ -38,13 +37,6 @@ def _risk(records):
     return risk
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries)
-
-
 @pytest.mark.parametrize("page", ["site", "admin"])
 def test_risk_pages_do_not_grow_with_the_history(client, page):
     small, large = _risk(10), _risk(200)
@@ -56,10 +48,7 @@ def test_risk_pages_do_not_grow_with_the_history(client, page):
         urls = [reverse("risks:detail", args=[risk.pk]) for risk in (small, large)]
     else:
         urls = [reverse("risks_admin:inspect", args=[risk.pk]) for risk in (small, large)]
-    _count(client, urls[0])  # warms per-process caches (site settings, admin menus)
-    counts = [_count(client, url) for url in urls]
-    assert counts[0] == counts[1], counts
-    assert counts[1] <= LIMIT, counts
+    assert_same_queries(client, urls, limit=LIMIT)
 
 
 def test_the_related_records_read_together_give_the_entries_read_one_by_one():
