@@ -202,6 +202,7 @@ class ChecklistItem(models.Model):
         FOLLOW_UP = "follow_up", _("Earlier finding")
         OBJECTIVE = "objective", _("Quality objective")
         RISK = "risk", _("Risk or opportunity")
+        PROCEDURE = "procedure", _("Administrative procedure")
         MANUAL = "manual", _("Added by the auditor")
 
     audit = models.ForeignKey(Audit, verbose_name=_("audit"), on_delete=models.CASCADE, related_name="checklist")

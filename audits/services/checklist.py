@@ -1,5 +1,6 @@
 """The audit checklist: generated from the scope, copied from an earlier audit, edited item by item."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from qms.core.records import create_all_with_history, delete_with_history
 from qms.objectives.selectors import objectives_of_documents
+from qms.procedures.selectors import on_time_of_documents
 from qms.risks.selectors import open_risks_of_documents
 
 from ..events import Event
@@ -23,6 +25,8 @@ from ._common import AuditError, _locked_audit, _require_edit, _require_independ
 # is evaluated (6.1.2).
 OBJECTIVES_CLAUSE = "6.2"
 RISKS_CLAUSE = "6.1.2"
+# An administrative procedure's dossiers resolved on time are what the process is monitored by (9.1.1).
+PROCEDURES_CLAUSE = "9.1.1"
 EDITABLE_CHECKLIST = (Audit.Status.PLANNED, Audit.Status.PREPARING, Audit.Status.IN_PROGRESS, Audit.Status.REPORTING)
 RESULTS_OPEN = (Audit.Status.IN_PROGRESS, Audit.Status.REPORTING)
 
@@ -137,6 +141,46 @@ def risk_questions(risk):
         yield decided % names
 
 
+def _twelve_months_before(day):
+    """[start, end): the twelve whole months before the month of `day`."""
+    end = day.replace(day=1)
+    return end.replace(year=end.year - 1), end
+
+
+def procedure_question(procedure, on_time, late, start, end):
+    """The line about an administrative procedure of a process in scope, with its one-stop figures (9.1.1).
+
+    The line's identity is what comes before its first colon (the procedure): the figures after it may
+    change as months are imported, and generating again must not add a second line for one procedure."""
+    names = {
+        "code": procedure.code,
+        "name": procedure.name,
+        "start": start.strftime("%m/%Y"),
+        "end": (end - datetime.timedelta(days=1)).strftime("%m/%Y"),
+    }
+    resolved = on_time + late
+    if not resolved:
+        return (
+            _(
+                "Administrative procedure %(code)s “%(name)s”: no one-stop figures from %(start)s to %(end)s. How is "
+                "it monitored that dossiers are resolved within the statutory time?"
+            )
+            % names
+        )
+    return _(
+        "Administrative procedure %(code)s “%(name)s”: %(on_time)s/%(resolved)s dossiers resolved on time "
+        "(%(rate)s %%) from %(start)s to %(end)s. Are the late dossiers analysed, the citizens told (apology "
+        "slips) and actions taken?"
+    ) % {**names, "on_time": on_time, "resolved": resolved, "rate": number_format(round(100 * on_time / resolved, 1))}
+
+
+def _line_key(source, clause_id, document_id, question):
+    """What makes a line the same line when the checklist is generated again."""
+    if source == ChecklistItem.Source.PROCEDURE:
+        question = question.split(":", 1)[0]
+    return (source, clause_id, document_id, question)
+
+
 def _planned_items(audit):
     """(source, clause, document, question) for every line the scope calls for, in order."""
     from qms.core.models import IsoClause
@@ -169,9 +213,12 @@ def _planned_items(audit):
     # The objectives and risks of every document in scope in a fixed number of queries, however many there are.
     objectives = objectives_of_documents(d.pk for d in documents)
     risks = open_risks_of_documents(d.pk for d in documents)
+    months = _twelve_months_before(audit.planned_start)
+    procedures = on_time_of_documents((d.pk for d in documents), start=months[0], end=months[1])
     cited = {}
-    if objectives or risks:
-        cited = {c.number: c for c in IsoClause.objects.filter(number__in=(OBJECTIVES_CLAUSE, RISKS_CLAUSE))}
+    if objectives or risks or procedures:
+        numbers = (OBJECTIVES_CLAUSE, RISKS_CLAUSE, PROCEDURES_CLAUSE)
+        cited = {c.number: c for c in IsoClause.objects.filter(number__in=numbers)}
     for document in documents:
         for question in ChecklistQuestion.objects.filter(is_active=True, document=document):
             planned.append((ChecklistItem.Source.QUESTION_BANK, question.clause, document, question.text))
@@ -194,6 +241,9 @@ def _planned_items(audit):
         for risk in risks.get(document.pk, ()):
             for question in risk_questions(risk):
                 planned.append((ChecklistItem.Source.RISK, cited.get(RISKS_CLAUSE), document, question))
+        for procedure, on_time, late in procedures.get(document.pk, ()):
+            question = procedure_question(procedure, on_time, late, *months)
+            planned.append((ChecklistItem.Source.PROCEDURE, cited.get(PROCEDURES_CLAUSE), document, question))
     return planned
 
 
@@ -209,7 +259,8 @@ def checklist_generate(*, audit, user, reason=""):
     _require_independence(audit)
     if audit.status not in EDITABLE_CHECKLIST:
         raise AuditError(_("The checklist can no longer change."))
-    existing = set(audit.checklist.values_list("source", "clause_id", "document_id", "question"))
+    rows = audit.checklist.values_list("source", "clause_id", "document_id", "question")
+    existing = {_line_key(*row) for row in rows}
     order = _next_order(audit)
     created = []
     # The questions are part of the audit record, read by everyone and exported in the report: they are
@@ -217,7 +268,7 @@ def checklist_generate(*, audit, user, reason=""):
     with translation.override(settings.LANGUAGE_CODE):
         planned = _planned_items(audit)
     for source, clause, document, question in planned:
-        key = (source, clause.pk if clause else None, document.pk if document else None, question)
+        key = _line_key(source, clause.pk if clause else None, document.pk if document else None, question)
         if key in existing:
             continue
         existing.add(key)
