@@ -48,6 +48,10 @@ class Sizes:
     # The timeline pages of issue 21: a history of 10 and of 200 records (the same in both modes).
     history_small: int = 10
     history_large: int = 200
+    # The register of procedures (issue 19): a province's departments together, five years of monthly figures.
+    procedures_few: int = 20
+    procedures_many: int = 2_000
+    procedure_months: int = 60
 
 
 def full_sizes():
@@ -82,6 +86,9 @@ def smoke_sizes():
         import_rows=20,
         first_view_readers=5,
         first_view_documents=2,
+        # More than a page of the lists (50) with a year of figures: enough to show a count that grows.
+        procedures_many=120,
+        procedure_months=12,
     )
 
 
@@ -159,7 +166,7 @@ def parse(argv):
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated groups to run: web, nc, timeline, registers, sweep, xlsx, import, hostile",
+        help="comma-separated groups to run: web, nc, timeline, registers, procedures, sweep, xlsx, import, hostile",
     )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"), help="where to write the list")
     parser.add_argument(

@@ -16,6 +16,7 @@ import datetime
 import io
 import random
 import zipfile
+from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.core.files.base import ContentFile
@@ -148,13 +149,36 @@ REFERENCES = (
 )
 
 
+# The steps of every demo process: (step, responsible, role, working days, output). Together they take
+# STEP_DAYS working days, no more than the shortest statutory time of the demo's procedures
+# (qms.procedures.demo.TIME_LIMITS), so submitting a demo document unchanged passes the time-limit check
+# (qms.procedures.time_limits). The older free-text time limit stays empty: one time per step, the one
+# the check reads and the page shows.
+STEPS = (
+    ("Tiếp nhận hồ sơ, kiểm tra tính đầy đủ, hợp lệ", "Bộ phận một cửa", "one_stop", "0.5", "Giấy tiếp nhận hồ sơ"),
+    ("Thẩm định hồ sơ, đề xuất giải quyết", "Chuyên viên {unit}", "specialist", "2.5", "Tờ trình"),
+    ("Xem xét, trình ký", "Lãnh đạo {unit}", "unit_head", "0.5", "Dự thảo kết quả"),
+    ("Phê duyệt kết quả", "Lãnh đạo Sở", "leadership", "1", "Văn bản được ký"),
+    ("Vào sổ, đóng dấu, trả kết quả", "Văn phòng Sở", "one_stop", "0.5", "Kết quả giải quyết"),
+)
+STEP_DAYS = sum(Decimal(days) for *_step, days, _output in STEPS)
+
+
 def _content(title, unit):
     steps = [
-        ("Tiếp nhận hồ sơ, kiểm tra tính đầy đủ, hợp lệ", "Bộ phận một cửa", "0,5 ngày", "Giấy tiếp nhận hồ sơ"),
-        ("Thẩm định hồ sơ, đề xuất giải quyết", f"Chuyên viên {unit.name}", "3 ngày", "Tờ trình"),
-        ("Xem xét, trình ký", f"Lãnh đạo {unit.name}", "1 ngày", "Dự thảo kết quả"),
-        ("Phê duyệt kết quả", "Lãnh đạo Sở", "1 ngày", "Văn bản được ký"),
-        ("Vào sổ, đóng dấu, trả kết quả", "Văn phòng Sở", "0,5 ngày", "Kết quả giải quyết"),
+        (
+            "step",
+            {
+                "step": step,
+                "responsible": who.format(unit=unit.name),
+                "role": role,
+                "duration": Decimal(days),
+                "duration_unit": "working_days",
+                "time_limit": "",
+                "output": output,
+            },
+        )
+        for step, who, role, days, output in STEPS
     ]
     return {
         "purpose": (
@@ -163,10 +187,7 @@ def _content(title, unit):
         "scope": f"<p>Áp dụng đối với {unit.name}, Bộ phận một cửa và tổ chức, cá nhân có liên quan.</p>",
         "references": REFERENCES,
         "definitions": "<p>TTHC: thủ tục hành chính; HS: hồ sơ; BPMC: Bộ phận một cửa.</p>",
-        "steps": [
-            ("step", {"step": step, "responsible": who, "time_limit": limit, "output": output})
-            for step, who, limit, output in steps
-        ],
+        "steps": steps,
         "records": [
             (
                 "record",

@@ -3,7 +3,17 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench.figures import hostile, imports, nonconformities, registers, reminders, spreadsheets, timelines, web
+from bench.figures import (
+    hostile,
+    imports,
+    nonconformities,
+    procedures,
+    registers,
+    reminders,
+    spreadsheets,
+    timelines,
+    web,
+)
 from bench.report import Spec
 
 
@@ -19,6 +29,7 @@ GROUPS = [
     Group("nc", nonconformities.SPECS, nonconformities.run),
     Group("timeline", timelines.SPECS, timelines.run),
     Group("registers", registers.SPECS, registers.run),
+    Group("procedures", procedures.SPECS, procedures.run),
     Group("sweep", reminders.SPECS, reminders.run),
     Group("xlsx", spreadsheets.SPECS, spreadsheets.run),
     Group("import", imports.SPECS, imports.run),

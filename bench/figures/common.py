@@ -1,6 +1,7 @@
 """Helpers shared by the figures: people with roles, sessions, query counting, timing."""
 
 import itertools
+import statistics
 import time
 
 from django.contrib.auth.models import Group
@@ -47,3 +48,35 @@ def timed(func):
     began = time.perf_counter()
     result = func()
     return time.perf_counter() - began, result
+
+
+HELLO = "/bench/hello"
+
+
+def median_vs_hello(context, path, *, headers=None, log_name):
+    """(page ms, hello ms, successful requests): median service time of `path` and of the hello view, one
+    client, one request at a time, on the same single-worker gunicorn; alternated, the first pair warms up."""
+    from bench import loadgen
+    from bench.server import Gunicorn
+
+    sizes = context.sizes
+    connection.close()  # SQLite: the harness holds no lock while gunicorn's workers read
+    requests = 20 if sizes.smoke else 200
+    with Gunicorn(workers=1, log_path=context.run_dir / f"gunicorn-{log_name}.log") as server:
+        runs = {}
+        for target in (HELLO, path, HELLO, path):
+            runs.setdefault(target, []).append(
+                loadgen.run(
+                    server.host,
+                    server.port,
+                    target,
+                    headers=headers or {},
+                    clients=1,
+                    max_requests=requests,
+                    max_seconds=sizes.load_seconds,
+                )
+            )
+    hello, page = runs[HELLO][-1], runs[path][-1]
+    if not page.ok or not hello.ok:
+        raise RuntimeError(f"no successful request: hello {hello.statuses}, {path} {page.statuses}")
+    return statistics.median(page.latencies_ms), statistics.median(hello.latencies_ms), page.ok

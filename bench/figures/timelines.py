@@ -8,15 +8,11 @@ shown on the timeline (a risk's reviews, a management review's decisions), as a 
 """
 
 import datetime
-import statistics
 
-from django.db import connection
 from django.urls import reverse
 
-from bench import loadgen
 from bench.figures import common
 from bench.report import Spec, line, require
-from bench.server import Gunicorn
 
 GOAL_QUERIES = 30
 RATIO_GOAL = 10.0
@@ -26,8 +22,6 @@ RISK_QUERIES = Spec("risk_page_queries", "queries", f"equal for 10 and 200 histo
 REVIEW_QUERIES = Spec("review_page_queries", "queries", f"equal for 10 and 200 history records, <= {GOAL_QUERIES}")
 AUDIT_VS_HELLO = Spec("audit_workspace_vs_hello", "ratio", f"<= {RATIO_GOAL:g}")
 SPECS = (AUDIT_QUERIES, NC_QUERIES, RISK_QUERIES, REVIEW_QUERIES, AUDIT_VS_HELLO)
-
-HELLO = "/bench/hello"
 
 
 def run(context):
@@ -236,33 +230,13 @@ def _review_line(officer, unit, sized):
 
 def _vs_hello(context, auditor, path):
     """One client, one request at a time: the workspace's service time against hello's, same gunicorn."""
-    sizes = context.sizes
     headers = {"Cookie": common.session_cookie(auditor)}
-    connection.close()  # SQLite: the harness holds no lock while gunicorn's workers read
-    requests = 20 if sizes.smoke else 200
-    with Gunicorn(workers=1, log_path=context.run_dir / "gunicorn-timelines.log") as server:
-        runs = {}
-        for target in (HELLO, path, HELLO, path):  # alternated, the first pair warms up
-            runs.setdefault(target, []).append(
-                loadgen.run(
-                    server.host,
-                    server.port,
-                    target,
-                    headers=headers,
-                    clients=1,
-                    max_requests=requests,
-                    max_seconds=sizes.load_seconds,
-                )
-            )
-    hello, page = runs[HELLO][-1], runs[path][-1]
-    if not page.ok or not hello.ok:
-        raise RuntimeError(f"no successful request: hello {hello.statuses}, workspace {page.statuses}")
-    hello_ms, page_ms = statistics.median(hello.latencies_ms), statistics.median(page.latencies_ms)
+    page_ms, hello_ms, requests = common.median_vs_hello(context, path, headers=headers, log_name="timelines")
     ratio = page_ms / hello_ms if hello_ms else None
     return line(
         AUDIT_VS_HELLO,
         None if ratio is None else round(ratio, 1),
         met=ratio is not None and ratio <= RATIO_GOAL,
         note="median service time of the workspace of the audit with the long history, one client, against hello",
-        detail={"workspace_ms": round(page_ms, 2), "hello_ms": round(hello_ms, 2), "requests": page.ok},
+        detail={"workspace_ms": round(page_ms, 2), "hello_ms": round(hello_ms, 2), "requests": requests},
     )

@@ -33,6 +33,10 @@ LEGAL = {
     "QLDL": ("168/2017/NĐ-CP", "Nghị định quy định chi tiết một số điều của Luật Du lịch", "Chính phủ", (2017, 12, 31)),
 }
 DISTRICT_EXTRA = 52
+#: The statutory processing times the demo's procedures draw from, in working days. The demo's internal
+#: processes take cms.demo.STEP_DAYS (5) working days, the shortest of these: every demo document fits
+#: every procedure it implements, and submitting it unchanged is not refused (qms.procedures.time_limits).
+TIME_LIMITS = (5, 7, 10, 15)
 #: (procedure index, months ago) of the late months.
 LATE_MONTHS = ((0, 2), (4, 5), (9, 1), (17, 8), (30, 3), (55, 10))
 
@@ -73,7 +77,7 @@ def _procedure(code, name, level, unit, linked, rng):
         decision_number="1234/QĐ-UBND",
         decision_date=datetime.date(2025, 3, 1),
     )
-    days = Decimal(rng.choice((5, 7, 10, 15)))
+    days = Decimal(rng.choice(TIME_LIMITS))
     procedure.ways = [
         ApplicationWay(kind=ApplicationWay.Kind.IN_PERSON, time_limit=days),
         ApplicationWay(kind=ApplicationWay.Kind.POST, time_limit=days),

@@ -146,7 +146,9 @@ class ApplicationWay(Orderable):
         verbose_name_plural = _("ways of applying")
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {format_time(self.time_limit, self.time_unit)}"
+        # The enum's label, not get_kind_display(): that one hashes every choice on each call, and the
+        # public list prints three ways for each of its 50 procedures.
+        return f"{_label(self.Kind, self.kind)}: {format_time(self.time_limit, self.time_unit)}"
 
 
 class Fee(Orderable):
@@ -215,7 +217,15 @@ class LegalBasis(Orderable):
 def format_time(amount, unit):
     amount = Decimal(amount).normalize()
     text = f"{amount:f}".rstrip("0").rstrip(".") if "." in f"{amount:f}" else f"{amount:f}"
-    return f"{text} {TimeUnit(unit).label}"
+    return f"{text} {_label(TimeUnit, unit)}"
+
+
+def _label(choices, value):
+    """The label of `value` among `choices` (a TextChoices), or the value itself when it is none of them."""
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
 
 
 class ProcedurePerformance(models.Model):

@@ -2,14 +2,18 @@
 with a year of monthly figures and a few late months raising their nonconformity; idempotent."""
 
 import io
+from decimal import Decimal
 
 import pytest
 
 from cms import demo as cms_demo
+from cms import duties
+from cms import services as cms_services
+from cms.models import ProcessDocumentPage
 from qms.core import demo as core_demo
-from qms.core.models import OrganisationUnit
+from qms.core.models import OrganisationUnit, User
 from qms.nonconformities.models import Nonconformity
-from qms.procedures import demo
+from qms.procedures import demo, time_limits, working_days
 from qms.procedures.models import AdministrativeProcedure, ProcedurePerformance
 from tests.cms.builders import make_document
 
@@ -59,3 +63,48 @@ def test_demo_seeds_procedures_figures_and_late_months_once():
         Nonconformity.objects.count(),
     )
     assert after == before
+
+
+def test_demo_documents_have_structured_step_times_within_their_procedures_statutory_time(monkeypatch):
+    """The time-limit check is real on demo data: every demo document that implements a procedure has
+    structured step times, and they fit the shortest statutory time of every way of every procedure it
+    implements, so submitting it unchanged is not refused; seeding again changes nothing."""
+    subjects = {code: (prefix, owner, names[:2]) for code, (prefix, owner, names) in cms_demo.SUBJECTS.items()}
+    monkeypatch.setattr(cms_demo, "SUBJECTS", subjects)
+    out = io.StringIO()
+    core_demo.seed_core(out)
+    cms_demo.seed(out)
+    demo.seed(out)
+    assert cms_demo.STEP_DAYS <= min(demo.TIME_LIMITS)
+    linked = ProcessDocumentPage.objects.filter(procedures__isnull=False).distinct()
+    assert linked.count() >= 10
+
+    def steps_of(page):
+        return page.get_latest_revision_as_object().steps
+
+    for page in linked:
+        steps = steps_of(page)
+        times = time_limits.step_times(steps)
+        assert len(times) == len(steps) == len(cms_demo.STEPS)
+        assert all(block.value["time_limit"] == "" for block in steps)  # one time per step: the structured one
+        assert time_limits.total_hours(times) == cms_demo.STEP_DAYS * working_days.HOURS_PER_DAY
+        shortest = min(way.time_limit for p in page.procedures.all() for way in p.ways.all())
+        assert time_limits.total_hours(times) <= shortest * working_days.HOURS_PER_DAY
+        assert duties.time_limit_problem(page, steps) == ""
+    # Not vacuous: the same steps one day longer than the shortest statutory time are refused.
+    page = linked.first()
+    shortest = min(way.time_limit for p in page.procedures.all() for way in p.ways.all())
+    longer = [*steps_of(page).get_prep_value()]
+    longer[1]["value"]["duration"] = str(Decimal(longer[1]["value"]["duration"]) + shortest - cms_demo.STEP_DAYS + 1)
+    problem = duties.time_limit_problem(page, longer)
+    assert any(code in problem for code in page.procedures.values_list("code", flat=True))
+    # A demo officer submitting a demo document unchanged is not refused.
+    free = next(p for p in linked if not p.workflow_in_progress)
+    submitter = free.process_owner or User.objects.get(username="officer2")
+    assert cms_services.document_submit(page=free, user=submitter, change_summary="Rà soát định kỳ") is not None
+    before = {p.pk: steps_of(p).get_prep_value() for p in linked}
+    counts = (ProcessDocumentPage.objects.count(), AdministrativeProcedure.objects.count())
+    cms_demo.seed(out)
+    demo.seed(out)
+    assert (ProcessDocumentPage.objects.count(), AdministrativeProcedure.objects.count()) == counts
+    assert {p.pk: steps_of(p).get_prep_value() for p in linked} == before

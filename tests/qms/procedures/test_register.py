@@ -1,7 +1,11 @@
 """The register of procedures: every change through the service with its reason, one timeline, the role matrix,
 status with the replacing procedure, and the review that falls due when the legal basis or status changes."""
 
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -232,3 +236,37 @@ def _form_data(procedure, documents=(), reason=""):
                 value = getattr(child, f"{name}_id" if name == "form" else name)
                 data[f"{prefix}-{index}-{name}"] = "" if value is None else value
     return data
+
+
+def test_the_admin_lists_of_procedures_and_figures_cost_the_same_queries_at_two_sizes(client, officer):
+    """The register's admin list (searched and filtered too) and the list of one-stop figures read a page of
+    50 in a fixed number of queries: more than a page of procedures, each with its months, costs no more."""
+    from qms.procedures.models import ProcedurePerformance
+
+    unit = f.make_unit(code="QLVH")
+    client.force_login(officer)
+    urls = [
+        (reverse("procedures_admin:index"), {}),
+        (reverse("procedures_admin:index"), {"q": "giấy phép", "level": "province", "field": "Nghệ thuật"}),
+        (reverse("procedure_performance_admin:index"), {}),
+    ]
+
+    def add(count):
+        for _n in range(count):
+            procedure = make_procedure(user=officer, unit=unit)
+            for month in (datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)):
+                ProcedurePerformance.objects.create(procedure=procedure, month=month, received=3, on_time=2, late=1)
+
+    def counts():
+        found = []
+        for url, params in urls:
+            client.get(url, params)  # warm: the admin menu and per-process caches
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url, params).status_code == 200
+            found.append(len(captured))
+        return found
+
+    add(2)
+    small = counts()
+    add(58)
+    assert counts() == small
