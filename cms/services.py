@@ -12,6 +12,7 @@ go-live (this app's `publish_scheduled` command).
 """
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -293,28 +294,40 @@ def document_review_request(*, document_ids, reason, user=None):
         log(instance=page, action="cms.review_requested", user=user, data={"reason": str(reason)})
 
 
-# --- workflow, for programmatic use (demo, tests, integrations) ----------------------
-
-
 @transaction.atomic
 def document_start_revision(*, page, user, change_summary):
     """A draft revision of the document, saved with `change_summary`, for its writer to finish in the editor
     and submit; what a decision elsewhere (a management review's, ISO 9001 9.3.3 b) starts. Not submitted:
     the content changes are still to be written. Its writer is on record as the draft's author, so the
-    separation of duties keeps them from reviewing or approving it (5.3)."""
+    separation of duties keeps them from reviewing or approving it (5.3).
+
+    Refused, with nothing saved, where the draft would not be the writer's own: a revision in review, a
+    page locked by someone else, or someone else's unsubmitted draft (it would go out under this name)."""
     page = ProcessDocumentPage.objects.get(pk=page.pk)
     if not page.permissions_for_user(user).can_edit():
         raise DocumentPermissionError()
     if page.workflow_in_progress:
         raise DocumentError(_("This document already has a revision in review."))
+    if page.locked and page.locked_by_id != user.pk:
+        raise DocumentError(_("This document is locked by someone else."))
+    draft_writer = page.latest_revision.user_id if page.has_unpublished_changes and page.latest_revision else None
+    if draft_writer not in (None, user.pk):
+        raise DocumentError(_("Someone else has an unsubmitted draft of this document; it is theirs to finish."))
     problem = selectors.change_summary_problem(page, change_summary)
     if problem:
         raise DocumentError(problem)
     draft = page.get_latest_revision_as_object()
     draft.change_summary = change_summary
-    return draft.save_revision(user=user, log_action=True)
+    try:
+        return draft.save_revision(user=user, log_action=True)
+    except ValidationError as error:
+        raise DocumentError(" ".join(error.messages)) from None
 
 
+# --- workflow, for programmatic use (demo, tests, integrations) ----------------------
+
+
+@transaction.atomic
 def document_submit(*, page, user, change_summary, changes=None):
     """Save a new revision with `changes` and submit it to the approval workflow, as the editor's Submit does."""
     page = ProcessDocumentPage.objects.get(pk=page.pk)

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from qms.core.indicators import percentage
 from qms.core.records import create_all_with_history, delete_with_history
 from qms.objectives.selectors import objectives_of_documents
 from qms.procedures.selectors import on_time_of_documents
@@ -171,7 +172,7 @@ def procedure_question(procedure, on_time, late, start, end):
         "Administrative procedure %(code)s “%(name)s”: %(on_time)s/%(resolved)s dossiers resolved on time "
         "(%(rate)s %%) from %(start)s to %(end)s. Are the late dossiers analysed, the citizens told (apology "
         "slips) and actions taken?"
-    ) % {**names, "on_time": on_time, "resolved": resolved, "rate": number_format(round(100 * on_time / resolved, 1))}
+    ) % {**names, "on_time": on_time, "resolved": resolved, "rate": number_format(percentage(on_time, resolved))}
 
 
 def _line_key(source, clause_id, document_id, question):

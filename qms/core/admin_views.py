@@ -80,11 +80,14 @@ class ExcelRegisterIndexView(generic.IndexView):
     """A register's admin list with the button of its Excel register (the view named `register_url_name`).
 
     The button carries the list's query string (filters, search), so a register view that reads it exports
-    what the person was looking at. `list_select_related` names the related records the list's columns show
-    (a unit, an owner), so that the list costs the same few queries however many rows it has.
+    what the person was looking at; a register whose workbook is always whole says
+    `register_is_filtered = False`, and its button carries nothing it would ignore. `list_select_related`
+    names the related records the list's columns show (a unit, an owner), so that the list costs the same
+    few queries however many rows it has.
     """
 
     register_url_name = None
+    register_is_filtered = True
     list_select_related = ()
 
     def get_base_queryset(self):
@@ -94,7 +97,7 @@ class ExcelRegisterIndexView(generic.IndexView):
     def header_buttons(self):
         buttons = list(super().header_buttons)
         url = reverse(self.register_url_name)
-        query = self.request.GET.urlencode()
+        query = self.request.GET.urlencode() if self.register_is_filtered else ""
         buttons.append(
             HeaderButton(gettext_lazy("Excel register"), url=f"{url}?{query}" if query else url, icon_name="download")
         )

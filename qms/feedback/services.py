@@ -62,7 +62,7 @@ class TooMany(FeedbackError):
 
 class TooManyLookups(FeedbackError):
     default_message = gettext_lazy(
-        "Too many look-ups that matched nothing were made from your address. Please try again in an hour."
+        "Too many look-ups that matched nothing were made from your network address. Please try again later."
     )
 
 
@@ -202,7 +202,9 @@ def status_lookup(*, reference, contact, sender_address):
     until the hour is over. The count is the cache's, per fixed hour as django-ratelimit keeps it (that
     package's checks refuse both our caches, the file cache and Django's Redis cache). A look-up takes its
     count before it looks (undone on a match), so a burst of parallel guesses gets no more than the limit
-    on Redis, whose increment is atomic.
+    on Redis, whose increment is atomic. The file cache of a single machine counts without that guarantee
+    (parallel guesses may slip past) and may evict the count when full: there the limit slows a guesser
+    down; Redis (`CACHE_URL`) makes it hold.
     """
     if not sender_address:
         return selectors.public_status(reference, contact)
@@ -218,7 +220,10 @@ def status_lookup(*, reference, contact, sender_address):
         raise TooManyLookups()
     found = selectors.public_status(reference, contact)
     if found is not None:
-        cache.decr(key)  # a match is not a guess
+        try:
+            cache.decr(key)  # a match is not a guess
+        except ValueError:  # the count was evicted meanwhile: nothing to give back
+            pass
     return found
 
 

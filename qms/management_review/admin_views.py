@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from cms.selectors import current_documents
 from qms.core import roles
@@ -92,7 +93,10 @@ def review_detail(request, pk):
         "decision_kinds": ReviewDecision.Kind.choices,
         "people": User.objects.filter(is_active=True).order_by("username"),
         "units": OrganisationUnit.objects.order_by("code"),
-        "documents": current_documents(user=request.user).order_by("identifier").only("pk", "identifier", "title")
+        # The documents whose revision this person may start: current ones they may edit.
+        "documents": current_documents(user=request.user)
+        .filter(pk__in=PagePermissionPolicy().instances_user_has_permission_for(request.user, "change"))
+        .only("pk", "identifier", "title")
         if can_manage
         else (),
     }

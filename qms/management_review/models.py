@@ -154,7 +154,7 @@ class ReviewDecision(models.Model):
     # A decision to change a procedure starts its revision (9.3.3 b); the revision itself is the document's.
     document = models.ForeignKey(
         "cms.ProcessDocumentPage",
-        verbose_name=_("document revised"),
+        verbose_name=_("revision started of"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -114,4 +114,7 @@ class ObjectiveInspectView(TimelineInspectView):
 
 class ObjectiveIndexView(ExcelRegisterIndexView):
     register_url_name = "objectives:export"
+    # The workbook is the whole register (objectives, indicators and measurements, every year): a filtered
+    # link would promise a filtered file.
+    register_is_filtered = False
     list_select_related = ("unit", "owner")

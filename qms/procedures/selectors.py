@@ -1,4 +1,5 @@
-"""Reads of the register for the public pages: a fixed number of queries whatever its size (8.5.1, 7.5.3.1)."""
+"""Reads of the register for the public pages and for the audits of its processes: a fixed number of queries
+whatever its size (8.5.1, 7.5.3.1, 9.1.1)."""
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, Sum

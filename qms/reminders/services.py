@@ -27,7 +27,7 @@ offers no way to make a send and a database commit one atomic step.
 Queries do not depend on the number of items: one per provider (streamed), one
 for the people, one for the units, one for the quality officers, one INSERT
 statement for all the claimed reminders; per delivery run one per provider to
-re-check the items, then four per digest.
+re-check the items, then four per digest (three on SQLite, which takes no advisory lock).
 """
 
 import datetime

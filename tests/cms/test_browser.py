@@ -42,7 +42,10 @@ def workflow_action(page, doc, name):
         )
 
 
-def test_officer_submits_approver_approves_staff_reads_the_new_revision(page, live_server):
+def test_officer_submits_approver_approves_staff_reads_the_new_revision(page, live_server, caplog):
+    # Nothing of the flow may be refused unseen (#14.8): Django logs every 4xx it answers, the browser's
+    # background requests (the editing session's ping and release, the favicon) included.
+    caplog.set_level(logging.WARNING, logger="django")
     unit = factories.make_unit(code="QLVH", name="Phòng Quản lý Văn hóa")
     officer = factories.make_officer(unit=unit)
     reviewer = factories.make_officer()
@@ -80,19 +83,7 @@ def test_officer_submits_approver_approves_staff_reads_the_new_revision(page, li
     page.goto(f"{doc.url}v/1/")
     assert "Cấp giấy phép biểu diễn" in page.locator("h1").first.inner_text()
     assert page.locator(".banner.superseded").is_visible()
-
-
-def test_the_flow_is_refused_nothing_in_the_background(page, live_server, caplog):
-    """No request of the flow is refused unseen (#14.8): Django logs every 4xx it answers, and the
-    browser's background requests (the editing session's ping and release, the favicon) are among
-    them. Each person works in their own session, as in an office."""
-    caplog.set_level(logging.WARNING, logger="django")
-    test_officer_submits_approver_approves_staff_reads_the_new_revision(page, live_server)
-    refused = [
-        record.getMessage()
-        for record in caplog.records
-        if record.name.startswith(("django.request", "django.security"))
-    ]
+    refused = [r.getMessage() for r in caplog.records if r.name.startswith(("django.request", "django.security"))]
     assert refused == []
 
 

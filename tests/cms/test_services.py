@@ -127,6 +127,42 @@ def test_submit_needs_a_new_change_summary():
         services.document_submit(page=page, user=officer, change_summary="First issue")
 
 
+def test_a_refused_submission_leaves_no_revision_behind(monkeypatch):
+    """The revision and the workflow's start are one step: without a workflow to take it, nothing is saved
+    (a lone draft would make the person a writer of the revision, barring them from approving it, 5.3)."""
+    from cms.models import ProcessDocumentPage
+
+    unit = factories.make_unit()
+    officer = factories.make_officer(unit=unit)
+    page = make_document(unit=unit, user=officer, reason="First issue")
+    revisions = page.revisions.count()
+    monkeypatch.setattr(ProcessDocumentPage, "get_workflow", lambda self: None)
+    with pytest.raises(DocumentError):
+        services.document_submit(page=page, user=officer, change_summary="Sửa bước 2")
+    assert page.revisions.count() == revisions
+
+
+def test_a_revision_is_started_only_as_its_writers_own_draft():
+    unit = factories.make_unit()
+    officer, other = factories.make_officer(unit=unit), factories.make_officer(unit=unit)
+    page = make_document(unit=unit, user=officer, reason="First issue")
+    draft = page.get_latest_revision_as_object()
+    draft.title = "Bản nháp của người khác"
+    draft.save_revision(user=other)
+    revisions = page.revisions.count()
+    with pytest.raises(DocumentError):  # someone else's draft
+        services.document_start_revision(page=page, user=officer, change_summary="Theo quyết định XXLĐ")
+    assert page.revisions.count() == revisions
+    services.document_start_revision(page=page, user=other, change_summary="Theo quyết định XXLĐ")  # their own
+    assert page.revisions.count() == revisions + 1
+
+    locked = make_document(unit=unit, user=officer, reason="First issue")
+    locked.locked, locked.locked_by = True, other
+    locked.save(update_fields=["locked", "locked_by"])
+    with pytest.raises(DocumentError):  # locked by someone else
+        services.document_start_revision(page=locked, user=officer, change_summary="Theo quyết định XXLĐ")
+
+
 def test_withdraw_keeps_the_document_and_marks_it():
     officer = factories.make_officer()
     page = make_document(user=officer)

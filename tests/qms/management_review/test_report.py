@@ -1,8 +1,6 @@
 """The yearly ISO report's figures against the registers' own counts: the calendar year asked for, and
 nothing of the year before (ISO 9001 9.3, 10.3)."""
 
-import datetime
-
 from django.utils import timezone
 
 from qms.feedback.models import Feedback
@@ -20,9 +18,12 @@ def figure(sections, section_key, figure_key):
 
 
 def moved_to_last_year(queryset, field):
-    """Backdate rows by a year, as the registers would hold last year's records."""
+    """Backdate rows to the same day of last year (the 28th for a 29 February), as the registers would hold
+    last year's records."""
     for row in queryset:
-        queryset.model.objects.filter(pk=row.pk).update(**{field: getattr(row, field) - datetime.timedelta(days=366)})
+        moment = getattr(row, field)
+        moment = moment.replace(year=moment.year - 1, day=min(moment.day, 28) if moment.month == 2 else moment.day)
+        queryset.model.objects.filter(pk=row.pk).update(**{field: moment})
 
 
 def test_the_yearly_figures_are_the_registers_counts_of_that_year(people):

@@ -52,11 +52,26 @@ def test_a_document_in_review_or_not_editable_is_refused_and_nothing_is_recorded
     with pytest.raises(DocumentError):
         services.decision_start_revision(decision=decision, user=people["officer"], document=doc)
     other = make_document("QT-MR-03", unit=people["unit"])
-    chair = people["chair"]  # an approver: manages no review and edits no document
-    with pytest.raises((DocumentPermissionError, services.NotPermitted)):
-        services.decision_start_revision(decision=decision, user=chair, document=other)
+    with pytest.raises(services.NotPermitted):  # the chair (an approver) does not manage the review
+        services.decision_start_revision(decision=decision, user=people["chair"], document=other)
+    with pytest.raises(DocumentPermissionError):  # and the document's side asks for its own permission
+        cms_services.document_start_revision(page=other, user=people["staff"], change_summary="Theo quyết định")
     decision.refresh_from_db()
     assert decision.document is None and doc.revisions.count() == revisions
+    assert other.revisions.count() == 1
+
+
+def test_who_started_the_revision_does_not_approve_it(people, decided):
+    """The starter wrote the draft: reviewing or approving it is for someone else (ISO 9001 5.3, 7.5.2 c)."""
+    _review, decision = decided
+    doc = make_document("QT-MR-05", unit=people["unit"])
+    officer = people["officer"]
+    services.decision_start_revision(decision=decision, user=officer, document=doc)
+    cms_services.document_submit(page=doc, user=officer, change_summary=f"{decision.reference}: rút ngắn thời hạn")
+    with pytest.raises(DocumentError):
+        cms_services.document_task_approve(page=doc, user=officer)
+    reviewer = f.make_officer(unit=people["unit"])
+    cms_services.document_task_approve(page=doc, user=reviewer)  # the review step, by another officer
 
 
 def test_the_officer_starts_it_from_the_review_screen(client, people, decided):
