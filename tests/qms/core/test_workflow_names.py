@@ -122,3 +122,9 @@ def test_only_whole_names_are_translated():
     assert "<td>Người phê duyệt</td>" in html, "a group's name standing alone"
     assert "<p>Approvers sign here</p>" in html, "a group's name inside a sentence may be anyone's words"
 
+
+def test_the_roles_an_officer_cannot_change_are_named_in_her_language(client):
+    target = factories.make_approver()
+    client.force_login(factories.make_officer(language="vi"))
+    html = client.get(reverse("wagtailusers_users:edit", args=[target.pk])).content.decode()
+    assert "Vai trò bạn không thay đổi được tại đây: Người phê duyệt." in html
