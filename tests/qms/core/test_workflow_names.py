@@ -46,6 +46,34 @@ def test_a_vietnamese_approvers_dashboard_names_the_step_in_vietnamese(client):
     assert not [name for name in ENGLISH if name in html]
 
 
+def test_an_english_approvers_dashboard_keeps_the_english_names(client):
+    unit = factories.make_unit()
+    approver = _english(factories.make_approver(unit=unit, language="en"))
+    _awaiting_approvers(unit)
+    client.force_login(approver)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Approval by approvers" in html and "Review by quality officers" in html
+    assert "Lãnh đạo phê duyệt" not in html
+
+
+def test_the_rejection_email_names_the_workflow_and_step_in_the_submitters_language(mailoutbox):
+    from wagtail.models import Page
+
+    from cms.services import document_submit
+
+    unit = factories.make_unit()
+    submitter = factories.make_officer(unit=unit)
+    page = make_document(user=submitter, unit=unit)
+    document_submit(page=page, user=submitter, change_summary="Sửa đổi điều 3")
+    mailoutbox.clear()
+    reviewer = factories.make_officer(unit=unit)
+    state = Page.objects.get(pk=page.pk).current_workflow_state
+    state.current_task_state.task.specific.on_action(state.current_task_state, reviewer, "reject")
+    mail = next(message for message in mailoutbox if message.to == [submitter.email])
+    assert "Phê duyệt tài liệu" in mail.body and "Thư ký ISO xem xét" in mail.body
+    assert not [name for name in ENGLISH if name in mail.subject + mail.body]
+
+
 def test_the_workflow_history_and_reports_name_the_workflow_in_vietnamese(client):
     unit = factories.make_unit()
     page = _awaiting_approvers(unit)
