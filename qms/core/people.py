@@ -87,9 +87,10 @@ def role_names(groups):
 
 def role_labels(groups):
     """The roles in the reader's language, for a message or a form (ISO 9001 5.3: who holds which role
-    is read by people): the role groups' names are messages of the Wagtail catalogue
-    (qms.core.workflow_names.group_names); any other group's name is shown as it is."""
-    return ", ".join(sorted(_(group.name) for group in groups)) or "—"
+    is read by people), as qms.core.workflow_names.group_label names them; any other group's name as it is."""
+    from .workflow_names import group_label
+
+    return ", ".join(sorted(group_label(group.name) or group.name for group in groups)) or "—"
 
 
 def language_of(person):

@@ -53,6 +53,26 @@ def group_names() -> list[str]:
     return list(roles.ALL_ROLES)
 
 
+def _role_label(name: str) -> str | None:
+    return gettext(name) if name in roles.ALL_ROLES else None
+
+
+def group_labellers():
+    """Callables ``name -> translated name or None``: the roles' and those of the groups higher apps
+    create by a pattern (hook ``qms_group_names``: cms's "Process owners <unit>")."""
+    return [_role_label, *(labeller for labellers in hooks.get_hooks("qms_group_names") for labeller in labellers())]
+
+
+def group_label(name: str, labellers=None) -> str | None:
+    """A group's name in the reader's language, or None when it is no group of ours (a group an
+    administrator created is shown as typed)."""
+    for labeller in labellers if labellers is not None else group_labellers():
+        label = labeller(name)
+        if label:
+            return label
+    return None
+
+
 def translate_names(text: str) -> str:
     """``text`` with every data name in it replaced by its translation in the active language."""
     for name in sorted(data_names(), key=len, reverse=True):
@@ -73,6 +93,10 @@ _READ_ATTRIBUTE = re.compile(
 )
 
 
+# Django's Group.name is at most 150 characters: a longer text is no group's name.
+_LONGEST_GROUP_NAME = 150
+
+
 @lru_cache(maxsize=8)
 def _patterns(names: tuple[str, ...]):
     """One pattern of the given phrases, longest first, matched only as whole words."""
@@ -80,10 +104,12 @@ def _patterns(names: tuple[str, ...]):
     return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])")
 
 
-def _translated_text(text: str, phrases: tuple[str, ...], alone: frozenset[str]) -> str:
+def _translated_text(text: str, phrases: tuple[str, ...], labellers) -> str:
     stripped = text.strip()
-    if stripped in alone:
-        return text.replace(stripped, escape(gettext(stripped)))
+    if stripped and len(stripped) <= _LONGEST_GROUP_NAME:
+        label = group_label(stripped, labellers)
+        if label:
+            return text.replace(stripped, escape(label))
     if phrases:
         return _patterns(phrases).sub(lambda match: escape(gettext(match.group(1))), text)
     return text
@@ -93,20 +119,18 @@ def translate_html(html: str) -> str:
     """``html`` with the data names translated into the active language where a person reads them:
     in text and in the attributes of ``_READ_ATTRIBUTE``, not in form values, scripts or textareas."""
     phrases = tuple(name for name in data_names() if name in html)
-    alone = frozenset(name for name in group_names() if name in html)
-    if not phrases and not alone:
-        return html
+    labellers = group_labellers()
 
     def attribute(match):
-        return match.group(1) + _translated_text(match.group(2), phrases, alone) + match.group(3)
+        return match.group(1) + _translated_text(match.group(2), phrases, labellers) + match.group(3)
 
     pieces, position = [], 0
     for chunk in _CHUNK.finditer(html):
-        pieces.append(_translated_text(html[position : chunk.start()], phrases, alone))
+        pieces.append(_translated_text(html[position : chunk.start()], phrases, labellers))
         tag = chunk.group(0)
         pieces.append(tag if chunk.group(1) or tag.startswith("<!--") else _READ_ATTRIBUTE.sub(attribute, tag))
         position = chunk.end()
-    pieces.append(_translated_text(html[position:], phrases, alone))
+    pieces.append(_translated_text(html[position:], phrases, labellers))
     return "".join(pieces)
 
 

@@ -156,3 +156,11 @@ def test_the_roles_an_officer_cannot_change_are_named_in_her_language(client):
     client.force_login(factories.make_officer(language="vi"))
     html = client.get(reverse("wagtailusers_users:edit", args=[target.pk])).content.decode()
     assert "Vai trò bạn không thay đổi được tại đây: Người phê duyệt." in html
+
+
+def test_a_units_process_owners_group_is_named_in_the_readers_language():
+    from django.utils import translation
+
+    with translation.override("vi"):
+        html = workflow_names.translate_html("<td>Process owners QA</td><td>Process owners of QA</td><td>Editors</td>")
+    assert html == "<td>Chủ quy trình QA</td><td>Process owners of QA</td><td>Editors</td>"
