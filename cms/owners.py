@@ -17,8 +17,23 @@ OWNER_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page", "unlock_page")
 DOCUMENT_COLLECTION_PERMISSIONS = ("add_document", "choose_document")
 
 
+OWNERS_GROUP_PREFIX = "Process owners "
+
+
 def owners_group_name(unit):
-    return f"Process owners {unit.code}"
+    """The stored name of the unit's process-owners group (English, as every group's; see owners_group_label)."""
+    return f"{OWNERS_GROUP_PREFIX}{unit.code}"
+
+
+def owners_group_label(name):
+    """A process-owners group's name in the reader's language, or None for another group's
+    (hook ``qms_group_names``, qms.core.workflow_names)."""
+    if not name.startswith(OWNERS_GROUP_PREFIX):
+        return None
+    code = name.removeprefix(OWNERS_GROUP_PREFIX)
+    if not code or " " in code:
+        return None
+    return _("Process owners %(unit)s") % {"unit": code}
 
 
 @transaction.atomic

@@ -39,6 +39,14 @@ def approval_workflow_names():
     return [workflow.WORKFLOW_NAME, *(task for task, _group in workflow.TASKS)]
 
 
+@hooks.register("qms_group_names")
+def process_owner_group_names():
+    """Each unit's process-owners group ("Process owners QA"), named for people in their language."""
+    from .owners import owners_group_label
+
+    return [owners_group_label]
+
+
 @hooks.register("register_log_actions")
 def register_document_log_actions(actions):
     actions.register_action("cms.withdraw", _("Withdraw"), _("Withdrawn (obsolete)"))

@@ -47,7 +47,8 @@ class PersonFormMixin:
             else:
                 del self.fields["groups"]
         # Shown on the page, so the officer sees the roles they cannot change rather than none at all.
-        self.fixed_roles = people.role_names(person.groups.exclude(pk__in=self.grantable)) if person is not None else ""
+        fixed = person.groups.exclude(pk__in=self.grantable) if person is not None else None
+        self.fixed_roles = people.role_labels(fixed) if fixed is not None else ""
 
     @property
     def password_enabled(self):

@@ -81,7 +81,16 @@ def may_change_identity(actor, person=None):
 
 
 def role_names(groups):
+    """The roles as stored, for a history entry's reason (a record keeps the groups' own names)."""
     return ", ".join(sorted(group.name for group in groups)) or "—"
+
+
+def role_labels(groups):
+    """The roles in the reader's language, for a message or a form (ISO 9001 5.3: who holds which role
+    is read by people), as qms.core.workflow_names.group_label names them; any other group's name as it is."""
+    from .workflow_names import group_label
+
+    return ", ".join(sorted(group_label(group.name) or group.name for group in groups)) or "—"
 
 
 def language_of(person):
@@ -143,8 +152,9 @@ def check_person_change(*, actor, person, groups=None, stored=None):
             raise PersonChangeRefused(_("Nobody may change their own roles."), field="groups")
         refused = changed_groups - set(grantable_groups(actor, stored))
         if refused:
+            roles_refused = role_labels(refused)
             raise PersonChangeRefused(
-                _("Only an administrator may grant or remove these roles: %(roles)s.") % {"roles": role_names(refused)},
+                _("Only an administrator may grant or remove these roles: %(roles)s.") % {"roles": roles_refused},
                 field="groups",
             )
     return old_groups, wanted_groups

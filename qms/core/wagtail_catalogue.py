@@ -23,7 +23,7 @@ import polib
 from django.apps import apps
 from django.conf import settings
 
-from .workflow_names import data_names
+from .workflow_names import data_names, group_names
 
 DOMAINS = ("django", "djangojs")
 # Wagtail apps whose catalogue we do not carry although they may be installed: none today. An app
@@ -33,7 +33,7 @@ NOT_COVERED: set[str] = set()
 # ship no English catalogue: the language whose catalogue lists their msgids (its translations are not
 # used).
 THIRD_PARTY = {"axes": "de", "django_celery_beat": "de", "simple_history": "de"}
-DATA_APP = "qms data (workflow names)"
+DATA_APP = "qms data (workflow names)"  # the role groups' names too (qms.core.workflow_names)
 # Django's own Vietnamese lags its msgids (timesince's "%(num)d minute" is English, so the dashboard
 # says "0 minutes trước"): we carry the messages of Django's core that its catalogue lacks, except
 # language names (we offer two) and the default start page (never shown).
@@ -108,7 +108,7 @@ def source_entries(domain: str) -> dict[tuple[str | None, str], tuple[str, polib
         for entry in _messages(app, path):
             entries.setdefault((entry.msgctxt, entry.msgid), (app, entry))
     if domain == "django":
-        for name in data_names():
+        for name in [*data_names(), *group_names()]:
             entries.setdefault((None, name), (DATA_APP, polib.POEntry(msgid=name)))
     return entries
 
@@ -141,7 +141,7 @@ def counts(domain: str) -> dict[str, tuple[int, int]]:
     ours = {(e.msgctxt, e.msgid): e for e in load(domain)}
     groups = {app: {(e.msgctxt, e.msgid) for e in _messages(app, path)} for app, path in sources(domain)}
     if domain == "django":
-        groups[DATA_APP] = {(None, name) for name in data_names()}
+        groups[DATA_APP] = {(None, name) for name in [*data_names(), *group_names()]}
     done = {app: sum(1 for key in keys if key in ours and translated(ours[key])) for app, keys in groups.items()}
     return {app: (done[app], len(keys)) for app, keys in groups.items()}
 

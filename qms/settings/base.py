@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Django's LocaleMiddleware, but a logged-in person's stored language wins over the browser's.
     "qms.core.middleware.PersonLanguageMiddleware",
+    # The approval workflow's and role groups' names in the admin, in the reader's language (after the
+    # language middleware, whose language it translates into).
+    "qms.core.workflow_names.AdminNamesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "qms.core.middleware.UserTimezoneMiddleware",
