@@ -36,6 +36,10 @@ def owners_group_label(name):
     return _("Process owners %(unit)s") % {"unit": code}
 
 
+# What every name this labeller labels contains: an admin page without it has none of these groups.
+owners_group_label.marker = OWNERS_GROUP_PREFIX
+
+
 @transaction.atomic
 def document_index_for_unit(*, unit, user=None):
     """The unit's DocumentIndexPage under the home page, created (published) on first use."""

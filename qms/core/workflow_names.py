@@ -57,6 +57,20 @@ def _role_label(name: str) -> str | None:
     return gettext(name) if name in roles.ALL_ROLES else None
 
 
+def _group_markers(labellers):
+    """Texts one of which is in every group name the labellers label, or None if a labeller says none:
+    a labeller may name it as its ``marker`` attribute (a prefix every name it labels starts with)."""
+    markers = list(roles.ALL_ROLES)
+    for labeller in labellers:
+        if labeller is _role_label:
+            continue
+        marker = getattr(labeller, "marker", None)
+        if not marker:
+            return None
+        markers.append(marker)
+    return markers
+
+
 def group_labellers():
     """Callables ``name -> translated name or None``: the roles' and those of the groups higher apps
     create by a pattern (hook ``qms_group_names``: cms's "Process owners <unit>")."""
@@ -120,6 +134,10 @@ def translate_html(html: str) -> str:
     in text and in the attributes of ``_READ_ATTRIBUTE``, not in form values, scripts or textareas."""
     phrases = tuple(name for name in data_names() if name in html)
     labellers = group_labellers()
+    markers = _group_markers(labellers)
+    if not phrases and markers is not None and not any(marker in html for marker in markers):
+        # Most admin pages (a register's list, a record) show none of the names: not walked chunk by chunk.
+        return html
 
     def attribute(match):
         return match.group(1) + _translated_text(match.group(2), phrases, labellers) + match.group(3)

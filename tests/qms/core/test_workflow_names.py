@@ -151,6 +151,20 @@ def test_only_whole_names_are_translated():
     assert "<p>Approvers sign here</p>" in html, "a group's name inside a sentence may be anyone's words"
 
 
+def test_a_page_without_any_name_is_left_as_it_is(monkeypatch):
+    """Most admin pages (a register's list, a record) hold no workflow or group name: they are not walked
+    chunk by chunk, which would cost a register's long list several hello views' time (issue 21)."""
+    from django.utils import translation
+
+    walked = []
+    monkeypatch.setattr(workflow_names, "_translated_text", lambda text, *args: walked.append(text) or text)
+    page = "<table>" + '<tr><td title="NC-1">Hồ sơ trả chậm</td><td>Phòng QLVH</td></tr>' * 50 + "</table>"
+    with translation.override("vi"):
+        assert workflow_names.translate_html(page) is page
+        workflow_names.translate_html(page + "<td>Approvers</td>")
+    assert walked  # a page with a group's name is walked
+
+
 def test_the_roles_an_officer_cannot_change_are_named_in_her_language(client):
     target = factories.make_approver()
     client.force_login(factories.make_officer(language="vi"))
