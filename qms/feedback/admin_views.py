@@ -20,6 +20,7 @@ from wagtail.admin.widgets import HeaderButton
 
 from qms.core.admin_views import ExcelRegisterIndexView, ServiceFormMixin, listed_records
 from qms.core.records import QmsError, save_with_history
+from qms.core.timeline import timeline
 
 from . import actions, rules, selectors, services
 from .models import CONTACT_FIELDS, Feedback, SurveyQuestion, SurveyResponse
@@ -119,7 +120,7 @@ class FeedbackInspectView(generic.InspectView):
         context["show_contact"] = self.request.user.has_perm("feedback.see_contact", feedback)
         context["actions"] = actions.available_actions(self.request.user, feedback)
         context["act_base"] = reverse("feedback_admin_act", args=[feedback.pk, "x"])[:-2]
-        context["timeline"] = feedback.history.select_related("history_user").order_by("-history_date")[:100]
+        context["timeline"] = timeline(feedback)
         context["site_url"] = feedback.get_absolute_url()
         return context
 

@@ -25,6 +25,7 @@ from wagtail.models import Page
 from qms.core.lockout import client_address
 from qms.core.models import OrganisationUnit
 from qms.core.records import QmsError
+from qms.core.timeline import timeline
 
 from . import actions, rules, selectors, services
 from .forms import PublicFeedbackForm, RecordForm, StatusLookupForm, SurveyForm
@@ -204,7 +205,9 @@ def detail_context(request, feedback, **forms):
 
 
 def _timeline(feedback):
-    return feedback.history.select_related("history_user").order_by("-history_date", "-history_id")[:100]
+    # The kit's one timeline (who, when, old and new, the whole reason; ISO 9001 7.5.3). The citizen's
+    # contact and the sender's HMAC are not in the history at all (the model's excluded_fields).
+    return timeline(feedback)
 
 
 @login_required
