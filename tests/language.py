@@ -8,9 +8,9 @@ The rule, and why it is honest:
   words, so a hit is English the catalogue has not translated. Codes (NC-2026-0001, QT-VH-01), the
   product name and the names of tools (Wagtail, ISO, Excel) are not in the list, so they pass.
 - An English screen fails on any word holding a letter only Vietnamese writes (ă â đ ê ô ơ ư and the
-  tone-marked vowels). The demo's data is Vietnamese, so the walk in English builds its data in
-  English; what the walk reads is the chrome (headings, labels, buttons, menus, table headers), never
-  data cells, so a Vietnamese name a person typed does not count against the screen.
+  tone-marked vowels). The demo's data is Vietnamese, so the walk in English builds its own data in
+  English (titles, names, and the history's default reasons, recorded in the language the service
+  runs in); then the whole visible page can be read, data cells included.
 - The organisation's own names (the site's name, which is the home page's title: "Hệ thống quản lý
   chất lượng") are data, cut out as whole phrases, never as loose words; so are the languages, offered
   in their own names ("Tiếng Việt", "English").
