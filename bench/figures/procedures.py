@@ -57,9 +57,9 @@ def run(context):
     counts = {"public": {}, "admin": {}, "figures": {}}
     for size in (few, lots):
         _procedures_up_to(size, unit, sizes.procedure_months)
-        counts["public"][size] = {key: _second_view(citizen, url) for key, url in public.items()}
-        counts["admin"][size] = _second_view(officer_client, admin)
-        counts["figures"][size] = _second_view(officer_client, figures)
+        counts["public"][size] = {key: common.second_view_queries(citizen, url) for key, url in public.items()}
+        counts["admin"][size] = common.second_view_queries(officer_client, admin)
+        counts["figures"][size] = common.second_view_queries(officer_client, figures)
     records = {
         "procedures": AdministrativeProcedure.objects.count(),
         "monthly_figures": ProcedurePerformance.objects.count(),
@@ -77,14 +77,6 @@ def run(context):
         _equal_line(FIGURES_QUERIES, counts["figures"], few, lots, {"url": figures, **records}),
         _vs_hello(context, public["search"], records),
     ]
-
-
-def _second_view(client, url):
-    response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(f"{url} answered {response.status_code}")
-    queries, _response = common.count_queries(lambda: client.get(url))
-    return queries
 
 
 def _equal_line(spec, counts, few, lots, detail):

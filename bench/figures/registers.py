@@ -41,20 +41,12 @@ def run(context):
     for size in (few, lots):
         _objectives_up_to(size, officer)
         _risks_up_to(size, officer, unit)
-        counts["objectives"][size] = _second_view(client, table_url)
-        counts["risks"][size] = _second_view(client, risks_url)
+        counts["objectives"][size] = common.second_view_queries(client, table_url)
+        counts["risks"][size] = common.second_view_queries(client, risks_url)
     return [
         _line(OBJECTIVES_QUERIES, counts["objectives"], few, lots, table_url),
         _line(RISK_LIST_QUERIES, counts["risks"], few, lots, risks_url),
     ]
-
-
-def _second_view(client, url):
-    response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(f"{url} answered {response.status_code} to a quality officer")
-    queries, _response = common.count_queries(lambda: client.get(url))
-    return queries
 
 
 def _line(spec, counts, few, lots, url):

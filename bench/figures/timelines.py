@@ -53,9 +53,9 @@ def run(context):
         for key, records in sized.items()
     }
     reader = common.client_for(auditors[0])
-    audit_counts = {key: _count(reader, f"/audits/{audit.pk}/") for key, audit in audits.items()}
+    audit_counts = {key: common.second_view_queries(reader, f"/audits/{audit.pk}/") for key, audit in audits.items()}
     officer_client = common.client_for(officer)
-    nc_counts = {key: _count(officer_client, nc.get_absolute_url()) for key, nc in ncs.items()}
+    nc_counts = {key: common.second_view_queries(officer_client, nc.get_absolute_url()) for key, nc in ncs.items()}
     lines = [
         _query_line(AUDIT_QUERIES, sized, audit_counts, {key: audit.history.count() for key, audit in audits.items()}),
         _query_line(NC_QUERIES, sized, nc_counts, {key: nc.history.count() for key, nc in ncs.items()}),
@@ -76,14 +76,6 @@ def _query_line(spec, sized, counts, records):
         # The services add several records per change (one per many-to-many field changed): at least the size.
         detail={"history_records": records},
     )
-
-
-def _count(client, path):
-    _first, response = common.count_queries(lambda: client.get(path))
-    if response.status_code != 200:
-        raise RuntimeError(f"{path} answered {response.status_code}")
-    queries, _response = common.count_queries(lambda: client.get(path))
-    return queries
 
 
 def _audit_with_history(services, programme, officer, auditors, units, clauses, *, records, reference):
@@ -186,7 +178,7 @@ def _risk_line(officer, unit, sized):
             n += 1
         risks[key] = risk
     client = common.client_for(officer)
-    counts = {key: _count(client, risk.get_absolute_url()) for key, risk in risks.items()}
+    counts = {key: common.second_view_queries(client, risk.get_absolute_url()) for key, risk in risks.items()}
     return _query_line(RISK_QUERIES, sized, counts, {key: risk.history.count() for key, risk in risks.items()})
 
 
@@ -224,7 +216,8 @@ def _review_line(officer, unit, sized):
             n += 1
         reviews[key] = review
     client = common.client_for(officer)
-    counts = {key: _count(client, reverse("management_review:detail", args=[r.pk])) for key, r in reviews.items()}
+    urls = {key: reverse("management_review:detail", args=[review.pk]) for key, review in reviews.items()}
+    counts = {key: common.second_view_queries(client, url) for key, url in urls.items()}
     return _query_line(REVIEW_QUERIES, sized, counts, {key: records(review) for key, review in reviews.items()})
 
 
