@@ -294,6 +294,16 @@ def document_review_request(*, document_ids, reason, user=None):
         log(instance=page, action="cms.review_requested", user=user, data={"reason": str(reason)})
 
 
+def _revisable(page, user):
+    """`page` read afresh, if `user` may edit it and no revision of it is in review; else the refusal."""
+    page = ProcessDocumentPage.objects.get(pk=page.pk)
+    if not page.permissions_for_user(user).can_edit():
+        raise DocumentPermissionError()
+    if page.workflow_in_progress:
+        raise DocumentError(_("This document already has a revision in review."))
+    return page
+
+
 @transaction.atomic
 def document_start_revision(*, page, user, change_summary):
     """A draft revision of the document, saved with `change_summary`, for its writer to finish in the editor
@@ -303,12 +313,9 @@ def document_start_revision(*, page, user, change_summary):
 
     Refused, with nothing saved, where the draft would not be the writer's own: a revision in review, a
     page locked by someone else, or someone else's unsubmitted draft (it would go out under this name)."""
-    page = ProcessDocumentPage.objects.get(pk=page.pk)
-    if not page.permissions_for_user(user).can_edit():
-        raise DocumentPermissionError()
-    if page.workflow_in_progress:
-        raise DocumentError(_("This document already has a revision in review."))
-    if page.locked and page.locked_by_id != user.pk:
+    page = _revisable(page, user)
+    lock = page.get_lock()  # Wagtail's: a person's lock, or a workflow's
+    if lock is not None and lock.for_user(user):
         raise DocumentError(_("This document is locked by someone else."))
     draft_writer = page.latest_revision.user_id if page.has_unpublished_changes and page.latest_revision else None
     if draft_writer not in (None, user.pk):
@@ -330,11 +337,7 @@ def document_start_revision(*, page, user, change_summary):
 @transaction.atomic
 def document_submit(*, page, user, change_summary, changes=None):
     """Save a new revision with `changes` and submit it to the approval workflow, as the editor's Submit does."""
-    page = ProcessDocumentPage.objects.get(pk=page.pk)
-    if not page.permissions_for_user(user).can_edit():
-        raise DocumentPermissionError()
-    if page.workflow_in_progress:
-        raise DocumentError(_("This document already has a revision in review."))
+    page = _revisable(page, user)
     draft = page.get_latest_revision_as_object()
     for name, value in (changes or {}).items():
         setattr(draft, name, value)
