@@ -15,14 +15,11 @@ only where a name is read:
   ``{{ workflow.name }}`` or a group's name, which would drift with every Wagtail upgrade;
 - the moderation and workflow e-mails: Wagtail renders each in its recipient's language
   (``wagtail.admin.mail``, ``override``), from a context we give lazily translated names
-  (``translating_notifiers``), so each recipient reads them in theirs;
-- the action menu's "Submit to …" buttons (hooks below), which the middleware would also reach but
-  which are built before the page is.
+  (``translating_notifiers``), so each recipient reads them in theirs.
 
 A workflow's or step's name is a phrase and is translated wherever it stands as a whole phrase; a
 group's name is one or two common words ("Approvers", "Staff") that a person's own text may use, so
 it is translated only where it stands alone (a listing's cell, a checkbox's label).
-See https://docs.wagtail.org/en/stable/reference/hooks.html#construct-page-action-menu
 """
 
 import copy
@@ -37,8 +34,6 @@ from django.utils.translation import gettext
 from wagtail import hooks
 
 from . import roles
-
-SUBMIT_ITEM = "action-submit"
 
 
 def data_names() -> list[str]:
@@ -246,26 +241,3 @@ def translating_notifiers():
         uid = f"{event}_email_notification"
         signal.disconnect(sender=sender, dispatch_uid=uid)
         signal.connect(translating, sender=sender, dispatch_uid=uid, weak=False)
-
-
-# --- action menus --------------------------------------------------------------------------------
-
-
-def _translating_labels(item):
-    original = item.get_context_data
-
-    def get_context_data(parent_context):
-        context = original(parent_context)
-        if context.get("label"):
-            context["label"] = translate_names(str(context["label"]))
-        return context
-
-    item.get_context_data = get_context_data
-
-
-@hooks.register("construct_page_action_menu")
-@hooks.register("construct_snippet_action_menu")
-def translate_workflow_names_in_action_menu(menu_items, request, context):
-    for item in menu_items:
-        if getattr(item, "name", None) == SUBMIT_ITEM:
-            _translating_labels(item)
