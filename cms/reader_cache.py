@@ -12,7 +12,9 @@ language, time zone and day, and what is a reader's own is a *hole* in it, fille
   reader and document, built with one query (``acknowledgement_state``) when missing;
 - per response: the CSRF token of the forms and the "printed on" time of the print footer.
 
-A path is mapped straight to its document (the *route*), so a hit does not walk the page tree.
+A path is mapped straight to its document (the *route*), so a hit does not walk the page tree;
+a path that is no document is remembered as such for a few minutes. ``ReaderCacheMiddleware``
+answers from the cache before Django resolves the URL, for the paths that resolve to ``serve``.
 
 **Generations.** Every entry is keyed by the cache generations it was built under, each read
 *before* the database: the global one (a site, locale, view restriction, group, person, unit or
@@ -36,6 +38,7 @@ only expire by time (a newly published revision would wait for the timeout) and 
 Cookie header; wagtail-cache serves anonymous visitors only, and our documents are read logged in.
 """
 
+import functools
 import hashlib
 import re
 import secrets
@@ -52,6 +55,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.template.response import SimpleTemplateResponse
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language, gettext
@@ -67,6 +71,7 @@ TIMEOUT = 3600
 # A document's and a reading's generation outlive the entries built under them; one that expires
 # or is evicted is replaced by a new one, which only costs a render.
 GENERATION_TIMEOUT = 7 * 24 * 3600
+NOT_A_DOCUMENT_TIMEOUT = 300
 # Letters and hex digits only, so that they pass through HTML escaping unchanged; see _new_nonce.
 HOLE_PREFIX = "qmsReaderCacheHole"
 HOLES = ("Csrf", "PrintedAt", "Name", "Nav", "Person", "Acknowledgement")
@@ -252,12 +257,19 @@ def _hole(nonce, name):
     return f"{HOLE_PREFIX}{nonce}{name}"
 
 
+# Every nonce's holes, compiled once: a pattern per nonce would be compiled on every render, since
+# each render draws a new nonce (re's own cache never sees one twice).
+_HOLE = re.compile(HOLE_PREFIX.encode() + rb"([0-9a-f]{32})(" + "|".join(HOLES).encode() + b")")
+
+
 def _split(content, nonce):
-    """[text, hole name, text, ..., text]: the content cut at the holes of its render."""
-    pattern = re.compile(re.escape(f"{HOLE_PREFIX}{nonce}").encode() + b"(" + "|".join(HOLES).encode() + b")")
-    parts = pattern.split(content)
-    for index in range(1, len(parts), 2):
-        parts[index] = parts[index].decode()
+    """[text, hole name, text, ..., text]: the content cut at the holes of its render (this nonce's only)."""
+    nonce, parts, position = nonce.encode(), [], 0
+    for hole in _HOLE.finditer(content):
+        if hole.group(1) == nonce:
+            parts += [content[position : hole.start()], hole.group(2).decode()]
+            position = hole.end()
+    parts.append(content[position:])
     return parts
 
 
@@ -284,8 +296,19 @@ def mark_cacheable(request, context):
     return True
 
 
+_printed_at = {}
+
+
 def printed_at():
-    return formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")
+    """Now, as the print footer shows it: to the minute, so formatted once a minute per language and zone."""
+    now = timezone.localtime()
+    key = (get_language(), timezone.get_current_timezone_name(), now.replace(second=0, microsecond=0))
+    text = _printed_at.get(key)
+    if text is None:
+        if len(_printed_at) > 100:
+            _printed_at.clear()
+        text = _printed_at[key] = formats.date_format(now, "SHORT_DATETIME_FORMAT")
+    return text
 
 
 @dataclass(frozen=True)
@@ -367,14 +390,23 @@ def _respond(request, entry, profile, part, state):
     return response
 
 
-def serve(request, path):
-    """Wagtail's page serving, with the reader cache in front of it.
+@dataclass
+class _Lookup:
+    """What the cache holds for one request: the response where it can answer, else what a render keeps."""
 
-    ``X-Reader-Cache``: ``hit`` (all from the cache), ``shared`` (the page from the cache, the
-    reader's own part built for them) or ``miss`` (the page rendered).
-    """
-    if not _cacheable_request(request):
-        return wagtail_views.serve(request, path)
+    response: HttpResponse | None = None
+    # True: the cache cannot serve this request (a session Django no longer accepts, or not a document).
+    bypass: bool = False
+    person_id: object = None
+    profile: dict | None = None
+    route_key: str = ""
+    page_id: int | None = None
+    page_key: str = ""
+    part_key: str | None = None
+
+
+def _lookup(request, path):
+    """Answer from the cache (``hit`` or ``shared``) where it can; else what ``serve`` needs to render and keep."""
     person_id, reader = _reader(request)
     host, language, zone = request.get_host(), get_language(), timezone.get_current_timezone_name()
     # Overdue banners and acknowledgement deadlines change at midnight.
@@ -384,13 +416,16 @@ def serve(request, path):
     found = cache.get_many([key for key in (GENERATION_KEY, route_key, profile_key) if key])
     current = _generations([GENERATION_KEY], found)[GENERATION_KEY]
     route = found.get(route_key)
-    page_id = route["page_id"] if route and route["generation"] == current else None
+    if route is not None and route["generation"] != current:
+        route = None
+    if route is not None and route["page_id"] is None:
+        return _Lookup(bypass=True)  # not a document: Wagtail serves it
     profile = found.get(profile_key) if profile_key else None
     if profile is not None and profile["generation"] != current:
         profile = None
     if profile is None:
         if person_id and not _is_session_reader(request, person_id):
-            return wagtail_views.serve(request, path)  # a session Django no longer accepts: log-in
+            return _Lookup(bypass=True)  # a session Django no longer accepts: log-in
         profile = _profile(request, current)
         if person_id:
             cache.set(profile_key, profile, TIMEOUT)
@@ -410,24 +445,51 @@ def serve(request, path):
             return page_key, None
         return page_key, _key("part", reader, page, language, zone, day, current, document, reading)
 
-    if page_id is None:
-        page_id = _resolve(request, path)
-        if page_id is not None:
-            cache.set(route_key, {"generation": current, "page_id": page_id}, TIMEOUT)
-    if page_id is not None:
-        page_key, part_key = keys_of(page_id, create=False)
-        got = cache.get_many([key for key in (page_key, part_key) if key])
-        entry = got.get(page_key)
-        if entry is not None:
-            part, state = got.get(part_key) if part_key else None, "hit"
-            if part is None:
-                part, state = _part(request, profile, entry, page_id), "shared"
-                if person_id and part_key:
-                    cache.set(part_key, part, TIMEOUT)
-                elif person_id:
-                    _generations([_reading_key(person_id, page_id)])  # kept from the next view on
-            return _respond(request, entry, profile, part, state)
-        page_key, part_key = keys_of(page_id, create=True)
+    page_id = route["page_id"] if route is not None else _resolve(request, path)
+    if route is None:
+        # A path that is not a document is remembered for a short while only: a document published
+        # there later is then served by Wagtail (never wrongly), and from the cache again soon after.
+        timeout = TIMEOUT if page_id else NOT_A_DOCUMENT_TIMEOUT
+        cache.set(route_key, {"generation": current, "page_id": page_id}, timeout)
+        if page_id is None:
+            return _Lookup(bypass=True)
+    page_key, part_key = keys_of(page_id, create=False)
+    got = cache.get_many([key for key in (page_key, part_key) if key])
+    entry = got.get(page_key)
+    if entry is not None:
+        part, state = got.get(part_key) if part_key else None, "hit"
+        if part is None:
+            part, state = _part(request, profile, entry, page_id), "shared"
+            if person_id and part_key:
+                cache.set(part_key, part, TIMEOUT)
+            elif person_id:
+                # Kept from the next view on; `add`, so that a generation set meanwhile is not replaced.
+                cache.add(_reading_key(person_id, page_id), _new_generation(), GENERATION_TIMEOUT)
+        return _Lookup(response=_respond(request, entry, profile, part, state))
+    page_key, part_key = keys_of(page_id, create=True)
+    return _Lookup(
+        person_id=person_id,
+        profile=profile,
+        route_key=route_key,
+        page_id=page_id,
+        page_key=page_key,
+        part_key=part_key,
+    )
+
+
+def serve(request, path):
+    """Wagtail's page serving, with the reader cache in front of it.
+
+    ``X-Reader-Cache``: ``hit`` (all from the cache), ``shared`` (the page from the cache, the
+    reader's own part built for them) or ``miss`` (the page rendered).
+    """
+    if not _cacheable_request(request):
+        return wagtail_views.serve(request, path)
+    found = getattr(request, "qms_reader_lookup", None) or _lookup(request, path)
+    if found.response is not None:
+        return found.response
+    if found.bypass:
+        return wagtail_views.serve(request, path)
     request.qms_reader_cache = True
     response = wagtail_views.serve(request, path)
     if not (getattr(response, "qms_reader_cacheable", False) and response.status_code == 200):
@@ -441,14 +503,44 @@ def serve(request, path):
         # The revision the acknowledgement box asks about, found once with the page (None: no box).
         "acknowledgement_version": request.qms_reader_cache_holes.get("acknowledgement_version"),
     }
-    part = _part(request, profile, entry, served)
-    if served == page_id:
-        cache.set_many({page_key: entry, **({part_key: part} if person_id else {})}, TIMEOUT)
+    part = _part(request, found.profile, entry, served)
+    if served == found.page_id:
+        cache.set_many({found.page_key: entry, **({found.part_key: part} if found.person_id else {})}, TIMEOUT)
     else:
-        cache.delete(route_key)  # the path leads elsewhere now: learn it again on the next view
-    response.content = _fill(request, entry, profile, part)
+        cache.delete(found.route_key)  # the path leads elsewhere now: learn it again on the next view
+    response.content = _fill(request, entry, found.profile, part)
     response["X-Reader-Cache"] = "miss"
     return response
+
+
+@functools.lru_cache(maxsize=10_000)
+def _served_by_wagtail(urlconf, path_info):
+    """Whether Django's URL resolution sends `path_info` to ``serve``: fixed for the life of a process."""
+    try:
+        return resolve(path_info, urlconf).func is serve
+    except Resolver404:
+        return False
+
+
+class ReaderCacheMiddleware:
+    """Answer a cached document before Django resolves its URL.
+
+    Wagtail's page serving is the last of the site's URL patterns, so resolving a document's path
+    tries every other pattern first: about a tenth of a cached view. Whether a path reaches
+    ``serve`` is resolved once per path and process; only a path that does is looked up here, with
+    ``serve``'s own rules, and anything the cache cannot answer goes on to the view as before.
+    Stands after the session, the person, their language and time zone are in place.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _cacheable_request(request) and _served_by_wagtail(get_urlconf(), request.path_info):
+            request.qms_reader_lookup = found = _lookup(request, request.path_info[1:])
+            if found.response is not None:
+                return found.response
+        return self.get_response(request)
 
 
 def _resolve(request, path):

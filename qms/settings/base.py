@@ -79,6 +79,9 @@ MIDDLEWARE = [
     # Records the acting user on every django-simple-history entry.
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Serves a cached current document before its URL is resolved (cms.reader_cache), once everything
+    # a page needs of the request (session, person, language, time zone, messages) is in place.
+    "cms.reader_cache.ReaderCacheMiddleware",
     # Last, as django-axes asks: turns a lock-out into the log-in page with status 429.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,0 +1,82 @@
+"""The reader cache answers before URL resolution, and only for paths that Wagtail's page serving owns (issue 21).
+
+ISO 9001 7.5.3.2 c): whatever route the answer takes, it is the current version, and a path that
+another view serves never gets a cached document.
+"""
+
+import pytest
+from django.core.handlers.base import BaseHandler
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import get_urlconf
+
+from cms import reader_cache
+from tests import factories
+from tests.cms.acknowledgements.conftest import make_distributed_document
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def unit():
+    return factories.make_unit(code="QLVH", name="Phòng Quản lý Văn hóa")
+
+
+@pytest.fixture
+def document(unit):
+    return make_distributed_document(unit=unit, user=factories.make_officer(unit=unit))
+
+
+@pytest.fixture
+def resolutions(monkeypatch):
+    """The URL resolutions Django makes, one per request that reaches the URLconf."""
+    made = []
+    resolve_request = BaseHandler.resolve_request
+
+    def counting(handler, request):
+        made.append(request.path)
+        return resolve_request(handler, request)
+
+    monkeypatch.setattr(BaseHandler, "resolve_request", counting)
+    return made
+
+
+def test_a_cached_view_is_answered_without_resolving_its_url(client, document, unit, resolutions):
+    page, _version = document
+    client.force_login(factories.make_staff(unit=unit))
+    assert client.get(page.url)["X-Reader-Cache"] == "miss"
+    assert resolutions == [page.url]
+    for _ in range(2):
+        response = client.get(page.url)
+        assert response.status_code == 200 and response["X-Reader-Cache"] in ("shared", "hit")
+        assert page.identifier in response.content.decode()
+    assert resolutions == [page.url]
+
+
+def test_only_the_paths_wagtail_serves_are_looked_up(document):
+    page, _version = document
+    urlconf = get_urlconf()
+    assert reader_cache._served_by_wagtail(urlconf, page.url)
+    for elsewhere in ("/admin/", "/accounts/login/", "/healthz", "/procedures/", "/thu-tuc/"):
+        assert not reader_cache._served_by_wagtail(urlconf, elsewhere), elsewhere
+
+
+def test_a_document_published_where_there_was_none_is_served_at_once(client, document, unit):
+    page, _version = document
+    client.force_login(factories.make_staff(unit=unit))
+    page.unpublish()
+    for _ in range(2):  # remembered as "not a document"
+        assert client.get(page.url).status_code == 404
+    page.get_latest_revision().publish()
+    response = client.get(page.url)
+    assert response.status_code == 200 and page.identifier in response.content.decode()
+
+
+def test_a_page_that_is_not_a_document_is_not_looked_up_again(client, unit):
+    client.force_login(factories.make_staff(unit=unit))
+    assert client.get("/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    # The reader cache's look-up of a path among the current documents (reader_cache._resolve).
+    looked_up = [query["sql"] for query in queries if '"url_path" = ' in query["sql"]]
+    assert looked_up == []
