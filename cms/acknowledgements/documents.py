@@ -8,6 +8,7 @@ not withdrawn. Only a current revision is distributed, acknowledged or pending.
 from django.utils import timezone
 
 from cms.models import DocumentVersion
+from cms.selectors import DOCUMENT_TEXT_FIELDS
 
 
 def current_versions():
@@ -34,5 +35,13 @@ def previous_version(version):
 
 
 def versions_with_pages(ids):
-    """{id: DocumentVersion} with page and owning unit loaded, in one query."""
-    return DocumentVersion.objects.select_related("page", "page__unit").in_bulk(list(ids))
+    """{id: DocumentVersion} with page (its register fields, not its text) and owning unit, in one query.
+
+    Reminders and the dashboard list a person's pending revisions by identifier and title: a page's
+    text (rich text and StreamField JSON) is the bulk of its row and is neither read nor decoded.
+    """
+    return (
+        DocumentVersion.objects.select_related("page", "page__unit")
+        .defer(*(f"page__{name}" for name in DOCUMENT_TEXT_FIELDS))
+        .in_bulk(list(ids))
+    )
