@@ -103,3 +103,94 @@ def run(
         thread.join(max_seconds + 60)
     elapsed = time.perf_counter() - began
     return LoadResult(ok=len(latencies), errors=errors, elapsed_s=elapsed, latencies_ms=latencies, statuses=statuses)
+
+
+@dataclass
+class Exchange:
+    """One request of a simulated person and its answer, as the person's script sees it."""
+
+    method: str
+    path: str
+    status: int = 0
+    body: bytes = b""
+    set_cookies: list[str] = field(default_factory=list)
+    latency_ms: float = 0.0
+    kind: str = ""
+
+
+def run_people(host, port, people, *, max_seconds, max_requests, think=(0.5, 1.5), seed=0) -> dict:
+    """People at work: each a thread with one keep-alive connection, running its script with think time.
+
+    A script is a generator: it yields requests (method, path, headers, body, kind) and is sent the
+    Exchange of each, so that it can follow what it was answered (a form's token, a link). Each person
+    waits a random think time (uniform in `think`, seeded) between requests, so the offered rate is
+    about len(people) / mean(think) requests per second whatever the server does; a closed loop like
+    this slows down with the server, so the served rate is reported beside it. Bounded by count and time.
+    """
+    import random
+
+    if host not in LOOPBACK:
+        raise ValueError(f"the load generator only targets loopback, not {host!r}")
+    lock = threading.Lock()
+    issued = 0
+    done: list[Exchange] = []
+    errors: list[str] = []
+    start_gate = threading.Barrier(len(people) + 1)
+    deadline = 0.0
+
+    def claim():
+        nonlocal issued
+        with lock:
+            if issued >= max_requests or time.perf_counter() >= deadline:
+                return False
+            issued += 1
+            return True
+
+    def person(index, script):
+        rng = random.Random(seed * 1_000_003 + index)
+        conn = http.client.HTTPConnection(host, port, timeout=30)
+        start_gate.wait()
+        time.sleep(rng.uniform(0, think[1]))  # people do not all start at the same instant
+        mine: list[Exchange] = []
+        answer = None
+        while True:
+            try:
+                method, path, headers, body, kind = script.send(answer)
+            except StopIteration:
+                break
+            if not claim():
+                break
+            exchange = Exchange(method=method, path=path, kind=kind)
+            began = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                exchange.body = response.read()
+                exchange.status = response.status
+                exchange.set_cookies = response.headers.get_all("Set-Cookie") or []
+            except (OSError, http.client.HTTPException) as error:
+                conn.close()
+                with lock:
+                    errors.append(f"{method} {path}: {error!r}")
+            exchange.latency_ms = (time.perf_counter() - began) * 1000
+            mine.append(exchange)
+            answer = exchange
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                break
+            time.sleep(min(remaining, rng.uniform(*think)))
+        conn.close()
+        with lock:
+            done.extend(mine)
+
+    threads = [
+        threading.Thread(target=person, args=(index, script), daemon=True) for index, script in enumerate(people)
+    ]
+    for thread in threads:
+        thread.start()
+    began = time.perf_counter()
+    deadline = began + max_seconds
+    start_gate.wait()
+    for thread in threads:
+        thread.join(max_seconds + 60)
+    return {"exchanges": done, "errors": errors, "elapsed_s": time.perf_counter() - began}

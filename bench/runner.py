@@ -48,6 +48,16 @@ class Sizes:
     # The timeline pages of issue 21: a history of 10 and of 200 records (the same in both modes).
     history_small: int = 10
     history_large: int = 200
+    # The master list of issue 21: about the demo organisation's register of process documents.
+    master_list_documents: int = 130
+    # The mixed load of issue 21: 50 people at work at once, each with 0.5-1.5 s of think time.
+    mixed_staff: int = 32
+    mixed_officers: int = 10
+    mixed_auditors: int = 8
+    mixed_documents: int = 24
+    mixed_document_versions: int = 3
+    mixed_seconds: float = 180.0
+    mixed_max_requests: int = 20_000
     # The register of procedures (issue 19): a province's departments together, five years of monthly figures.
     procedures_few: int = 20
     procedures_many: int = 2_000
@@ -86,6 +96,14 @@ def smoke_sizes():
         import_rows=20,
         first_view_readers=5,
         first_view_documents=2,
+        master_list_documents=10,
+        mixed_staff=6,
+        mixed_officers=2,
+        mixed_auditors=2,
+        mixed_documents=3,
+        mixed_document_versions=1,
+        mixed_seconds=4.0,
+        mixed_max_requests=300,
         # More than a page of the lists (50) with a year of figures: enough to show a count that grows.
         procedures_many=120,
         procedure_months=12,
@@ -166,7 +184,10 @@ def parse(argv):
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated groups to run: web, nc, timeline, registers, procedures, sweep, xlsx, import, hostile",
+        help=(
+            "comma-separated groups to run: web, nc, timeline, admin, mixed, registers, procedures, sweep, xlsx, "
+            "import, hostile"
+        ),
     )
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"), help="where to write the list")
     parser.add_argument(

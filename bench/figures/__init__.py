@@ -4,8 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bench.figures import (
+    admin_pages,
     hostile,
     imports,
+    mixed,
     nonconformities,
     procedures,
     registers,
@@ -28,6 +30,8 @@ GROUPS = [
     Group("web", web.SPECS, web.run),
     Group("nc", nonconformities.SPECS, nonconformities.run),
     Group("timeline", timelines.SPECS, timelines.run),
+    Group("admin", admin_pages.SPECS, admin_pages.run),
+    Group("mixed", mixed.SPECS, mixed.run),
     Group("registers", registers.SPECS, registers.run),
     Group("procedures", procedures.SPECS, procedures.run),
     Group("sweep", reminders.SPECS, reminders.run),
