@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.documents import get_document_model
 
+from qms.procedures import public_cache
 from qms.procedures.models import DossierComponent
 from tests import factories as f
 from tests.cms.builders import make_document
@@ -88,8 +89,10 @@ def test_a_form_no_published_procedure_uses_is_not_served_to_citizens(client, re
     assert client.get(orphan.url).status_code == 302  # to the log-in
 
 
-def _queries(client, url, params=None):
+def _queries(client, url, params=None, *, rendered=False):
     client.get(url, params or {})  # warm: the site's root and the session, read once per process
+    if rendered:
+        public_cache.invalidate()  # the list's body is cached: count what rendering it costs
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url, params or {}).status_code == 200
     return len(captured)
@@ -99,15 +102,15 @@ def test_the_list_and_detail_cost_the_same_queries_at_two_sizes(client, register
     url = reverse("procedures:list")
     detail = reverse("procedures:detail", args=["1.000948.H38"])
     small = (
-        _queries(client, url),
-        _queries(client, url, {"q": "biểu diễn", "level": "province"}),
+        _queries(client, url, rendered=True),
+        _queries(client, url, {"q": "biểu diễn", "level": "province"}, rendered=True),
         _queries(client, detail),
     )
     for n in range(60):
         make_procedure(unit=register["unit"], code=f"3.{n:06d}", ways=((5, "working_days"), (3, "working_days")))
     large = (
-        _queries(client, url),
-        _queries(client, url, {"q": "biểu diễn", "level": "province"}),
+        _queries(client, url, rendered=True),
+        _queries(client, url, {"q": "biểu diễn", "level": "province"}, rendered=True),
         _queries(client, detail),
     )
-    assert small == large
+    assert small == large and small[0] > 0
