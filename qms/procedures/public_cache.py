@@ -25,8 +25,10 @@ none of them (the detail page, which is not cached, does).
 
 Written by hand because nothing well kept does this: Django's ``cache_page`` and its template
 ``{% cache %}`` tag only expire by time, so a repealed procedure would stay on the list until the
-timeout; this is the generation pattern of ``cms.reader_cache``, which this app, standing below
-``cms``, may not import.
+timeout; wagtail-cache expires by time or when Wagtail pages are published, not when this register
+changes; django-cacheops needs Redis (the default here is the file cache); django-cachalot caches
+the queries, and the render was the cost. This is the generation pattern of ``cms.reader_cache``,
+which this app, standing below ``cms``, may not import.
 """
 
 import hashlib
