@@ -8,3 +8,8 @@ class ProceduresConfig(AppConfig):
     name = "qms.procedures"
     label = "procedures"
     verbose_name = _("Administrative procedures")
+
+    def ready(self):
+        from . import public_cache
+
+        public_cache.connect()

@@ -215,9 +215,13 @@ class LegalBasis(Orderable):
 
 
 def format_time(amount, unit):
+    return f"{format_amount(amount)} {_label(TimeUnit, unit)}"
+
+
+def format_amount(amount):
+    """A time limit's number as the register prints it: 15, 1.5 (no trailing zeros)."""
     amount = Decimal(amount).normalize()
-    text = f"{amount:f}".rstrip("0").rstrip(".") if "." in f"{amount:f}" else f"{amount:f}"
-    return f"{text} {_label(TimeUnit, unit)}"
+    return f"{amount:f}".rstrip("0").rstrip(".") if "." in f"{amount:f}" else f"{amount:f}"
 
 
 def _label(choices, value):

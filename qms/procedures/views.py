@@ -2,35 +2,42 @@
 
 No log-in: a citizen searches the list by name, code or field, filters it by level and field, and opens
 a procedure with its time limits, fees, dossier components and their forms, legal basis and, where it is
-public, the internal process. Only published procedures (in force or amended, public) are shown.
+public, the internal process. Only published procedures (in force or amended, public) are shown; the
+list's body is cached until the register changes (public_cache).
 """
 
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import public_cache, selectors
 from .models import Level
 
 
 @require_GET
 def procedure_list(request):
+    params = {name: request.GET.get(name, "") for name in public_cache.PARAMETERS}
+    body = public_cache.body(params, lambda: _list_body(params))
+    # Our own render of our own template (autoescaped), as it came out of render_to_string.
+    return render(request, "procedures/list.html", {"body": mark_safe(body)})
+
+
+def _list_body(params):
+    """The list's body, rendered without the request: nothing of the reader can get into the shared entry."""
     page, fields = selectors.public_list(
-        query=request.GET.get("q", ""),
-        level=request.GET.get("level", ""),
-        field=request.GET.get("field", ""),
-        page=request.GET.get("page", 1),
+        query=params["q"], level=params["level"], field=params["field"], page=params["page"] or 1
     )
-    return render(
-        request,
-        "procedures/list.html",
+    return render_to_string(
+        "procedures/_list_body.html",
         {
             "page_obj": page,
             "fields": fields,
             "levels": Level.choices,
-            "q": request.GET.get("q", ""),
-            "level": request.GET.get("level", ""),
-            "field": request.GET.get("field", ""),
+            "q": params["q"],
+            "level": params["level"],
+            "field": params["field"],
         },
     )
 
