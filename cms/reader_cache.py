@@ -42,14 +42,12 @@ import functools
 import hashlib
 import re
 import secrets
-import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.context_processors import PermWrapper
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -60,6 +58,8 @@ from django.utils import formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language, gettext
 from wagtail import views as wagtail_views
+
+from qms.core.cache import generation_of, new_generation, replace_generation
 
 # Part of every key of the document caches (this one and the body cache of cms.views.pages): bump it
 # when a release changes how a document page renders, so that no page cached before the release is
@@ -92,10 +92,6 @@ WATCHED_MODELS = {
 DOCUMENT_MODELS = {"cms.DocumentVersion", "cms.DocumentReview", "cms.DocumentForm", "acknowledgements.Distribution"}
 
 
-def _new_generation():
-    return uuid.uuid4().hex
-
-
 def _document_key(page_id):
     return f"{PREFIX}:document:{page_id}"
 
@@ -106,31 +102,19 @@ def _reading_key(person_id, page_id):
 
 def generation():
     """The current global generation; a missing one is replaced by a new one, never reused."""
-    return _generations([GENERATION_KEY])[GENERATION_KEY]
+    return _generation(GENERATION_KEY)
 
 
-def _generations(keys, found=None):
-    """{key: generation} of `keys`, creating each missing one (add: two racing readers agree)."""
-    found = dict(found or {})
-    missing = [key for key in keys if found.get(key) is None]
-    if missing:
-        found.update(cache.get_many(missing))
-        for key in missing:
-            if found.get(key) is None:
-                cache.add(key, _new_generation(), None if key == GENERATION_KEY else GENERATION_TIMEOUT)
-        found.update(cache.get_many([key for key in missing if found.get(key) is None]))
-    return {key: found[key] for key in keys}
+def _timeout(key):
+    return None if key == GENERATION_KEY else GENERATION_TIMEOUT
+
+
+def _generation(key, found=None):
+    return generation_of(key, found, timeout=_timeout(key))
 
 
 def _replace(key):
-    """Replace a generation now, and again when the change commits.
-
-    The second replacement closes the race of a reader who read the old content between the first
-    one and the commit and cached it under the first new generation.
-    """
-    timeout = None if key == GENERATION_KEY else GENERATION_TIMEOUT
-    cache.set(key, _new_generation(), timeout)
-    transaction.on_commit(lambda: cache.set(key, _new_generation(), timeout))
+    replace_generation(key, timeout=_timeout(key))
 
 
 def invalidate():
@@ -414,7 +398,7 @@ def _lookup(request, path):
     route_key = _key("route", host, path)
     profile_key = _key("profile", reader, language) if person_id else None
     found = cache.get_many([key for key in (GENERATION_KEY, route_key, profile_key) if key])
-    current = _generations([GENERATION_KEY], found)[GENERATION_KEY]
+    current = _generation(GENERATION_KEY, found)
     route = found.get(route_key)
     if route is not None and route["generation"] != current:
         route = None
@@ -436,10 +420,10 @@ def _lookup(request, path):
         when asked: a reader's first view of a document is usually their only one, and is not kept."""
         document_key, reading_key = _document_key(page), _reading_key(person_id, page)
         generations = cache.get_many([document_key, reading_key])
-        document = _generations([document_key], generations)[document_key]
+        document = _generation(document_key, generations)
         reading = generations.get(reading_key)
         if reading is None and create:
-            reading = _generations([reading_key])[reading_key]
+            reading = _generation(reading_key)
         page_key = _key("page", host, path, language, zone, day, profile["kind"], current, document)
         if reading is None:
             return page_key, None
@@ -464,7 +448,7 @@ def _lookup(request, path):
                 cache.set(part_key, part, TIMEOUT)
             elif person_id:
                 # Kept from the next view on; `add`, so that a generation set meanwhile is not replaced.
-                cache.add(_reading_key(person_id, page_id), _new_generation(), GENERATION_TIMEOUT)
+                cache.add(_reading_key(person_id, page_id), new_generation(), GENERATION_TIMEOUT)
         return _Lookup(response=_respond(request, entry, profile, part, state))
     page_key, part_key = keys_of(page_id, create=True)
     return _Lookup(

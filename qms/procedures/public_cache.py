@@ -27,18 +27,18 @@ Written by hand because nothing well kept does this: Django's ``cache_page`` and
 ``{% cache %}`` tag only expire by time, so a repealed procedure would stay on the list until the
 timeout; wagtail-cache expires by time or when Wagtail pages are published, not when this register
 changes; django-cacheops needs Redis (the default here is the file cache); django-cachalot caches
-the queries, and the render was the cost. This is the generation pattern of ``cms.reader_cache``,
-which this app, standing below ``cms``, may not import.
+the queries, and the render was the cost. The generations are the core's (``qms.core.cache``), as
+``cms.reader_cache``'s are.
 """
 
 import hashlib
 import json
-import uuid
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
+
+from qms.core.cache import generation_of, replace_generation
 
 # Part of every key: bump it when a release changes how the list renders (its template, its labels),
 # so that no body cached by the previous release is served after it (the file cache outlives restarts).
@@ -58,14 +58,9 @@ def _key(language, params):
     return f"{PREFIX}:body:" + hashlib.sha256(spelled.encode()).hexdigest()
 
 
-def _new_generation():
-    return uuid.uuid4().hex
-
-
 def invalidate():
     """Make every cached body unreachable, now and again when the current transaction commits."""
-    cache.set(GENERATION_KEY, _new_generation(), None)
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, _new_generation(), None))
+    replace_generation(GENERATION_KEY)
 
 
 def body(params, render):
@@ -73,11 +68,7 @@ def body(params, render):
     when it was built under the current generation, else `render()`'s (a str), kept for the next reader."""
     key = _key(get_language(), params)
     found = cache.get_many([GENERATION_KEY, key])
-    current = found.get(GENERATION_KEY)
-    if current is None:
-        # add, not set: of two readers finding it missing, both keep the one that won.
-        cache.add(GENERATION_KEY, _new_generation(), None)
-        current = cache.get(GENERATION_KEY)
+    current = generation_of(GENERATION_KEY, found)
     entry = found.get(key)
     if current is not None and entry is not None and entry["generation"] == current:
         return entry["body"]
