@@ -61,10 +61,12 @@ from wagtail import views as wagtail_views
 
 from qms.core.cache import generation_of, new_generation, replace_generation
 
+from .acknowledgements import selectors as acknowledgement_selectors
+
 # Part of every key of the document caches (this one and the body cache of cms.views.pages): bump it
 # when a release changes how a document page renders, so that no page cached before the release is
 # served after it.
-LAYOUT_VERSION = 4
+LAYOUT_VERSION = 5
 PREFIX = f"cms:reader-cache:{LAYOUT_VERSION}"
 GENERATION_KEY = f"{PREFIX}:generation"
 TIMEOUT = 3600
@@ -304,13 +306,6 @@ class Reader:
     is_authenticated: bool = True
 
 
-@dataclass(frozen=True)
-class _Page:
-    """The page, as the acknowledgement box needs it (its id only)."""
-
-    pk: int
-
-
 def _profile(request, generation_now):
     """The reader's own parts of the page header, from request.user (which Django authenticated)."""
     from qms.core import site
@@ -334,22 +329,38 @@ def _profile(request, generation_now):
     }
 
 
-def _part(request, profile, entry, page_id):
-    """The reader's own part of one document: the acknowledgement box (two small queries), where the page has one."""
-    if profile["person_id"] is None or entry.get("acknowledgement_version") is None:
-        return {"acknowledgement": [b""]}
+def _box(request, state):
+    """The acknowledgement box for `state` (as `acknowledgement_box` renders it), split at its CSRF hole."""
     nonce = _new_nonce()
     html = render_to_string(
-        "cms/includes/reader_acknowledgement.html",
-        {
-            "request": request,
-            "page": _Page(pk=page_id),
-            "person": Reader(pk=profile["person_id"], unit_id=profile["unit_id"]),
-            "current": entry["acknowledgement_version"],
-            "csrf_token": _hole(nonce, "Csrf"),
-        },
+        "acknowledgements/acknowledgement_box.html",
+        {"state": state, "csrf_token": _hole(nonce, "Csrf"), "next": request.get_full_path()},
     )
-    return {"acknowledgement": _split(html.encode(), nonce)}
+    return _split(html.encode(), nonce)
+
+
+def _form_box(request, current):
+    """The box of every reader who still has to acknowledge `current`: the same for all of them but their
+    CSRF token (a hole), so it is rendered once, with the page, and kept in its entry."""
+    return None if current is None else _box(request, {"version": current, "acknowledged_at": None})
+
+
+def _part(request, profile, entry):
+    """The reader's own part of one document: the acknowledgement box, where the page has one (one query).
+
+    Most readers still have to acknowledge: their box is the entry's own; only one who has acknowledged
+    (their own date and time) or has nothing to acknowledge gets a box of their own.
+    """
+    current = entry.get("acknowledgement_version")
+    if profile["person_id"] is None or current is None:
+        return {"acknowledgement": [b""]}
+    reader = Reader(pk=profile["person_id"], unit_id=profile["unit_id"])
+    state = acknowledgement_selectors.acknowledgement_state_of_current(current, reader)
+    if state is None:
+        return {"acknowledgement": [b""]}
+    if state["acknowledged_at"] is None:
+        return {"acknowledgement": entry["acknowledgement_form"]}
+    return {"acknowledgement": _box(request, state)}
 
 
 def _fill(request, entry, profile, part):
@@ -443,7 +454,7 @@ def _lookup(request, path):
     if entry is not None:
         part, state = got.get(part_key) if part_key else None, "hit"
         if part is None:
-            part, state = _part(request, profile, entry, page_id), "shared"
+            part, state = _part(request, profile, entry), "shared"
             if person_id and part_key:
                 cache.set(part_key, part, TIMEOUT)
             elif person_id:
@@ -487,7 +498,8 @@ def serve(request, path):
         # The revision the acknowledgement box asks about, found once with the page (None: no box).
         "acknowledgement_version": request.qms_reader_cache_holes.get("acknowledgement_version"),
     }
-    part = _part(request, found.profile, entry, served)
+    entry["acknowledgement_form"] = _form_box(request, entry["acknowledgement_version"])
+    part = _part(request, found.profile, entry)
     if served == found.page_id:
         cache.set_many({found.page_key: entry, **({found.part_key: part} if found.person_id else {})}, TIMEOUT)
     else:

@@ -3,11 +3,9 @@
 One query, whatever the document's history: the current revision, whether it
 was distributed to the reader's unit and when the reader acknowledged it are
 read together (`selectors.acknowledgement_state`). Pass `version=` when the
-page already knows which revision it shows; the box shows only for the current one. Pass
-`person=` (anything with ``pk``, ``unit_id`` and ``is_authenticated``) to render the box for a
-reader without loading them: the reader cache (cms.reader_cache) knows them from its own entry.
-Pass `current=` (from `{% acknowledgement_version %}`) to skip finding the current
-revision again: the reader cache finds it once per document and keeps it with the page.
+page already knows which revision it shows; the box shows only for the current one. The reader
+cache (cms.reader_cache) renders the same box's template itself, from the revision it keeps with
+the page (`{% acknowledgement_version %}`) and one query per reader.
 """
 
 from django import template
@@ -18,15 +16,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("acknowledgements/acknowledgement_box.html", takes_context=True)
-def acknowledgement_box(context, page, version=None, person=None, current=None):
+def acknowledgement_box(context, page, version=None):
     request = context.get("request")
-    user = person if person is not None else getattr(request, "user", None)
-    if user is None:
-        state = None
-    elif current is not None:
-        state = selectors.acknowledgement_state_of_current(current, user)
-    else:
-        state = selectors.acknowledgement_state(page, user, version=version)
+    user = getattr(request, "user", None)
+    state = None if user is None else selectors.acknowledgement_state(page, user, version=version)
     return {
         "state": state,
         "csrf_token": context.get("csrf_token"),
@@ -39,7 +32,7 @@ def acknowledgement_version(page, into):
     """Put the revision the box of `page` asks about into the dict `into`, as "acknowledgement_version".
 
     Used by the page the reader cache keeps for every reader, which renders a hole instead of the box
-    and fills in each reader's box with `current=` that value.
+    and fills in each reader's box from that value.
     """
     into["acknowledgement_version"] = selectors.acknowledgement_version(page)
     return ""
