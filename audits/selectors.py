@@ -62,7 +62,7 @@ def programmes_awaiting_approval(user):
 
     from .models import AuditProgramme
 
-    if not user.is_authenticated or not (user.is_superuser or roles.is_approver(user)):
+    if not roles.is_approver(user):
         return AuditProgramme.objects.none()
     return AuditProgramme.objects.filter(status=AuditProgramme.Status.DRAFT, audits__isnull=False).distinct()
 

@@ -24,7 +24,7 @@ from wagtail.permissions import register_permission_policy
 
 from qms.core import demo as core_demo
 from qms.core import roles, site
-from qms.core.admin_views import ServiceFormMixin
+from qms.core.admin_views import ServiceFormMixin, TimelineHistoryView, TimelineInspectView
 
 from . import registers, rules, selectors, services
 from .models import Audit, AuditProgramme, ChecklistQuestion, Finding
@@ -134,6 +134,12 @@ class ProgrammeEditView(ServiceFormMixin, ObjectPermissionMixin, generic.EditVie
         )
 
 
+class AuditInspectView(TimelineInspectView):
+    def timeline_of(self, obj):
+        # Its findings are part of an audit's trail (9.2.2 f): the one timeline its workspace shows too.
+        return selectors.audit_history(obj)
+
+
 # --- filters ---------------------------------------------------------------------------------
 
 
@@ -219,6 +225,8 @@ class AuditViewSet(ModelViewSet):
         "conclusion",
         "closed_at",
     ]
+    inspect_view_class = AuditInspectView
+    history_view_class = TimelineHistoryView
     copy_view_enabled = False
 
 
@@ -245,6 +253,8 @@ class ProgrammeViewSet(ModelViewSet):
     export_filename = "audit-programmes"
     form_fields = ["year", "objectives"]
     inspect_view_enabled = True
+    inspect_view_class = TimelineInspectView
+    history_view_class = TimelineHistoryView
     copy_view_enabled = False
 
 
@@ -267,6 +277,8 @@ class FindingViewSet(ModelViewSet):
     export_filename = "audit-findings"
     form_fields = ["classification", "statement", "evidence"]
     inspect_view_enabled = True
+    inspect_view_class = TimelineInspectView
+    history_view_class = TimelineHistoryView
     copy_view_enabled = False
 
 

@@ -14,7 +14,6 @@ Registered with the reminder engine through the hook qms_reminder_providers (wag
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -107,12 +106,7 @@ def revisions_awaiting_your_decision(*, until, user=None):
     order=5,
 )
 def publication_follow_ups_failed(*, until, user=None):
-    officers = tuple(
-        get_user_model()
-        .objects.filter(groups__name=roles.QUALITY_OFFICERS, is_active=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    officers = roles.active_member_ids(roles.QUALITY_OFFICERS)
     ct = content_type_id(PublicationFollowUp)
     url = reverse("cms_follow_ups")
     for follow_up in failed_follow_ups():

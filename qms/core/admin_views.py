@@ -70,6 +70,10 @@ class TimelineHistoryView(history.HistoryView):
     """Wagtail's history lists its own log entries, which these records do not use: the real trail
     (django-simple-history, with old and new values and reasons) is on the inspect view, so go there."""
 
+    # Whoever may read the record may read its history: the inspect view's permissions, not Wagtail's
+    # add/change/delete (nobody holds those on the one-stop figures, which only the import writes).
+    any_permission_required = generic.InspectView.any_permission_required
+
     def get(self, request, *args, **kwargs):
         # Wagtail passes a history view its viewset's index URL name, not the inspect one: same namespace.
         namespace = self.index_url_name.split(":")[0]
@@ -126,10 +130,12 @@ def listed_records(request, filterset_class, queryset, search_fields):
 class TimelineInspectView(generic.InspectView):
     """The record as a person reads it, then its history (ISO 9001 7.5.3), in the timeline's wording.
 
-    The register names its `template_name` (which includes `core/_timeline.html` under its own link to
-    the site) and overrides `timeline_of` when its timeline holds more than the record's own history.
+    A register with more to show names its `template_name` (which includes `core/_timeline.html` under its
+    own link to the site); one with only its fields takes the kit's template as it is. It overrides
+    `timeline_of` when its timeline holds more than the record's own history.
     """
 
+    template_name = "core/admin/timeline_inspect.html"
     # Bookkeeping, not part of the record a person reads: the row id and the optimistic-locking counter.
     internal_fields = ("id", "version")
 
@@ -151,5 +157,7 @@ class TimelineInspectView(generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["timeline"] = self.timeline_of(self.object)
-        context["site_url"] = self.object.get_absolute_url()
+        # Not every record has a page on the site (a month's one-stop figures): then no link.
+        site_page = getattr(self.object, "get_absolute_url", None)
+        context["site_url"] = site_page() if site_page else ""
         return context

@@ -8,6 +8,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import register_permission_policy
 
 from . import workflow_names  # noqa: F401 (its hooks show the workflow's names translated)
+from .admin_views import TimelineHistoryView, TimelineInspectView
 from .bulk_actions import QmsAssignRoleBulkAction, QmsSetActiveStateBulkAction
 from .models import IsoClause, OrganisationUnit
 from .permissions import LockoutPermissionPolicy
@@ -23,6 +24,9 @@ class OrganisationUnitViewSet(ModelViewSet):
     list_export = ["code", "name", "parent", "manager", "is_active"]
     form_fields = ["code", "name", "parent", "manager", "is_active"]
     inspect_view_enabled = True
+    # The unit's history is its django-simple-history, as every record's: the kit's timeline.
+    inspect_view_class = TimelineInspectView
+    history_view_class = TimelineHistoryView
 
 
 class IsoClauseViewSet(ModelViewSet):

@@ -125,7 +125,7 @@ def available_actions(user, feedback):
     found = []
     for action in ACTIONS:
         # An approver who wrote the answer is shown why they may not approve it, rather than nothing.
-        own_answer = action.name == "approve_answer" and wrote_answer and (user.is_superuser or roles.is_approver(user))
+        own_answer = action.name == "approve_answer" and wrote_answer and roles.is_approver(user)
         if not _may(action, user, feedback) and not own_answer:
             continue
         if feedback.status not in action.statuses:

@@ -18,9 +18,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import HeaderButton
 
-from qms.core.admin_views import ExcelRegisterIndexView, ServiceFormMixin, listed_records
+from qms.core.admin_views import ExcelRegisterIndexView, ServiceFormMixin, TimelineInspectView, listed_records
 from qms.core.records import QmsError, save_with_history
-from qms.core.timeline import timeline
 
 from . import actions, rules, selectors, services
 from .models import CONTACT_FIELDS, Feedback, SurveyQuestion, SurveyResponse
@@ -101,18 +100,23 @@ class NoEditView(generic.EditView):
         return redirect(reverse("feedback_admin:inspect", args=[kwargs["pk"]]))
 
 
-class FeedbackInspectView(generic.InspectView):
+class FeedbackInspectView(TimelineInspectView):
+    """The kit's record and timeline, with the actions the person may take and the contact only for those who
+    may see it."""
+
     template_name = "feedback/admin/inspect.html"
+    # The anonymous sender's key to the record and the stored file: not for a reader of the register.
+    internal_fields = (*TimelineInspectView.internal_fields, "sender_key", "attachment")
 
     def get_fields(self):
         # Called before `self.object` is set (InspectView.setup), so the record is read here.
         feedback = get_object_or_404(Feedback, pk=self.pk)
         if not self.request.user.has_perm("feedback.read_feedback", feedback):
             raise PermissionDenied
-        hidden = {"id", "version", "sender_key", "attachment"}
+        fields = super().get_fields()
         if not self.request.user.has_perm("feedback.see_contact", feedback):
-            hidden |= set(CONTACT_FIELDS)
-        return [name for name in super().get_fields() if name not in hidden]
+            fields = [name for name in fields if name not in CONTACT_FIELDS]
+        return fields
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -120,8 +124,6 @@ class FeedbackInspectView(generic.InspectView):
         context["show_contact"] = self.request.user.has_perm("feedback.see_contact", feedback)
         context["actions"] = actions.available_actions(self.request.user, feedback)
         context["act_base"] = reverse("feedback_admin_act", args=[feedback.pk, "x"])[:-2]
-        context["timeline"] = timeline(feedback)
-        context["site_url"] = feedback.get_absolute_url()
         return context
 
 

@@ -25,18 +25,8 @@ class IndicatorForm(ReasonVersionMixin, WagtailAdminModelForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "objective",
-            "name",
-            "unit_of_measure",
-            "direction",
-            "target",
-            "warning_threshold",
-            "frequency",
-            "source",
-            "computation",
-            "reporter",
-        ]
+        # The fields the services save, so that a field added there is on the form too.
+        fields = ["objective", *services.INDICATOR_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,8 +17,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import HeaderButton
 
-from qms.core.admin_views import ServiceFormMixin
-from qms.core.timeline import timeline
+from qms.core.admin_views import ServiceFormMixin, TimelineInspectView
 
 from . import performance, services
 from .models import AdministrativeProcedure, Level, ProcedurePerformance
@@ -84,13 +83,24 @@ class ProcedureEditView(_ServiceSaveMixin, generic.EditView):
     pass
 
 
-class ProcedureInspectView(generic.InspectView):
-    template_name = "procedures/admin/inspect.html"
+class ProcedureInspectView(TimelineInspectView):
+    """The kit's record and timeline, with the children and figures a procedure's page lists below them."""
 
-    def get_fields(self):
-        # "field" is shown by the template: Wagtail would take get_field_display_value for its display method.
-        hidden = {"id", "version", "field", "ways_summary", "fees_summary", "components_summary", "legal_basis_summary"}
-        return [name for name in super().get_fields() if name not in hidden]
+    template_name = "procedures/admin/inspect.html"
+    # What the history shows of the children: the page lists the children themselves.
+    internal_fields = (
+        *TimelineInspectView.internal_fields,
+        "ways_summary",
+        "fees_summary",
+        "components_summary",
+        "legal_basis_summary",
+    )
+
+    def get_field_display_value(self, field_name, field):
+        if field_name == "replaced_by" and self.object.replaced_by_id:
+            # By code and name, as the register lists it: the kit names a related record by its code alone.
+            return str(self.object.replaced_by)
+        return super().get_field_display_value(field_name, field)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -101,8 +111,6 @@ class ProcedureInspectView(generic.InspectView):
         context["legal_bases"] = procedure.legal_bases.all()
         context["documents"] = procedure.documents.order_by("identifier")
         context["figures"] = procedure.performance.select_related("nonconformity").order_by("-month")[:24]
-        context["timeline"] = timeline(procedure)
-        context["site_url"] = procedure.get_absolute_url()
         return context
 
 

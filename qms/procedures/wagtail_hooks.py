@@ -73,6 +73,9 @@ class PerformanceViewSet(ModelViewSet):
     filterset_class = admin_views.PerformanceFilterSet
     index_view_class = admin_views.PerformanceIndexView
     inspect_view_enabled = True
+    # Each month's figures keep their history (imports, corrections, the nonconformity raised): the kit's.
+    inspect_view_class = admin_kit.TimelineInspectView
+    history_view_class = admin_kit.TimelineHistoryView
     copy_view_enabled = False
     delete_view_class = admin_kit.NoDeleteView
     # Figures come from the one-stop system's export (the import), never typed in: nobody holds add/change.

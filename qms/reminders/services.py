@@ -132,11 +132,7 @@ def _reachable_people():
 def _candidates(as_of, *, leads, people):
     """Every reminder due on `as_of`, as unsaved ledger rows, streamed."""
     managers = dict(OrganisationUnit.objects.filter(manager__isnull=False).values_list("pk", "manager_id"))
-    officers = set(
-        get_user_model()
-        .objects.filter(groups__name=roles.QUALITY_OFFICERS, is_active=True)
-        .values_list("pk", flat=True)
-    )
+    officers = set(roles.active_member_ids(roles.QUALITY_OFFICERS))
     weekly_release = _weekly_release(as_of)
     for provider in registry.providers():
         lead = leads[provider.kind]

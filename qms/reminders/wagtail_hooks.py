@@ -13,6 +13,7 @@ from wagtail.permissions import register_permission_policy
 
 from qms.core import demo as core_demo
 from qms.core import roles, site
+from qms.core.admin_views import TimelineHistoryView, TimelineInspectView
 
 from .models import Delivery, LeadTime
 from .panels import DueForYouPanel, UndeliverablePanel
@@ -30,6 +31,9 @@ class LeadTimeViewSet(ModelViewSet):
     list_display = ["__str__", "days_before", "overdue_every_days", "escalation_grace_days", "is_active"]
     copy_view_enabled = False
     inspect_view_enabled = True
+    # Who changed a reminder's lead time, and when, is its django-simple-history: the kit's timeline.
+    inspect_view_class = TimelineInspectView
+    history_view_class = TimelineHistoryView
 
 
 class DeliveryIndexView(IndexView):

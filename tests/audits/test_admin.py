@@ -111,3 +111,30 @@ def test_my_audits_on_the_dashboard(client, auditor, audit):
     assert "my-audits" in body and audit.reference in body
     client.force_login(f.make_auditor(unit=f.make_unit()))
     assert "my-audits" not in client.get("/admin/").content.decode()
+
+
+def test_the_admin_history_is_the_kits_timeline_with_the_findings(client, officer, running_audit, auditor):
+    """Wagtail's history pages of audits, programmes and findings send the reader to the inspect view, whose
+    timeline is the one the workspace shows: the audit's with its findings', and the reasons."""
+    from django.urls import reverse
+
+    from audits import selectors, services
+
+    finding = services.finding_record(
+        audit=running_audit, classification="observation", statement="Thiếu biểu mẫu", evidence="E", user=auditor
+    )
+    client.force_login(officer)
+    for viewset, record in (
+        ("audit_register", running_audit),
+        ("audit_programmes", running_audit.programme),
+        ("audit_findings", finding),
+    ):
+        inspect = reverse(f"{viewset}:inspect", args=[record.pk])
+        assert client.get(reverse(f"{viewset}:history", args=[record.pk])).url == inspect, viewset
+        response = client.get(inspect)
+        assert response.status_code == 200 and response.context["timeline"], viewset
+    audit_page = client.get(reverse("audit_register:inspect", args=[running_audit.pk]))
+    expected = selectors.audit_history(running_audit)
+    assert [(e.date, e.subject) for e in audit_page.context["timeline"]] == [(e.date, e.subject) for e in expected]
+    assert any(entry.subject != running_audit.reference for entry in expected)  # a finding's entries are there
+    assert "Họp khai mạc" in audit_page.content.decode()

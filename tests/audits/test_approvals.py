@@ -89,6 +89,9 @@ def test_a_draft_programme_with_audits_awaits_the_approver(db):
     awaiting = approvals.awaiting_for(approver)
     assert awaiting.programmes == [planned] and empty not in awaiting.programmes
     assert approvals.awaiting_for(officer).programmes == []
+    # An administrator counts in every role (`roles.is_approver`), as the docstring's "and superusers" says.
+    superuser = f.make_user(is_superuser=True, is_staff=True)
+    assert approvals.awaiting_for(superuser).programmes == [planned]
 
 
 def test_the_home_page_shows_the_approver_her_approvals_in_her_language(client, db):

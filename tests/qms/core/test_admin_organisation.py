@@ -78,3 +78,21 @@ def test_user_history_never_records_passwords():
     user = factories.make_staff()
     fields = {f.name for f in User.history.model._meta.get_fields()}
     assert "password" not in fields and user.history.exists()
+
+
+def test_a_units_history_is_the_kits_timeline(client):
+    """Wagtail's history page of a unit sends the reader to its record, where the unit's own history is: who
+    renamed it, from what to what."""
+    officer = factories.make_officer()
+    unit = factories.make_unit(code="QLDS", name="Phòng Di sản")
+    client.force_login(officer)
+    edit = client.post(
+        reverse("organisationunit:edit", args=[unit.pk]),
+        {"code": "QLDS", "name": "Phòng Quản lý Di sản", "is_active": "on"},
+    )
+    assert edit.status_code == 302, edit.content.decode()[:2000]
+    inspect = reverse("organisationunit:inspect", args=[unit.pk])
+    assert client.get(reverse("organisationunit:history", args=[unit.pk])).url == inspect
+    newest = client.get(inspect).context["timeline"][0]
+    assert newest.user == officer
+    assert [(change.old, change.new) for change in newest.changes] == [("Phòng Di sản", "Phòng Quản lý Di sản")]

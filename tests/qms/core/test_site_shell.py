@@ -35,6 +35,18 @@ def test_home_page_for_anonymous_and_staff(client):
     assert client.get("/").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("make", "shown"),
+    [(factories.make_staff, False), (factories.make_officer, True), (factories.make_auditor, True), (None, True)],
+)
+def test_the_site_links_to_the_admin_for_whoever_may_enter_it(client, make, shown):
+    """The one permission the admin asks (`wagtailadmin.access_admin`, which a superuser holds as every one),
+    not a superuser check beside it."""
+    user = make() if make else factories.make_user(is_superuser=True, is_staff=True)
+    client.force_login(user)
+    assert ('href="/admin/"' in client.get("/").content.decode()) is shown
+
+
 def test_language_switch(client):
     response = client.get("/")
     assert "Đăng nhập" in response.content.decode()

@@ -49,6 +49,19 @@ def test_inspect_offers_the_actions_and_they_go_through_the_services(officer_cli
     assert Feedback.objects.get(pk=feedback.pk).status == "assigned"
 
 
+def test_inspect_is_the_kits_record_as_a_person_reads_it(officer_client):
+    """The fields read as the timeline reads them (nothing as "None", a yes or no rather than True or False),
+    without the bookkeeping, the anonymous sender's key or the stored file; the timeline is the kit's."""
+    feedback = receive(email="binh@example.test")
+    response = officer_client.get(f"/admin/feedback/inspect/{feedback.pk}/")
+    names = response.context["view"].fields
+    assert not {"id", "version", "sender_key", "attachment"} & set(names) and "email" in names
+    shown = dict(zip(names, (str(field["value"]) for field in response.context["fields"]), strict=True))
+    assert "None" not in shown.values() and shown["phone"] == "–"
+    assert shown["concerns_regulation"] not in ("True", "False")
+    assert [entry.reason for entry in response.context["timeline"]] == [feedback.history.first().history_change_reason]
+
+
 def test_an_approver_cannot_run_an_officers_action(db):
     approver = f.make_approver()
     feedback = receive()

@@ -191,3 +191,18 @@ def test_an_smtp_outage_keeps_the_message_for_the_next_run(settings, people, dja
     assert services.messages_send() == 1
     assert services.messages_send() == 0  # never twice
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("writer", ["approver", "superuser"])
+def test_who_wrote_the_answer_is_shown_why_they_may_not_approve_it(people, writer):
+    """An approver, or an administrator (a superuser counts in every role), is told why, not shown nothing."""
+    from qms.feedback import actions
+
+    person = people["approver"] if writer == "approver" else f.make_user(is_superuser=True, is_staff=True)
+    feedback = assigned(officer=people["officer"], handler=person, unit=people["unit"])
+    services.feedback_answer(feedback=feedback, user=person, answer="Trả lời")
+    feedback.refresh_from_db()
+    approve = {step["name"]: step for step in actions.available_actions(person, feedback)}["approve_answer"]
+    assert not approve["allowed"] and approve["why_not"]
+    other = {step["name"]: step for step in actions.available_actions(people["approver2"], feedback)}
+    assert other["approve_answer"]["allowed"]

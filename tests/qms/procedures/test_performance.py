@@ -156,3 +156,23 @@ def test_the_report_costs_the_same_queries_at_any_size(setup, django_assert_max_
 def test_citizens_do_not_read_the_rates(setup, client):
     response = client.get(reverse("procedures_admin_performance"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_months_figures_show_their_history_in_the_admin(setup, client):
+    """The figures' record is the kit's: Wagtail's history page sends the reader to it, and it holds the import's
+    and each correction's entry with its reason; no link to the site, where the figures have no page."""
+    officer = setup["officer"]
+    month = datetime.date(2026, 1, 1)
+    for figures, reason in (({"received": 5, "on_time": 5}, "Nhập lần đầu"), ({"received": 6}, "Sửa số tiếp nhận")):
+        performance.performance_record(
+            procedure=setup["first"], month=month, figures=figures, user=officer, reason=reason
+        )
+    record = ProcedurePerformance.objects.get(procedure=setup["first"], month=month)
+    client.force_login(officer)
+    inspect = reverse("procedure_performance_admin:inspect", args=[record.pk])
+    assert client.get(reverse("procedure_performance_admin:history", args=[record.pk])).url == inspect
+    response = client.get(inspect)
+    assert response.status_code == 200 and response.context["site_url"] == ""
+    reasons = [entry.reason for entry in response.context["timeline"]]
+    assert len(reasons) == 2 and "Sửa số tiếp nhận" in reasons[0] and "Nhập lần đầu" in reasons[1]
+    assert "Sửa số tiếp nhận" in response.content.decode()

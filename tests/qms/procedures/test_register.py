@@ -270,3 +270,42 @@ def test_the_admin_lists_of_procedures_and_figures_cost_the_same_queries_at_two_
     small = counts()
     add(58)
     assert counts() == small
+
+
+def test_the_admin_record_is_the_kits_with_the_procedures_children(client, officer):
+    """The inspect view is the kit's record and timeline (the field among the others, the replacement by code
+    and name, no bookkeeping), with the children and figures below; a longer history costs no more queries."""
+    from qms.procedures.models import ProcedurePerformance
+
+    document = make_document("QT-VH-10", title="Quy trình cấp phép biểu diễn")
+    replacement = make_procedure(user=officer, name="Thủ tục thay thế")
+    procedure = make_procedure(user=officer, field="Di sản văn hóa", documents=[document])
+    procedure = AdministrativeProcedure.objects.get(pk=procedure.pk)
+    procedure.status, procedure.replaced_by = "replaced", replacement
+    services.procedure_save(procedure=procedure, user=officer, reason="Thay thế theo quyết định 5/QĐ")
+    ProcedurePerformance.objects.create(procedure=procedure, month=datetime.date(2026, 1, 1), received=4, on_time=3)
+    client.force_login(officer)
+    url = reverse("procedures_admin:inspect", args=[procedure.pk])
+
+    def read():
+        client.get(url)  # warm: the admin menu and per-process caches
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return response, len(captured)
+
+    response, queries = read()
+    body = response.content.decode()
+    names = response.context["view"].fields
+    assert "field" in names and not {"id", "version", "ways_summary", "legal_basis_summary"} & set(names)
+    shown = [str(field["value"]) for field in response.context["fields"]]
+    assert "Di sản văn hóa" in shown
+    assert str(replacement) in shown  # by code and name, as the register lists it
+    assert "Đơn đề nghị" in body and "144/2020/NĐ-CP" in body and "QT-VH-10 Quy trình cấp phép biểu diễn" in body
+    assert 'class="listing procedure-figures"' in body and "01/2026" in body
+    assert "Thay thế theo quyết định 5/QĐ" in body and response.context["site_url"] == procedure.get_absolute_url()
+    for reason in ("Sửa đối tượng", "Sửa kết quả", "Sửa cơ quan phối hợp"):
+        procedure = AdministrativeProcedure.objects.get(pk=procedure.pk)
+        procedure.applicants = reason
+        services.procedure_save(procedure=procedure, user=officer, reason=reason)
+    assert read()[1] == queries

@@ -95,6 +95,10 @@ def test_a_quality_officer_changes_lead_times_and_bad_input_is_refused(client):
     lead.refresh_from_db()
     assert lead.steps == [60, 30] and lead.overdue_every_days == 3
     assert lead.history.first().history_user_id == officer.pk
+    # Its record and history are the kit's: Wagtail's history page sends the reader to the timeline.
+    inspect = reverse("leadtime:inspect", args=[lead.pk])
+    assert client.get(reverse("leadtime:history", args=[lead.pk])).url == inspect
+    assert client.get(inspect).context["timeline"][0].user == officer
 
 
 @pytest.mark.parametrize(("role", "expected"), [("staff", 302), ("officer", 200)])
