@@ -18,10 +18,10 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.widgets.button import Button
 
+from qms.core.admin_views import PlainColumn
 from qms.core.models import IsoClause, OrganisationUnit
 from qms.spreadsheets import export
 
@@ -72,15 +72,6 @@ class RegisterFilterSet(WagtailFilterSet):
         return "; ".join(str(part) for part in parts)
 
 
-class RegisterColumn(Column):
-    def get_value(self, instance):
-        return self.accessor(instance)
-
-    def __init__(self, name, label, accessor, **kwargs):
-        super().__init__(name, label=label, **kwargs)
-        self.accessor = accessor
-
-
 class MasterListView(ReportView):
     """Danh mục tài liệu: every document with its current revision and review date."""
 
@@ -103,19 +94,19 @@ class MasterListView(ReportView):
     @property
     def columns(self):
         return [
-            RegisterColumn("identifier", _("Identifier"), lambda d: d.identifier),
-            RegisterColumn("title", _("Title"), lambda d: d.title),
-            RegisterColumn("unit", _("Unit"), lambda d: d.unit.code),
-            RegisterColumn("owner", _("Process owner"), lambda d: d.process_owner or ""),
-            RegisterColumn("revision", _("Revision"), lambda d: current_of(d).number if current_of(d) else ""),
-            RegisterColumn(
+            PlainColumn("identifier", _("Identifier"), lambda d: d.identifier),
+            PlainColumn("title", _("Title"), lambda d: d.title),
+            PlainColumn("unit", _("Unit"), lambda d: d.unit.code),
+            PlainColumn("owner", _("Process owner"), lambda d: d.process_owner or ""),
+            PlainColumn("revision", _("Revision"), lambda d: current_of(d).number if current_of(d) else ""),
+            PlainColumn(
                 "effective",
                 _("Effective date"),
                 lambda d: current_of(d).effective_date if current_of(d) else "",
             ),
-            RegisterColumn("next_review_date", _("Next review date"), self._next_review),
-            RegisterColumn("status", _("Status"), selectors.document_status),
-            RegisterColumn("actions", _("Review"), self._review_link),
+            PlainColumn("next_review_date", _("Next review date"), self._next_review),
+            PlainColumn("status", _("Status"), selectors.document_status),
+            PlainColumn("actions", _("Review"), self._review_link),
         ]
 
     @staticmethod
