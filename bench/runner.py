@@ -58,6 +58,9 @@ class Sizes:
     mixed_document_versions: int = 3
     mixed_seconds: float = 180.0
     mixed_max_requests: int = 20_000
+    # gunicorn's own advice for sync workers, (2 x cores) + 1: a worker waiting on the database
+    # leaves its core to another (docs/operations.md "Scaling out" runs 4 on 2 cores).
+    mixed_workers: int = 2 * (os.cpu_count() or 2) + 1
     # The register of procedures (issue 19): a province's departments together, five years of monthly figures.
     procedures_few: int = 20
     procedures_many: int = 2_000
@@ -104,6 +107,7 @@ def smoke_sizes():
         mixed_document_versions=1,
         mixed_seconds=4.0,
         mixed_max_requests=300,
+        mixed_workers=2,
         # More than a page of the lists (50) with a year of figures: enough to show a count that grows.
         procedures_many=120,
         procedure_months=12,

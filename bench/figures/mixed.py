@@ -136,7 +136,7 @@ def run(context):
     scripts += [cycle_script(Jar(common.session_cookie(person)), auditor_pages) for person in auditors]
     people = len(scripts)
     connection.close()  # SQLite: the harness holds no lock while gunicorn's workers read
-    with Gunicorn(workers=sizes.workers, log_path=context.run_dir / "gunicorn-mixed.log") as server:
+    with Gunicorn(workers=sizes.mixed_workers, log_path=context.run_dir / "gunicorn-mixed.log") as server:
         # Every page once, by someone else, so that the run starts from a server that has served them.
         warm = Jar(common.session_cookie(officers[0]))
         for path in [*documents, *(path for path, _kind in officer_pages + auditor_pages)]:
@@ -174,7 +174,7 @@ def run(context):
         "p50_ms": web._round(web._percentile(latencies, 50), 1),
         "p95_by_kind_ms": {kind: web._round(web._percentile(ms, 95), 1) for kind, ms in sorted(by_kind.items())},
         "load_average_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
-        "workers": sizes.workers,
+        "workers": sizes.mixed_workers,
     }
     ack_detail = {
         "acknowledgements_posted": posted,
