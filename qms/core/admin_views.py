@@ -22,7 +22,7 @@ from wagtail.admin.views.generic import history
 from wagtail.admin.widgets import HeaderButton
 
 from .records import QmsError
-from .timeline import EMPTY, display_value, timeline
+from .timeline import EMPTY, display_value, secret_fields, timeline
 
 
 class ReasonVersionMixin(forms.Form):
@@ -173,7 +173,9 @@ class TimelineInspectView(generic.InspectView):
         return timeline(obj)
 
     def get_fields(self):
-        return [name for name in super().get_fields() if name not in self.internal_fields]
+        # The model's secret fields (a citizen's sender key) are left out whatever the register names.
+        hidden = {*self.internal_fields, *secret_fields(self.model)}
+        return [name for name in super().get_fields() if name not in hidden]
 
     def get_field_display_value(self, field_name, field):
         if field is None:

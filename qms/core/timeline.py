@@ -33,6 +33,13 @@ EMPTY = "–"
 NOT_SHOWN = frozenset({"id", "version", "status_changed_at"})
 
 
+def secret_fields(model):
+    """The fields of `model` no reader is ever shown, in its record view or its timeline (its
+    `secret_fields`, e.g. a survey response's `sender_key`, the key that links an anonymous citizen's
+    answers). The history should not keep them either (`excluded_fields`); this holds if one is kept."""
+    return frozenset(getattr(model, "secret_fields", ()))
+
+
 class Change(NamedTuple):
     field: str
     old: str
@@ -128,14 +135,15 @@ def _changes(record, previous, snapshots, fields):
     many-to-many fields are compared on their snapshot rows as `diff_against` compares them.
     """
     changed = []
+    hidden = NOT_SHOWN | secret_fields(record.instance_type)
     for tracked in record.tracked_fields:
-        if tracked.name in NOT_SHOWN or (fields and tracked.name not in fields):
+        if tracked.name in hidden or (fields and tracked.name not in fields):
             continue
         old, new = getattr(previous, tracked.attname), getattr(record, tracked.attname)
         if old != new:
             changed.append((tracked.name, old, new))
     for name in sorted(snapshots):
-        if fields and name not in fields:
+        if name in hidden or (fields and name not in fields):
             continue
         old, new = snapshots[name].get(previous.pk, []), snapshots[name].get(record.pk, [])
         if old != new:

@@ -105,8 +105,8 @@ class FeedbackInspectView(TimelineInspectView):
     may see it."""
 
     template_name = "feedback/admin/inspect.html"
-    # The anonymous sender's key to the record and the stored file: not for a reader of the register.
-    internal_fields = (*TimelineInspectView.internal_fields, "sender_key", "attachment")
+    # The stored file, not for a reader of the register (the sender's key is the model's `secret_fields`).
+    internal_fields = (*TimelineInspectView.internal_fields, "attachment")
 
     def get_fields(self):
         # Called before `self.object` is set (InspectView.setup), so the record is read here.

@@ -166,6 +166,8 @@ class Feedback(models.Model):
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     history = HistoricalRecords(excluded_fields=[*CONTACT_FIELDS, "sender_key"])
+    # The anonymous sender's key: never on the record's page or timeline (the kit's `secret_fields`).
+    secret_fields = ("sender_key",)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -279,6 +281,8 @@ class SurveyResponse(models.Model):
     )
     sender_key = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     history = HistoricalRecords(excluded_fields=["sender_key"])
+    # The key links the anonymous answers of one sender (rate limits): never on the record's page or timeline.
+    secret_fields = ("sender_key",)
 
     class Meta:
         ordering = ["-responded_at", "-pk"]
