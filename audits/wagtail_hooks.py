@@ -293,6 +293,9 @@ class ChecklistQuestionViewSet(ModelViewSet):
     search_fields = ["text"]
     export_filename = "audit-questions"
     form_fields = ["clause", "document", "text", "sort_order", "is_active"]
+    inspect_view_enabled = True
+    inspect_view_class = TimelineInspectView
+    history_view_class = TimelineHistoryView
     copy_view_enabled = False
 
 

@@ -47,9 +47,12 @@ class SurveyQuestionViewSet(ModelViewSet):
     menu_label = _("Survey questions")
     list_display = ["text", "order", "is_active"]
     copy_view_enabled = False
+    inspect_view_enabled = True
     add_view_class = admin_views.SurveyQuestionCreateView
     edit_view_class = admin_views.SurveyQuestionEditView
     delete_view_class = admin_kit.NoDeleteView
+    inspect_view_class = admin_kit.TimelineInspectView
+    history_view_class = admin_kit.TimelineHistoryView
 
     def get_form_class(self, for_update=False):
         return admin_views.SurveyQuestionForm
@@ -67,6 +70,9 @@ class SurveyResponseViewSet(ModelViewSet):
     copy_view_enabled = False
     index_view_class = admin_views.SurveyResponseIndexView
     delete_view_class = admin_kit.NoDeleteView
+    # The kit's record and timeline, which leave out the sender's key (the model's `secret_fields`).
+    inspect_view_class = admin_kit.TimelineInspectView
+    history_view_class = admin_kit.TimelineHistoryView
     form_fields = ["rating", "comment"]  # never offered: nobody holds add or change on responses
 
 

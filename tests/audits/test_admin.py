@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 
 from audits.models import Audit, Finding
+from qms.core.models import IsoClause
 from tests import factories as f
 from tests.audits import builders as b
 
@@ -138,3 +139,24 @@ def test_the_admin_history_is_the_kits_timeline_with_the_findings(client, office
     assert [(e.date, e.subject) for e in audit_page.context["timeline"]] == [(e.date, e.subject) for e in expected]
     assert any(entry.subject != running_audit.reference for entry in expected)  # a finding's entries are there
     assert "Họp khai mạc" in audit_page.content.decode()
+
+
+def test_the_question_banks_history_is_the_kits_timeline(client, officer):
+    """The question bank's history page sends the reader to the kit's inspect view: the question's fields and
+    its timeline, old and new values with the person and the reason."""
+    from django.urls import reverse
+
+    from audits.models import ChecklistQuestion
+    from qms.core.records import save_with_history
+
+    question = ChecklistQuestion(clause=IsoClause.objects.get(number="8.2"), text="Có sổ tiếp nhận không?")
+    save_with_history(question, user=officer, reason="Câu hỏi mới")
+    question.text = "Có sổ tiếp nhận hồ sơ không?"
+    save_with_history(question, user=officer, reason="Nói rõ hơn")
+    client.force_login(officer)
+    inspect = reverse("audit_questions:inspect", args=[question.pk])
+    assert client.get(reverse("audit_questions:history", args=[question.pk])).url == inspect
+    response = client.get(inspect)
+    html = response.content.decode()
+    assert [entry.reason for entry in response.context["timeline"]] == ["Nói rõ hơn", "Câu hỏi mới"]
+    assert "<del>Có sổ tiếp nhận không?</del> → <ins>Có sổ tiếp nhận hồ sơ không?</ins>" in html

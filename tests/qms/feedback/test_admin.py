@@ -89,3 +89,71 @@ def test_the_excel_register_and_the_satisfaction_results(officer_client):
     assert results.status_code == 200
     summary = read_register(response_bytes(results), sheet=0)
     assert summary.title
+
+
+def test_the_survey_questions_history_is_the_kits_timeline(officer_client):
+    """Added and edited in the admin, a survey question's history page sends the reader to the kit's inspect
+    view, whose timeline shows the old and new text with the person and the reason."""
+    from django.urls import reverse
+
+    from qms.feedback.models import SurveyQuestion
+
+    officer_client.post(
+        reverse("survey_questions_admin:add"), {"text": "Thái độ cán bộ?", "order": 1, "is_active": "on"}
+    )
+    question = SurveyQuestion.objects.get()
+    edit = reverse("survey_questions_admin:edit", args=[question.pk])
+    officer_client.post(edit, {"text": "Thái độ của cán bộ?", "order": 1, "is_active": "on"})
+    inspect = reverse("survey_questions_admin:inspect", args=[question.pk])
+    assert officer_client.get(reverse("survey_questions_admin:history", args=[question.pk])).url == inspect
+    response = officer_client.get(inspect)
+    timeline = response.context["timeline"]
+    assert [entry.user for entry in timeline] == [officer_client.officer] * 2
+    assert [entry.reason for entry in timeline] == [row.history_change_reason for row in question.history.all()]
+    assert "<del>Thái độ cán bộ?</del> → <ins>Thái độ của cán bộ?</ins>" in response.content.decode()
+
+
+def test_a_survey_responses_history_never_shows_the_senders_key(officer_client):
+    """The kit's record and timeline of a response, before and after an edit: the comment's old and new values
+    are there, the key that links the anonymous citizen's answers never is (neither the old nor the new one)."""
+    from django.urls import reverse
+
+    from qms.core.records import save_with_history
+
+    response = services.survey_respond(rating=2, comment="Chờ lâu", sender_address="203.0.113.7")
+    first_key = response.sender_key
+    assert first_key
+    history = reverse("survey_responses_admin:history", args=[response.pk])
+    inspect = reverse("survey_responses_admin:inspect", args=[response.pk])
+    assert officer_client.get(history).url == inspect
+    assert first_key not in officer_client.get(history, follow=True).content.decode()
+    response.comment = "Chờ rất lâu"
+    response.sender_key = services.sender_key("198.51.100.9")
+    save_with_history(response, user=officer_client.officer, reason="Sửa lỗi nhập")
+    page = officer_client.get(history, follow=True)
+    html = page.content.decode()
+    assert "sender_key" not in page.context["view"].fields and "comment" in page.context["view"].fields
+    assert "<del>Chờ lâu</del> → <ins>Chờ rất lâu</ins>" in html and "Sửa lỗi nhập" in html
+    assert first_key not in html and response.sender_key not in html
+
+
+def test_a_models_secret_fields_stay_out_of_its_record_view_and_timeline(officer_client, monkeypatch):
+    """The kit's general rule, even for a field the history does keep: a field a model names in
+    `secret_fields` is neither a field of its inspect view nor a change in its timeline."""
+    from django.urls import reverse
+
+    from qms.core.records import save_with_history
+    from qms.core.timeline import timeline
+    from qms.feedback.models import SurveyQuestion
+
+    question = SurveyQuestion(text="Câu hỏi cũ", order=1)
+    save_with_history(question, user=officer_client.officer, reason="Thêm")
+    question.text, question.order = "Câu hỏi mới", 7
+    save_with_history(question, user=officer_client.officer, reason="Sửa")
+    monkeypatch.setattr(SurveyQuestion, "secret_fields", ("order",), raising=False)
+    assert [(change.old, change.new) for change in timeline(question)[0].changes] == [("Câu hỏi cũ", "Câu hỏi mới")]
+    page = officer_client.get(reverse("survey_questions_admin:inspect", args=[question.pk]))
+    assert "order" not in page.context["view"].fields and "text" in page.context["view"].fields
+    assert [(change.old, change.new) for change in page.context["timeline"][0].changes] == [
+        ("Câu hỏi cũ", "Câu hỏi mới")
+    ]
