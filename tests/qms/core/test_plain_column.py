@@ -18,7 +18,7 @@ VALUES = [
     None,
     "",
     "   ",
-    "Hồ sơ <trễ> & \"lỗi\"",
+    'Hồ sơ <trễ> & "lỗi"',
     mark_safe("<strong>Quá hạn</strong>"),
     gettext_lazy("Closed"),
     12345,
