@@ -7,6 +7,8 @@ its records differ: `TimelineInspectView.timeline_of` for a timeline that holds 
 docs/development.md ("The quality-record kit", "The admin views") says how a new register uses them.
 """
 
+import copy
+
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -29,18 +31,27 @@ class ReasonVersionMixin(forms.Form):
     """The reason for a change, which the service keeps in the record's history (ISO 9001 7.5.3), and the
     version the form was opened at, so that the service refuses an edit made over someone else's.
 
-    A register whose rules ask for a reason in some changes says so in its `reason_help_text`.
+    A register whose rules ask for a reason in some changes says so in its `reason_help_text`; one that asks
+    for it in every edit says `reason_required_on_edit = True` (the form refuses an edit without one), and one
+    whose reasons run long names its `reason_widget` (a text area).
     """
 
     reason = forms.CharField(label=gettext_lazy("Reason for the change"), required=False)
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason_help_text = gettext_lazy("Kept in the record's history.")
+    reason_required_on_edit = False
+    reason_widget = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].help_text = self.reason_help_text
+        reason = self.fields["reason"]
+        reason.help_text = self.reason_help_text
+        if self.reason_widget is not None:
+            # A copy per form, as Django gives each form its own copy of a declared field's widget.
+            reason.widget = copy.deepcopy(self.reason_widget)
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
+            reason.required = self.reason_required_on_edit
 
 
 class ServiceFormMixin:

@@ -17,7 +17,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.widgets import HeaderButton
 
-from qms.core.admin_views import ServiceFormMixin, TimelineInspectView
+from qms.core.admin_views import ReasonVersionMixin, ServiceFormMixin, TimelineInspectView
 
 from . import performance, services
 from .models import AdministrativeProcedure, Level, ProcedurePerformance
@@ -44,22 +44,13 @@ class ProcedureIndexView(generic.IndexView):
         return buttons
 
 
-class ProcedureForm(WagtailAdminModelForm):
-    """The procedure with its children, the internal processes that implement it, and why it changes."""
+class ProcedureForm(ReasonVersionMixin, WagtailAdminModelForm):
+    """The procedure with its children, the internal processes that implement it, and why it changes: every
+    edit says why (a new decision, a corrected fee), in a text area since those reasons run long."""
 
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the change"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("Kept in the history with your name. Required when editing."),
-    )
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
-            self.fields["reason"].required = True
+    reason_help_text = gettext_lazy("Kept in the history with your name. Required when editing.")
+    reason_required_on_edit = True
+    reason_widget = forms.Textarea(attrs={"rows": 2})
 
 
 class _ServiceSaveMixin(ServiceFormMixin):

@@ -189,6 +189,26 @@ def test_admin_list_filters_inspect_and_edit_with_reason(client, officer):
     assert AdministrativeProcedure.objects.filter(pk=procedure.pk).exists()
 
 
+def test_the_procedure_form_takes_the_kits_reason_and_version(client, officer):
+    """The admin form is the kit's `ReasonVersionMixin`, as before: a two-row text area, required in an edit
+    and not on creation, with the version the edit was opened at."""
+    from django import forms
+
+    from qms.core.admin_views import ReasonVersionMixin
+
+    procedure = make_procedure(user=officer)
+    client.force_login(officer)
+    edit = client.get(reverse("procedures_admin:edit", args=[procedure.pk])).context["form"]
+    add = client.get(reverse("procedures_admin:add")).context["form"]
+    assert isinstance(edit, ReasonVersionMixin) and isinstance(add, ReasonVersionMixin)
+    assert (edit.fields["reason"].required, add.fields["reason"].required) == (True, False)
+    assert isinstance(edit.fields["reason"].widget, forms.Textarea) and edit.fields["reason"].widget.attrs["rows"] == 2
+    assert edit.fields["reason"].widget is not add.fields["reason"].widget  # each form its own widget
+    assert str(edit.fields["reason"].help_text) == gettext("Kept in the history with your name. Required when editing.")
+    assert edit.fields["expected_version"].initial == procedure.version
+    assert 'name="reason"' in str(edit["reason"]) and "<textarea" in str(edit["reason"])
+
+
 def test_staff_cannot_edit_in_the_admin(client):
     staff = f.make_staff()
     procedure = make_procedure()
