@@ -151,12 +151,30 @@ def _changes(record, previous, snapshots, fields):
     return changed
 
 
-class Timeline:
-    """Entries of several histories on one line of time, newest first: `add()` each, then `entries()`."""
+def _created_with(record, created_fields):
+    """(field name, nothing, value) of what a record was created with, for `created_fields` that hold a value."""
+    if record.history_type != "+":
+        return []
+    values = []
+    for name in created_fields:
+        value = getattr(record, record.instance_type._meta.get_field(name).attname)
+        if value not in (None, ""):
+            values.append((name, None, value))
+    return values
 
-    def __init__(self, limit=200, fields=None):
+
+class Timeline:
+    """Entries of several histories on one line of time, newest first: `add()` each, then `entries()`.
+
+    `fields`: only the changes to these fields. `created_fields`: a creation entry shows the values it gave
+    these fields (from nothing to the value), for a record whose first values are the news (the due date a
+    revision was distributed with); otherwise a creation shows no values, the record's page shows them.
+    """
+
+    def __init__(self, limit=200, fields=None, created_fields=()):
         self.limit = limit
         self.fields = set(fields or ())
+        self.created_fields = tuple(created_fields)
         self.related = RelatedRecords()
         self._pending = []
 
@@ -184,7 +202,10 @@ class Timeline:
                 # The previous row is the next in the list: no query per row, and two rows saved in the same
                 # instant still compare with each other.
                 previous = history[index + 1] if index + 1 < len(history) else None
-                changes = _changes(record, previous, snapshots, self.fields) if previous is not None else []
+                if previous is not None:
+                    changes = _changes(record, previous, snapshots, self.fields)
+                else:
+                    changes = _created_with(record, self.created_fields)
                 for name, old, new in changes:
                     self._want(model, name, old)
                     self._want(model, name, new)
