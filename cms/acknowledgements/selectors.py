@@ -16,9 +16,14 @@ from datetime import date, datetime
 from django.db.models import Exists, F, OuterRef, Subquery
 
 from qms.core.models import OrganisationUnit, User
+from qms.core.timeline import Timeline
 
 from . import documents
 from .models import Acknowledgement, Distribution
+
+#: The entries the distribution history of one revision shows at most: every one in practice (a unit's
+#: distribution changes only when its due date does).
+DISTRIBUTION_HISTORY_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -232,12 +237,18 @@ class CurrentVersion:
 
 
 def distribution_history(version):
-    """Every recorded change to the distributions of `version`, newest first (who, when, what, why), 1 query."""
-    return list(
+    """Every recorded change to the distributions of `version` as the kit's timeline entries, newest first:
+    who, when, the unit (the entry's subject), the due date it was distributed with or changed to, and why.
+
+    A fixed number of queries however many units and changes (the history with its people and units in one).
+    """
+    records = (
         Distribution.history.filter(version_id=version.pk)
         .select_related("history_user", "unit")
         .order_by("-history_date", "-history_id")
     )
+    line = Timeline(limit=DISTRIBUTION_HISTORY_LIMIT, created_fields=("due_date",))
+    return line.add(records, subject=lambda row: row.unit).entries()
 
 
 def owned_units(user):

@@ -115,3 +115,32 @@ def test_box_state_is_one_query(document, unit, django_assert_num_queries):
         state = selectors.acknowledgement_state(page, reader)
     assert state["acknowledged_at"] is not None
     assert selectors.acknowledgement_state(page, factories.make_staff(unit=factories.make_unit())) is None
+
+
+def test_the_distribution_history_is_the_kits_timeline_in_one_query(unit, officer, django_assert_num_queries):
+    """Who, when, the unit, the due date the revision was distributed with or changed to, and why: the kit's
+    timeline entries, newest first, read in one query however many units and changes."""
+    from django.utils.formats import date_format
+
+    _page, version = make_distributed_document(unit=unit, user=officer)
+    with django_assert_num_queries(1):
+        assert len(selectors.distribution_history(version)) == 1
+    today = timezone.localdate()
+    others = [factories.make_unit(code=f"D{n}") for n in range(3)]
+    services.version_distribute(version=version, units=others, user=officer, due_date=today, reason="Liên quan")
+    for days in (3, 5):
+        later = today + datetime.timedelta(days)
+        services.version_distribute(
+            version=version, units=[unit, *others], user=officer, due_date=later, reason="Gia hạn"
+        )
+    with django_assert_num_queries(1):
+        entries = selectors.distribution_history(version)
+    assert len(entries) == 1 + 3 + 2 * 4
+    assert [entry.date for entry in entries] == sorted((entry.date for entry in entries), reverse=True)
+    first_of_d0 = next(e for e in reversed(entries) if e.subject == str(others[0]))
+    assert (first_of_d0.user, first_of_d0.reason) == (officer, "Liên quan")
+    assert [(c.old, c.new) for c in first_of_d0.changes] == [("–", date_format(today, "SHORT_DATE_FORMAT"))]
+    last_of_d0 = next(e for e in entries if e.subject == str(others[0]))
+    assert last_of_d0.reason == "Gia hạn" and [(c.old, c.new) for c in last_of_d0.changes] == [
+        tuple(date_format(today + datetime.timedelta(d), "SHORT_DATE_FORMAT") for d in (3, 5))
+    ]

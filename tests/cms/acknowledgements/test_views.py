@@ -3,6 +3,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from cms.acknowledgements import services
 from cms.acknowledgements.models import Acknowledgement
@@ -109,7 +110,18 @@ def test_officer_page_shows_people_by_unit_and_the_distribution_history(client, 
     pending_rows = html.split('class="pending"')
     assert len(pending_rows) == 2 and str(waiting) in pending_rows[1].split("</tr>")[0]
     assert str(done) in html.split('class="acknowledged"')[1].split("</tr>")[0]
-    assert 'id="distribution-history"' in html and "Nhắc lại hạn" in html
+    # The distribution history is the kit's timeline: the first distribution and the change of its due date,
+    # each with who, when, the unit and why, the change with its old and new values.
+    history = html[html.index('id="distribution-history"') :]
+    assert 'class="timeline-list"' in history
+    changed, created = response.context["history"]
+    assert (changed.user, changed.subject, changed.reason) == (officer, str(unit), "Nhắc lại hạn")
+    assert [(change.old, change.new) for change in changed.changes] == [
+        ("–", date_format(timezone.localdate(), "SHORT_DATE_FORMAT"))
+    ]
+    assert f"<del>–</del> → <ins>{changed.changes[0].new}</ins>" in history and "Nhắc lại hạn" in history
+    assert created.subject == str(unit) and created.reason and created.changes == []
+    assert str(unit) in history and date_format(timezone.localtime(created.date), "SHORT_DATETIME_FORMAT") in history
 
 
 def test_officer_distributes_through_the_form_and_bad_input_keeps_the_choice(client, document, officer):
