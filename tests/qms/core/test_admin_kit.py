@@ -92,3 +92,33 @@ def test_the_register_holds_what_the_list_shows(client):
     assert searched.rows == []  # the filters and the search both apply
     everything = read_register(response_bytes(client.get(url, {"severity": "no-such-severity"})))
     assert len(everything.rows) == 2  # a filter that does not validate is ignored
+
+
+def test_every_registers_history_and_record_view_is_the_kits():
+    """Each admin viewset of the project over a record with a django-simple-history trail takes the kit's
+    history and inspect views, so no register falls back to Wagtail's own history (issue 15).
+
+    Not the people: Wagtail's user admin has no inspect view, and its history page is
+    `qms.core.viewsets.PersonHistoryView`, a list of the kit's `Timeline` entries for the person.
+    """
+    from django.urls import get_resolver
+    from wagtail.admin.viewsets import viewsets
+    from wagtail.admin.viewsets.model import ModelViewSet
+    from wagtail.users.views.users import UserViewSet
+
+    from qms.core.admin_views import TimelineHistoryView, TimelineInspectView
+
+    assert get_resolver().url_patterns  # loading the admin's URLs registers the viewsets
+    with_history = [
+        viewset
+        for viewset in viewsets.viewsets
+        if isinstance(viewset, ModelViewSet)
+        and not isinstance(viewset, UserViewSet)
+        and hasattr(viewset.model._meta, "simple_history_manager_attribute")
+    ]
+    assert {"survey_questions_admin", "survey_responses_admin", "audit_questions"} <= {v.name for v in with_history}
+    for viewset in with_history:
+        assert issubclass(viewset.history_view_class, TimelineHistoryView), viewset.name
+        assert viewset.inspect_view_enabled and issubclass(viewset.inspect_view_class, TimelineInspectView), (
+            viewset.name
+        )
