@@ -142,3 +142,17 @@ def start_of_office_day(day):
     if day is None:
         return None
     return timezone.make_aware(datetime.datetime.combine(day, OFFICE_DAY_STARTS), timezone.get_default_timezone())
+
+
+def with_status(queryset, status):
+    """A register's records in one status, or all its open ones for "open"; anything else leaves it whole.
+
+    For the registers' site lists, whose status filter reads the query string: a record model with a
+    ``Status`` enumeration and its ``OPEN_STATUSES``.
+    """
+    model = queryset.model
+    if status == "open":
+        return queryset.filter(status__in=model.OPEN_STATUSES)
+    if status in model.Status.values:
+        return queryset.filter(status=status)
+    return queryset

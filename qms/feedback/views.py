@@ -24,7 +24,7 @@ from wagtail.models import Page
 
 from qms.core.lockout import client_address
 from qms.core.models import OrganisationUnit
-from qms.core.records import QmsError
+from qms.core.records import QmsError, with_status
 from qms.core.timeline import timeline
 
 from . import actions, rules, selectors, services
@@ -179,10 +179,7 @@ def mine(request):
 def register(request):
     qs = selectors.feedback_visible_to(request.user)
     status = request.GET.get("status", "")
-    if status == "open":
-        qs = qs.filter(status__in=Feedback.OPEN_STATUSES)
-    elif status in Feedback.Status.values:
-        qs = qs.filter(status=status)
+    qs = with_status(qs, status)
     return render(
         request,
         "feedback/register.html",

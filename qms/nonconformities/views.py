@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qms.core import documents as core_documents
+from qms.core.records import with_status
 from qms.core.timeline import timeline
 
 from . import origins, rules, selectors, services
@@ -53,10 +54,7 @@ def _refused(request, error):
 def nonconformity_list(request):
     qs = selectors.nonconformities_visible_to(request.user)
     status = request.GET.get("status", "")
-    if status == "open":
-        qs = qs.filter(status__in=Nonconformity.OPEN_STATUSES)
-    elif status in Nonconformity.Status.values:
-        qs = qs.filter(status=status)
+    qs = with_status(qs, status)
     return render(
         request,
         "nonconformities/list.html",

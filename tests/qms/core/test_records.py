@@ -82,3 +82,17 @@ def test_a_day_starts_at_midnight_and_the_office_day_at_eight_in_the_organisatio
         office = start_of_office_day(day)
     assert start.isoformat() == "2026-03-02T00:00:00+07:00" and office.isoformat() == "2026-03-02T08:00:00+07:00"
     assert local_day(office) == day and start_of_office_day(None) is None
+
+
+@pytest.mark.django_db
+def test_with_status_keeps_one_status_or_the_open_ones_and_ignores_anything_else():
+    from qms.core.records import with_status
+    from qms.nonconformities.models import Nonconformity
+    from tests import factories
+
+    open_one, closed = factories.make_nonconformity(), factories.make_nonconformity()
+    Nonconformity.objects.filter(pk=closed.pk).update(status=Nonconformity.Status.CLOSED)  # test setup
+    everything = Nonconformity.objects.all()
+    assert set(with_status(everything, "open")) == {open_one}
+    assert set(with_status(everything, "closed")) == {closed}
+    assert set(with_status(everything, "")) == set(with_status(everything, "'; DROP")) == {open_one, closed}
