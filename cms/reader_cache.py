@@ -7,13 +7,15 @@ finished page is kept **once for every reader** of one kind (logged in or not), 
 language, time zone and day, and what is a reader's own is a *hole* in it, filled per request:
 
 - from the reader's **profile** (their name, the site navigation their groups allow, the
-  administration link), kept per session and language, read without a query;
+  administration link), kept per person, credentials and language, read without a query;
 - from the reader's **part** of that document (the "I have read and understood" box), kept per
-  reader and document, built with one query (``acknowledgement_state``) when missing;
+  reader and document, built with one query (``acknowledgement_state_of_current``) when missing;
+  the box of everyone who still has to acknowledge is rendered once and kept with the page;
 - per response: the CSRF token of the forms and the "printed on" time of the print footer.
 
 A path is mapped straight to its document (the *route*), so a hit does not walk the page tree;
-a path that is no document is remembered as such for a few minutes. ``ReaderCacheMiddleware``
+a path that Wagtail answered with a page that is no document is remembered as such for a few
+minutes. ``ReaderCacheMiddleware``
 answers from the cache before Django resolves the URL, for the paths that resolve to ``serve``.
 
 **Generations.** Every entry is keyed by the cache generations it was built under, each read
@@ -44,6 +46,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.context_processors import PermWrapper
@@ -74,6 +77,8 @@ TIMEOUT = 3600
 # or is evicted is replaced by a new one, which only costs a render.
 GENERATION_TIMEOUT = 7 * 24 * 3600
 NOT_A_DOCUMENT_TIMEOUT = 300
+# Longer paths than any document's are left to Django's URL resolution (ReaderCacheMiddleware).
+MAX_PATH = 255
 # Letters and hex digits only, so that they pass through HTML escaping unchanged; see _new_nonce.
 HOLE_PREFIX = "qmsReaderCacheHole"
 HOLES = ("Csrf", "PrintedAt", "Name", "Nav", "Person", "Acknowledgement")
@@ -224,6 +229,11 @@ def _reader(request):
         return None, ""
     person_id = session.get(SESSION_KEY)
     return person_id, f"{person_id or ''}:{session.get(HASH_SESSION_KEY, '')}"
+
+
+@functools.cache
+def _secret_digest():
+    return hashlib.sha256(settings.SECRET_KEY.encode()).hexdigest()
 
 
 def _key(kind, *parts):
@@ -395,6 +405,7 @@ class _Lookup:
     person_id: object = None
     profile: dict | None = None
     route_key: str = ""
+    generation: str = ""
     page_id: int | None = None
     page_key: str = ""
     part_key: str | None = None
@@ -407,7 +418,8 @@ def _lookup(request, path):
     # Overdue banners and acknowledgement deadlines change at midnight.
     day = timezone.localdate().isoformat()
     route_key = _key("route", host, path)
-    profile_key = _key("profile", reader, language) if person_id else None
+    # The secret key's digest too: rotating SECRET_KEY, which ends every session, ends their profiles.
+    profile_key = _key("profile", reader, language, _secret_digest()) if person_id else None
     found = cache.get_many([key for key in (GENERATION_KEY, route_key, profile_key) if key])
     current = _generation(GENERATION_KEY, found)
     route = found.get(route_key)
@@ -418,36 +430,38 @@ def _lookup(request, path):
     profile = found.get(profile_key) if profile_key else None
     if profile is not None and profile["generation"] != current:
         profile = None
-    if profile is None:
-        if person_id and not _is_session_reader(request, person_id):
+    if profile is None and person_id:
+        if not _is_session_reader(request, person_id):
             return _Lookup(bypass=True)  # a session Django no longer accepts: log-in
+        # Kept from the reader's first page on (their home page, usually), whatever it is.
         profile = _profile(request, current)
-        if person_id:
-            cache.set(profile_key, profile, TIMEOUT)
+        cache.set(profile_key, profile, TIMEOUT)
+    page_id = route["page_id"] if route is not None else _resolve(request, path)
+    if page_id is None:
+        # Not a document: Wagtail serves it, and ``serve`` remembers the path as such once Wagtail has
+        # answered it with a page (never for a 404, or any made-up path would fill the cache).
+        return _Lookup(bypass=True, route_key=route_key, generation=current)
+    if route is None:
+        cache.set(route_key, {"generation": current, "page_id": page_id}, TIMEOUT)
+    if profile is None:
+        profile = _profile(request, current)  # an anonymous visitor's, never kept
 
     def keys_of(page, *, create):
         """(page key, part key or None) under the generations, read before the database so that a change
         committed meanwhile makes what we build unreachable. A missing reading generation is created only
-        when asked: a reader's first view of a document is usually their only one, and is not kept."""
+        when asked (a render, which keeps the reader's part): a reader's first view of a page the cache
+        holds is usually their only one, so its part is kept only from the second view on."""
         document_key, reading_key = _document_key(page), _reading_key(person_id, page)
         generations = cache.get_many([document_key, reading_key])
         document = _generation(document_key, generations)
         reading = generations.get(reading_key)
-        if reading is None and create:
+        if reading is None and create and person_id:
             reading = _generation(reading_key)
         page_key = _key("page", host, path, language, zone, day, profile["kind"], current, document)
         if reading is None:
             return page_key, None
         return page_key, _key("part", reader, page, language, zone, day, current, document, reading)
 
-    page_id = route["page_id"] if route is not None else _resolve(request, path)
-    if route is None:
-        # A path that is not a document is remembered for a short while only: a document published
-        # there later is then served by Wagtail (never wrongly), and from the cache again soon after.
-        timeout = TIMEOUT if page_id else NOT_A_DOCUMENT_TIMEOUT
-        cache.set(route_key, {"generation": current, "page_id": page_id}, timeout)
-        if page_id is None:
-            return _Lookup(bypass=True)
     page_key, part_key = keys_of(page_id, create=False)
     got = cache.get_many([key for key in (page_key, part_key) if key])
     entry = got.get(page_key)
@@ -484,7 +498,13 @@ def serve(request, path):
     if found.response is not None:
         return found.response
     if found.bypass:
-        return wagtail_views.serve(request, path)
+        response = wagtail_views.serve(request, path)
+        if found.route_key and response.status_code == 200:
+            # A page that is no document, for a few minutes only: a document published here later is
+            # served by Wagtail meanwhile (never wrongly), and from the cache again soon after.
+            not_a_document = {"generation": found.generation, "page_id": None}
+            cache.set(found.route_key, not_a_document, NOT_A_DOCUMENT_TIMEOUT)
+        return response
     request.qms_reader_cache = True
     response = wagtail_views.serve(request, path)
     if not (getattr(response, "qms_reader_cacheable", False) and response.status_code == 200):
@@ -501,7 +521,8 @@ def serve(request, path):
     entry["acknowledgement_form"] = _form_box(request, entry["acknowledgement_version"])
     part = _part(request, found.profile, entry)
     if served == found.page_id:
-        cache.set_many({found.page_key: entry, **({found.part_key: part} if found.person_id else {})}, TIMEOUT)
+        own = {found.part_key: part} if found.person_id and found.part_key else {}
+        cache.set_many({found.page_key: entry, **own}, TIMEOUT)
     else:
         cache.delete(found.route_key)  # the path leads elsewhere now: learn it again on the next view
     response.content = _fill(request, entry, found.profile, part)
@@ -509,7 +530,8 @@ def serve(request, path):
     return response
 
 
-@functools.lru_cache(maxsize=10_000)
+# Bounded: a scanner's made-up paths may pass through here too.
+@functools.lru_cache(maxsize=1024)
 def _served_by_wagtail(urlconf, path_info):
     """Whether Django's URL resolution sends `path_info` to ``serve``: fixed for the life of a process."""
     try:
@@ -532,7 +554,8 @@ class ReaderCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _cacheable_request(request) and _served_by_wagtail(get_urlconf(), request.path_info):
+        path_info = request.path_info
+        if len(path_info) <= MAX_PATH and _cacheable_request(request) and _served_by_wagtail(get_urlconf(), path_info):
             request.qms_reader_lookup = found = _lookup(request, request.path_info[1:])
             if found.response is not None:
                 return found.response

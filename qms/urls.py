@@ -58,6 +58,6 @@ if settings.DEBUG:
     urlpatterns += media_patterns()
 
 # Wagtail's page serving comes last: it matches every remaining path. Its serve view is wrapped by
-# the reader cache (cms.views.reader_cache) under Wagtail's own URL name, which page URLs reverse.
+# the reader cache (cms.reader_cache) under Wagtail's own URL name, which page URLs reverse.
 urlpatterns += [pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", "") != "wagtail_serve"]
 urlpatterns.append(re_path(wagtail_urls.serve_pattern, reader_cache.serve, name="wagtail_serve"))

@@ -7,8 +7,6 @@ cached by revision, language and reader class, so a page with 30 versions costs
 what a page with one does.
 """
 
-import importlib.util
-
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.http import Http404
@@ -23,14 +21,6 @@ from .. import reader_cache, selectors
 from ..models import DocumentVersion
 
 BODY_CACHE_SECONDS = 24 * 3600
-
-
-def acknowledgements_available():
-    """The acknowledgement box appears once cms.acknowledgements ships its template tag library."""
-    try:
-        return importlib.util.find_spec("cms.acknowledgements.templatetags.acknowledgement_tags") is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def _reading(view, **options):
@@ -130,7 +120,6 @@ def _context(request, page, printing):
         "printing": printing,
         "printed_at": reader_cache.printed_at(),
         "reader_name": request.user if request.user.is_authenticated else None,
-        "acknowledgements": acknowledgements_available(),
     }
 
 

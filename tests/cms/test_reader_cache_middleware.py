@@ -80,3 +80,15 @@ def test_a_page_that_is_not_a_document_is_not_looked_up_again(client, unit):
     # The reader cache's look-up of a path among the current documents (reader_cache._resolve).
     looked_up = [query["sql"] for query in queries if '"url_path" = ' in query["sql"]]
     assert looked_up == []
+
+
+def test_a_made_up_path_is_never_remembered(client, unit):
+    """A scanner's paths would otherwise fill the cache and push the readers' pages out of it."""
+    from django.core.cache import cache
+
+    client.force_login(factories.make_staff(unit=unit))
+    for _ in range(2):
+        assert client.get("/khong-co-trang-nay/").status_code == 404
+    assert cache.get(reader_cache._key("route", "testserver", "khong-co-trang-nay/")) is None
+    assert client.get("/").status_code == 200
+    assert cache.get(reader_cache._key("route", "testserver", ""))["page_id"] is None
