@@ -263,16 +263,5 @@ def transition(request, pk):
             return HttpResponseBadRequest(_("Unknown status."))
         messages.error(request, str(services.ConflictError.default_message))
         return redirect(reverse("nonconformities_admin:inspect", args=[pk]))
-    try:
-        services.nonconformity_transition(
-            nonconformity=nc,
-            target=form.cleaned_data["target"],
-            user=request.user,
-            reason=form.cleaned_data["reason"],
-            version=form.cleaned_data["version"],
-        )
-    except services.NonconformityError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Done."))
+    form.apply(request, nc)
     return redirect(reverse("nonconformities_admin:inspect", args=[pk]))

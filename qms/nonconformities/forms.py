@@ -2,13 +2,15 @@
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from qms.core import documents as core_documents
 from qms.core.models import OrganisationUnit
 
-from . import rules
+from . import rules, services
 from .models import CorrectiveAction, Nonconformity
 from .services import EDITABLE_FIELDS
 
@@ -108,6 +110,22 @@ class TransitionForm(forms.Form):
     target = forms.ChoiceField(choices=Nonconformity.Status.choices)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def apply(self, request, nonconformity):
+        """Ask the service for the change of status (the site's and the admin's button alike); the person
+        reads the outcome, or the service's refusal, as a message."""
+        try:
+            services.nonconformity_transition(
+                nonconformity=nonconformity,
+                target=self.cleaned_data["target"],
+                user=request.user,
+                reason=self.cleaned_data["reason"],
+                version=self.cleaned_data["version"],
+            )
+        except services.NonconformityError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, gettext("Done."))
 
 
 class NonconformityEditForm(forms.Form):

@@ -184,8 +184,9 @@ def open_by_age_and_unit(now=None):
     now = now or timezone.now()
 
     def bucket(low, high):
-        # Age in whole days, as timedelta.days counts it: age >= low and age < high.
-        within = Q(reported_at__lte=now - datetime.timedelta(days=low))
+        # Age in whole days, as timedelta.days counts it: age >= low and age < high. The youngest bucket
+        # has no lower edge, so that a report dated ahead of the server's clock is still counted.
+        within = Q(reported_at__lte=now - datetime.timedelta(days=low)) if low else Q()
         if high is not None:
             within &= Q(reported_at__gt=now - datetime.timedelta(days=high))
         return Count("pk", filter=within)

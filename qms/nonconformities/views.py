@@ -131,18 +131,7 @@ def transition(request, pk):
     if not form.is_valid():
         messages.error(request, _("The request was incomplete; nothing was changed."))
         return redirect(nc.get_absolute_url())
-    try:
-        services.nonconformity_transition(
-            nonconformity=nc,
-            target=form.cleaned_data["target"],
-            user=request.user,
-            reason=form.cleaned_data["reason"],
-            version=form.cleaned_data["version"],
-        )
-    except services.NonconformityError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Done."))
+    form.apply(request, nc)
     return redirect(nc.get_absolute_url())
 
 

@@ -48,3 +48,18 @@ def test_a_plain_cell_is_the_templates_cell(value, classname, language):
 def test_a_plain_cell_shows_a_time_in_the_readers_zone():
     with translation.override("vi"), timezone.override(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")):
         assert "04/12/2026 08:30" in cell(PlainColumn, VALUES[-1])
+
+
+@pytest.mark.django_db
+def test_the_registers_admin_lists_write_their_plain_cells_in_python(client):
+    """The kit reaches Wagtail's columns through a private method: a Wagtail upgrade that renamed it
+    would quietly bring back a template per cell."""
+    from django.urls import reverse
+
+    from tests import factories
+
+    client.force_login(factories.make_officer())
+    table = client.get(reverse("nonconformities_admin:index")).context["table"]
+    title, *others = table.columns.values()
+    assert not isinstance(title, PlainColumn)
+    assert others and all(isinstance(column, PlainColumn) for column in others)
