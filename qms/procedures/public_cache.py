@@ -51,6 +51,22 @@ TIMEOUT = 3600
 PARAMETERS = ("q", "level", "field", "page")
 
 
+def question(query):
+    """The list's question from a query string (`request.GET`), in one spelling per question: the search
+    trimmed, a level only if it is one, a page number only if it is one. Every distinct question is an entry
+    of the shared cache, so spelling the same question differently must not make another one."""
+    from .models import Level
+
+    level = query.get("level", "")
+    page = query.get("page", "").strip()
+    return {
+        "q": query.get("q", "").strip(),
+        "level": level if level in Level.values else "",
+        "field": query.get("field", "").strip(),
+        "page": page if page.isdigit() and page != "0" else "",
+    }
+
+
 def _key(language, params):
     # JSON of a list: unambiguous whatever the values hold ("&", ":", newlines), so two different
     # questions never share a key; hashed, so a long search stays a short key (memcached, files).

@@ -18,7 +18,7 @@ from .models import Level
 
 @require_GET
 def procedure_list(request):
-    params = {name: request.GET.get(name, "") for name in public_cache.PARAMETERS}
+    params = public_cache.question(request.GET)
     body = public_cache.body(params, lambda: _list_body(params))
     # Our own render of our own template (autoescaped), as it came out of render_to_string.
     return render(request, "procedures/list.html", {"body": mark_safe(body)})
