@@ -119,13 +119,13 @@ class Exchange:
 
 
 def run_people(host, port, people, *, max_seconds, max_requests, think=(0.5, 1.5), seed=0) -> dict:
-    """People at work: each a thread with one keep-alive connection, running its script with think time.
+    """People at work: each a thread with one HTTP connection, running its script with think time.
 
     A script is a generator: it yields requests (method, path, headers, body, kind) and is sent the
     Exchange of each, so that it can follow what it was answered (a form's token, a link). Each person
-    waits a random think time (uniform in `think`, seeded) between requests, so the offered rate is
-    about len(people) / mean(think) requests per second whatever the server does; a closed loop like
-    this slows down with the server, so the served rate is reported beside it. Bounded by count and time.
+    waits a random think time (uniform in `think`, seeded per person) between requests: a closed loop,
+    so the rate asked for falls as answers slow down; at most len(people) / mean(think) requests per
+    second. A connection error is an Exchange with status 0. Bounded by count and time.
     """
     import random
 

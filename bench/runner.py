@@ -54,8 +54,8 @@ class Sizes:
     mixed_staff: int = 32
     mixed_officers: int = 10
     mixed_auditors: int = 8
-    mixed_documents: int = 24
-    mixed_document_versions: int = 3
+    mixed_documents: int = 60
+    mixed_document_versions: int = 2
     mixed_seconds: float = 180.0
     mixed_max_requests: int = 20_000
     # gunicorn's own advice for sync workers, (2 x cores) + 1: a worker waiting on the database

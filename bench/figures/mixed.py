@@ -3,10 +3,11 @@
 ISO 9001 7.5.3.1 a) and 7.1.3: the system must serve everyone who needs it at the same time, staff
 reading their procedures (mostly for the first time) and acknowledging them, officers in the
 registers and auditors in their workspace. Each person is a thread with think time between requests
-(bench/loadgen.run_people); the figure is the 95th percentile of all answers, with no errors, and
-every acknowledgement written in the run present afterwards, once.
+(bench/loadgen.run_people); the figure is the 95th percentile of the successful answers, with no
+errors, and every acknowledgement written in the run present afterwards, once.
 """
 
+import itertools
 import os
 import random
 import re
@@ -29,8 +30,9 @@ SPECS = (P95, ERRORS)
 
 ACK_FORM = re.compile(rb'<form method="post" action="(/acknowledgements/\d+/acknowledge/)">')
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-# A person acknowledges about one document in three of those they are asked to.
+# Each view of a document a person is asked to acknowledge: the chance they do it then.
 ACKNOWLEDGE_SHARE = 0.35
+THINK_S = (0.5, 1.5)
 
 
 class Jar:
@@ -53,10 +55,10 @@ class Jar:
 
 
 def staff_script(jar, documents, rng):
-    """Read the documents in an order of one's own, acknowledge some, go home now and then."""
+    """Read the documents in an order of one's own, again and again all day, acknowledge, go home now and then."""
     order = documents[:]
     rng.shuffle(order)
-    for n, path in enumerate(order * 3):
+    for n, path in enumerate(itertools.cycle(order)):
         answer = yield ("GET", path, jar.headers(), None, "document")
         jar.keep(answer)
         form = ACK_FORM.search(answer.body)
@@ -128,7 +130,10 @@ def run(context):
     ]
     auditor_pages = [(f"/audits/{audit.pk}/", "audit_workspace"), ("/audits/", "audits")]
     rng = random.Random(21)
-    scripts = [staff_script(Jar(common.session_cookie(person)), documents, rng) for person in staff]
+    scripts = [
+        staff_script(Jar(common.session_cookie(person)), documents, random.Random(21 + index))
+        for index, person in enumerate(staff)
+    ]
     for person in officers:
         pages = officer_pages + [(Nonconformity(pk=rng.choice(ncs)).get_absolute_url(), "nc_page")]
         rng.shuffle(pages)
@@ -150,27 +155,31 @@ def run(context):
             scripts,
             max_seconds=sizes.mixed_seconds,
             max_requests=sizes.mixed_max_requests,
+            think=THINK_S,
             seed=21,
         )
         load_after = os.getloadavg()
     exchanges = result["exchanges"]
     expected = {"GET": {200}, "POST": {302}}
+    # A connection error is an exchange with no status (0): a failure like any unexpected answer.
     failures = [e for e in exchanges if e.status not in expected[e.method]]
-    latencies = [e.latency_ms for e in exchanges if e.status in expected[e.method]]
+    succeeded = [e for e in exchanges if e.status in expected[e.method]]
+    latencies = [e.latency_ms for e in succeeded]
     posted = sum(1 for e in exchanges if e.method == "POST" and e.status == 302)
     readers = [person.pk for person in staff]
     recorded = Acknowledgement.objects.filter(person_id__in=readers)
     distinct = recorded.values("person_id", "version_id").distinct().count()
     by_kind = {}
-    for exchange in exchanges:
+    for exchange in succeeded:
         by_kind.setdefault(exchange.kind, []).append(exchange.latency_ms)
-    offered = people / 1.0  # mean think time of uniform(0.5, 1.5)
+    # What the people would ask for if every answer were instant; a closed loop asks less as answers slow.
+    max_offered = people / (sum(THINK_S) / 2)
     detail = {
         "people": {"staff": len(staff), "officers": len(officers), "auditors": len(auditors)},
         "seconds": round(result["elapsed_s"], 1),
         "requests": len(exchanges),
         "served_rps": round(len(exchanges) / result["elapsed_s"], 1) if result["elapsed_s"] else None,
-        "offered_rps": offered,
+        "max_offered_rps": max_offered,
         "p50_ms": web._round(web._percentile(latencies, 50), 1),
         "p95_by_kind_ms": {kind: web._round(web._percentile(ms, 95), 1) for kind, ms in sorted(by_kind.items())},
         "load_average_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
@@ -182,10 +191,11 @@ def run(context):
         "acknowledgements_distinct": distinct,
     }
     p95 = web._percentile(latencies, 95)
-    errors = len(failures) + len(result["errors"])
+    errors = len(failures)
     # Each acknowledgement answered with its redirect is in the database, once (a person is offered
-    # the form only until they have acknowledged).
-    lost = not (posted == ack_detail["acknowledgements_recorded"] == distinct)
+    # the form only until they have acknowledged; one the service refused would answer 302 too, and
+    # count as lost). A run that posted none proves nothing, outside the smoke run's few seconds.
+    lost = not (posted == ack_detail["acknowledgements_recorded"] == distinct) or (posted == 0 and not sizes.smoke)
     return [
         line(P95, web._round(p95, 1), met=p95 is not None and p95 <= P95_GOAL and errors == 0, detail=detail),
         line(
@@ -197,8 +207,8 @@ def run(context):
             detail={
                 **ack_detail,
                 "statuses": _statuses(exchanges),
-                "first_failures": [f"{e.method} {unquote(e.path)} {e.status}" for e in failures[:5]]
-                + result["errors"][:5],
+                "first_failures": [f"{e.method} {unquote(e.path)} {e.status}" for e in failures[:5]],
+                "connection_errors": result["errors"][:5],
             },
         ),
     ]
