@@ -40,10 +40,12 @@ only expire by time (a newly published revision would wait for the timeout) and 
 Cookie header; wagtail-cache serves anonymous visitors only, and our documents are read logged in.
 """
 
+import collections
 import functools
 import hashlib
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -411,6 +413,35 @@ class _Lookup:
     part_key: str | None = None
 
 
+class _RecentPages:
+    """The pages this process read last, by key: a page is never changed under its key (the key holds the
+    generations it was built under, read from the shared cache on every request), so a page read by many
+    readers in a row is read from the shared cache once per process. Bounded; a lock, for threaded workers."""
+
+    SIZE = 64
+
+    def __init__(self):
+        self._pages = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is not None:
+                self._pages.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self._lock:
+            self._pages[key] = entry
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.SIZE:
+                self._pages.popitem(last=False)
+
+
+_pages = _RecentPages()
+
+
 def _lookup(request, path):
     """Answer from the cache (``hit`` or ``shared``) where it can; else what ``serve`` needs to render and keep."""
     person_id, reader = _reader(request)
@@ -463,8 +494,13 @@ def _lookup(request, path):
         return page_key, _key("part", reader, page, language, zone, day, current, document, reading)
 
     page_key, part_key = keys_of(page_id, create=False)
-    got = cache.get_many([key for key in (page_key, part_key) if key])
-    entry = got.get(page_key)
+    entry = _pages.get(page_key)
+    wanted = [key for key in (None if entry else page_key, part_key) if key]
+    got = cache.get_many(wanted) if wanted else {}
+    if entry is None:
+        entry = got.get(page_key)
+        if entry is not None:
+            _pages.put(page_key, entry)
     if entry is not None:
         part, state = got.get(part_key) if part_key else None, "hit"
         if part is None:
@@ -523,6 +559,7 @@ def serve(request, path):
     if served == found.page_id:
         own = {found.part_key: part} if found.person_id and found.part_key else {}
         cache.set_many({found.page_key: entry, **own}, TIMEOUT)
+        _pages.put(found.page_key, entry)
     else:
         cache.delete(found.route_key)  # the path leads elsewhere now: learn it again on the next view
     response.content = _fill(request, entry, found.profile, part)

@@ -116,7 +116,8 @@ def is_auditor(user):
 
 def lands_in_admin(user):
     """Quality officers and auditors land on the admin; staff and approvers on the site."""
-    return user.is_authenticated and (user.is_superuser or is_quality_officer(user) or is_auditor(user))
+    # A superuser is in every group (User.in_group), so lands on the admin too.
+    return user.is_authenticated and (is_quality_officer(user) or is_auditor(user))
 
 
 def active_member_ids(role):

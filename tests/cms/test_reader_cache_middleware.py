@@ -92,3 +92,14 @@ def test_a_made_up_path_is_never_remembered(client, unit):
     assert cache.get(reader_cache._key("route", "testserver", "khong-co-trang-nay/")) is None
     assert client.get("/").status_code == 200
     assert cache.get(reader_cache._key("route", "testserver", ""))["page_id"] is None
+
+
+def test_a_process_keeps_only_its_latest_pages():
+    recent = reader_cache._RecentPages()
+    for n in range(recent.SIZE + 10):
+        recent.put(f"page-{n}", {"n": n})
+    recent.get("page-10")  # read again: kept
+    recent.put("page-new", {"n": -1})
+    assert recent.get("page-0") is None and recent.get("page-11") is None
+    assert recent.get("page-10") == {"n": 10} and recent.get("page-new") == {"n": -1}
+    assert len(recent._pages) == recent.SIZE
