@@ -46,6 +46,7 @@ import hashlib
 import re
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -411,6 +412,7 @@ class _Lookup:
     page_id: int | None = None
     page_key: str = ""
     part_key: str | None = None
+    keep_locally: bool = False
 
 
 class _RecentPages:
@@ -419,6 +421,9 @@ class _RecentPages:
     readers in a row is read from the shared cache once per process. Bounded; a lock, for threaded workers."""
 
     SIZE = 64
+    # A minute at most: a change that sends no signal (a data fix in SQL) reaches readers as it would
+    # through the shared cache's own timeout, only sooner.
+    SECONDS = 60
 
     def __init__(self):
         self._pages = collections.OrderedDict()
@@ -426,14 +431,19 @@ class _RecentPages:
 
     def get(self, key):
         with self._lock:
-            entry = self._pages.get(key)
-            if entry is not None:
-                self._pages.move_to_end(key)
+            kept = self._pages.get(key)
+            if kept is None:
+                return None
+            entry, until = kept
+            if time.monotonic() >= until:
+                del self._pages[key]
+                return None
+            self._pages.move_to_end(key)
             return entry
 
     def put(self, key, entry):
         with self._lock:
-            self._pages[key] = entry
+            self._pages[key] = (entry, time.monotonic() + self.SECONDS)
             self._pages.move_to_end(key)
             while len(self._pages) > self.SIZE:
                 self._pages.popitem(last=False)
@@ -449,7 +459,7 @@ def _lookup(request, path):
     # Overdue banners and acknowledgement deadlines change at midnight.
     day = timezone.localdate().isoformat()
     route_key = _key("route", host, path)
-    # The secret key's digest too: rotating SECRET_KEY, which ends every session, ends their profiles.
+    # The secret key's digest too: a profile never outlives the key its session was signed with.
     profile_key = _key("profile", reader, language, _secret_digest()) if person_id else None
     found = cache.get_many([key for key in (GENERATION_KEY, route_key, profile_key) if key])
     current = _generation(GENERATION_KEY, found)
@@ -467,18 +477,23 @@ def _lookup(request, path):
         # Kept from the reader's first page on (their home page, usually), whatever it is.
         profile = _profile(request, current)
         cache.set(profile_key, profile, TIMEOUT)
-    page_id = route["page_id"] if route is not None else _resolve(request, path)
-    if page_id is None:
-        # Not a document: Wagtail serves it, and ``serve`` remembers the path as such once Wagtail has
-        # answered it with a page (never for a 404, or any made-up path would fill the cache).
-        return _Lookup(bypass=True, route_key=route_key, generation=current)
+    if route is not None:
+        page_id = route["page_id"]
+    else:
+        page_id, is_document = _resolve(request, path)
+        if not is_document:
+            # Not a document: Wagtail serves it. ``serve`` remembers the path as such once Wagtail has
+            # answered it, and only for a page at this very path: never a 404 or a document's own views
+            # (print, a version), whose paths anyone can spell many ways and so fill the cache with.
+            return _Lookup(bypass=True, route_key=route_key if page_id else "", generation=current)
     if route is None:
         cache.set(route_key, {"generation": current, "page_id": page_id}, TIMEOUT)
     if profile is None:
         profile = _profile(request, current)  # an anonymous visitor's, never kept
 
     def keys_of(page, *, create):
-        """(page key, part key or None) under the generations, read before the database so that a change
+        """(page key, part key or None, whether the process may keep the page) under the generations, read
+        before the database so that a change
         committed meanwhile makes what we build unreachable. A missing reading generation is created only
         when asked (a render, which keeps the reader's part): a reader's first view of a page the cache
         holds is usually their only one, so its part is kept only from the second view on."""
@@ -489,17 +504,19 @@ def _lookup(request, path):
         if reading is None and create and person_id:
             reading = _generation(reading_key)
         page_key = _key("page", host, path, language, zone, day, profile["kind"], current, document)
+        # A cache that keeps nothing has no generations: the key would never change, so never keep it here.
+        local = current is not None and document is not None
         if reading is None:
-            return page_key, None
-        return page_key, _key("part", reader, page, language, zone, day, current, document, reading)
+            return page_key, None, local
+        return page_key, _key("part", reader, page, language, zone, day, current, document, reading), local
 
-    page_key, part_key = keys_of(page_id, create=False)
-    entry = _pages.get(page_key)
+    page_key, part_key, local = keys_of(page_id, create=False)
+    entry = _pages.get(page_key) if local else None
     wanted = [key for key in (None if entry else page_key, part_key) if key]
     got = cache.get_many(wanted) if wanted else {}
     if entry is None:
         entry = got.get(page_key)
-        if entry is not None:
+        if entry is not None and local:
             _pages.put(page_key, entry)
     if entry is not None:
         part, state = got.get(part_key) if part_key else None, "hit"
@@ -511,8 +528,9 @@ def _lookup(request, path):
                 # Kept from the next view on; `add`, so that a generation set meanwhile is not replaced.
                 cache.add(_reading_key(person_id, page_id), new_generation(), GENERATION_TIMEOUT)
         return _Lookup(response=_respond(request, entry, profile, part, state))
-    page_key, part_key = keys_of(page_id, create=True)
+    page_key, part_key, local = keys_of(page_id, create=True)
     return _Lookup(
+        keep_locally=local,
         person_id=person_id,
         profile=profile,
         route_key=route_key,
@@ -559,7 +577,8 @@ def serve(request, path):
     if served == found.page_id:
         own = {found.part_key: part} if found.person_id and found.part_key else {}
         cache.set_many({found.page_key: entry, **own}, TIMEOUT)
-        _pages.put(found.page_key, entry)
+        if found.keep_locally:
+            _pages.put(found.page_key, entry)
     else:
         cache.delete(found.route_key)  # the path leads elsewhere now: learn it again on the next view
     response.content = _fill(request, entry, found.profile, part)
@@ -600,22 +619,27 @@ class ReaderCacheMiddleware:
 
 
 def _resolve(request, path):
-    """The current document at `path` of the request's site, straight from its URL path (two queries).
+    """(the page at `path` of the request's site, whether it is a current document), straight from its URL
+    path (two queries); (None, False) where no page has that very path (a document's print view, a 404).
 
     Wagtail's routing walks the page tree and loads the specific page; the route only needs the id,
     and is checked against the page Wagtail served before anything is kept under it.
     """
-    from wagtail.models import Site
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page, Site
 
     from .models import ProcessDocumentPage
 
     site = Site.find_for_request(request)
     if site is None:
-        return None
+        return None, False
     root = next((root.root_path for root in Site.get_site_root_paths() if root.site_id == site.pk), None)
     if root is None:
-        return None
-    return ProcessDocumentPage.objects.filter(url_path=root + path, live=True).values_list("pk", flat=True).first()
+        return None, False
+    found = Page.objects.filter(url_path=root + path, live=True).values_list("pk", "content_type_id").first()
+    if found is None:
+        return None, False
+    return found[0], found[1] == ContentType.objects.get_for_model(ProcessDocumentPage).pk
 
 
 def _is_session_reader(request, person_id):

@@ -7,6 +7,7 @@ another view serves never gets a cached document.
 import pytest
 from django.core.handlers.base import BaseHandler
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_urlconf
 
@@ -103,3 +104,36 @@ def test_a_process_keeps_only_its_latest_pages():
     assert recent.get("page-0") is None and recent.get("page-11") is None
     assert recent.get("page-10") == {"n": 10} and recent.get("page-new") == {"n": -1}
     assert len(recent._pages) == recent.SIZE
+
+
+def test_a_process_keeps_a_page_a_minute_at_most():
+    recent = reader_cache._RecentPages()
+    recent.put("page", {"n": 1})
+    assert recent.get("page") == {"n": 1}
+    recent.SECONDS = 0
+    recent.put("page", {"n": 1})
+    assert recent.get("page") is None
+
+
+def test_a_documents_own_views_are_never_remembered_as_no_document(client, document, unit):
+    """Their paths can be spelled many ways (v/01/, v/001/...): remembering each would fill the cache."""
+    from django.core.cache import cache
+
+    page, _version = document
+    client.force_login(factories.make_staff(unit=unit))
+    assert client.get(f"{page.url}print/").status_code == 200
+    assert cache.get(reader_cache._key("route", "testserver", f"{page.url[1:]}print/")) is None
+
+
+def test_a_cache_that_keeps_nothing_always_renders_and_never_serves_a_withdrawn_document(document, unit, settings):
+    from cms import services as document_services
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    page, _version = document
+    client = Client()
+    client.force_login(factories.make_staff(unit=unit))
+    assert [client.get(page.url)["X-Reader-Cache"] for _ in range(2)] == ["miss", "miss"]
+    officer = factories.make_officer(unit=factories.make_unit(code="VP2"))
+    document_services.document_withdraw(page=page, user=officer, reason="Bãi bỏ theo quyết định 12")
+    response = client.get(page.url)
+    assert response["X-Reader-Cache"] == "miss" and 'class="banner withdrawn"' in response.content.decode()
