@@ -63,7 +63,8 @@ def question(query):
         "q": query.get("q", "").strip(),
         "level": level if level in Level.values else "",
         "field": query.get("field", "").strip(),
-        "page": page if page.isdigit() and page != "0" else "",
+        # Digits 0-9 only ("٣" and "²" are digits to Python), without leading zeros; page 1 is no page.
+        "page": str(int(page)) if page.isascii() and page.isdigit() and int(page) > 1 else "",
     }
 
 

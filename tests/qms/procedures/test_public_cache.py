@@ -154,7 +154,8 @@ def test_two_different_questions_never_share_an_entry(client, register):
 def test_one_question_spelled_differently_is_one_entry(client, register):
     """Each spelling would be an entry of its own in the shared cache, for anyone to fill."""
     _queries(client, {"q": "biểu diễn"})
-    for spelling in ({"q": " biểu diễn  "}, {"q": "biểu diễn", "level": "nowhere"}, {"q": "biểu diễn", "page": "x"}):
+    spellings = [{"q": " biểu diễn  "}, {"level": "nowhere"}, {"page": "x"}, {"page": "²"}, {"page": "01"}]
+    for spelling in ({"q": "biểu diễn", **spelling} for spelling in spellings):
         assert _queries(client, spelling)[0] == 0, spelling
 
 
