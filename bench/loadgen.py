@@ -153,35 +153,39 @@ def run_people(host, port, people, *, max_seconds, max_requests, think=(0.5, 1.5
         time.sleep(rng.uniform(0, think[1]))  # people do not all start at the same instant
         mine: list[Exchange] = []
         answer = None
-        while True:
-            try:
-                method, path, headers, body, kind = script.send(answer)
-            except StopIteration:
-                break
-            if not claim():
-                break
-            exchange = Exchange(method=method, path=path, kind=kind)
-            began = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                exchange.body = response.read()
-                exchange.status = response.status
-                exchange.set_cookies = response.headers.get_all("Set-Cookie") or []
-            except (OSError, http.client.HTTPException) as error:
-                conn.close()
-                with lock:
-                    errors.append(f"{method} {path}: {error!r}")
-            exchange.latency_ms = (time.perf_counter() - began) * 1000
-            mine.append(exchange)
-            answer = exchange
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
-                break
-            time.sleep(min(remaining, rng.uniform(*think)))
-        conn.close()
-        with lock:
-            done.extend(mine)
+        try:
+            while True:
+                try:
+                    method, path, headers, body, kind = script.send(answer)
+                except StopIteration:
+                    break
+                if not claim():
+                    break
+                exchange = Exchange(method=method, path=path, kind=kind)
+                began = time.perf_counter()
+                try:
+                    conn.request(method, path, body=body, headers=headers)
+                    response = conn.getresponse()
+                    exchange.body = response.read()
+                    exchange.status = response.status
+                    exchange.set_cookies = response.headers.get_all("Set-Cookie") or []
+                except (OSError, http.client.HTTPException) as error:
+                    conn.close()
+                    with lock:
+                        errors.append(f"{method} {path}: {error!r}")
+                exchange.latency_ms = (time.perf_counter() - began) * 1000
+                mine.append(exchange)
+                answer = exchange
+                remaining = deadline - time.perf_counter()
+                if remaining <= 0:
+                    break
+                time.sleep(min(remaining, rng.uniform(*think)))
+        except Exception as error:  # noqa: BLE001 - a script that breaks is a failure of the run, not a lost thread
+            mine.append(Exchange(method="SCRIPT", path=repr(error), kind="script"))
+        finally:
+            conn.close()
+            with lock:
+                done.extend(mine)
 
     threads = [
         threading.Thread(target=person, args=(index, script), daemon=True) for index, script in enumerate(people)
