@@ -35,6 +35,24 @@ class LoadResult:
         return ordered[min(rank, len(ordered)) - 1]
 
 
+class _Budget:
+    """A run's budget, shared by its threads: `max_requests` requests until `deadline` (set at the start)."""
+
+    def __init__(self, max_requests):
+        self.max_requests = max_requests
+        self.deadline = 0.0
+        self._issued = 0
+        self._lock = threading.Lock()
+
+    def claim(self):
+        """The index of the next request, or None when the budget is spent."""
+        with self._lock:
+            if self._issued >= self.max_requests or time.perf_counter() >= self.deadline:
+                return None
+            self._issued += 1
+            return self._issued - 1
+
+
 def run(
     host, port, path, *, clients, max_requests, max_seconds, headers=None, expect_status=200, plan=None
 ) -> LoadResult:
@@ -45,21 +63,11 @@ def run(
     if plan is not None:
         max_requests = min(max_requests, len(plan))
     lock = threading.Lock()
-    issued = 0
+    budget = _Budget(max_requests)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     errors = 0
     start_gate = threading.Barrier(clients + 1)
-    deadline = 0.0
-
-    def claim():
-        """The index of the next request, or None when a budget is spent."""
-        nonlocal issued
-        with lock:
-            if issued >= max_requests or time.perf_counter() >= deadline:
-                return None
-            issued += 1
-            return issued - 1
 
     def client():
         nonlocal errors
@@ -68,7 +76,7 @@ def run(
         mine: list[float] = []
         my_status: dict[int, int] = {}
         my_errors = 0
-        while (index := claim()) is not None:
+        while (index := budget.claim()) is not None:
             target, sent = plan[index] if plan is not None else (path, headers)
             began = time.perf_counter()
             try:
@@ -97,7 +105,7 @@ def run(
     for thread in threads:
         thread.start()
     began = time.perf_counter()
-    deadline = began + max_seconds
+    budget.deadline = began + max_seconds
     start_gate.wait()
     for thread in threads:
         thread.join(max_seconds + 60)
@@ -132,19 +140,10 @@ def run_people(host, port, people, *, max_seconds, max_requests, think=(0.5, 1.5
     if host not in LOOPBACK:
         raise ValueError(f"the load generator only targets loopback, not {host!r}")
     lock = threading.Lock()
-    issued = 0
+    budget = _Budget(max_requests)
     done: list[Exchange] = []
     errors: list[str] = []
     start_gate = threading.Barrier(len(people) + 1)
-    deadline = 0.0
-
-    def claim():
-        nonlocal issued
-        with lock:
-            if issued >= max_requests or time.perf_counter() >= deadline:
-                return False
-            issued += 1
-            return True
 
     def person(index, script):
         rng = random.Random(seed * 1_000_003 + index)
@@ -159,7 +158,7 @@ def run_people(host, port, people, *, max_seconds, max_requests, think=(0.5, 1.5
                     method, path, headers, body, kind = script.send(answer)
                 except StopIteration:
                     break
-                if not claim():
+                if budget.claim() is None:
                     break
                 exchange = Exchange(method=method, path=path, kind=kind)
                 began = time.perf_counter()
@@ -176,7 +175,7 @@ def run_people(host, port, people, *, max_seconds, max_requests, think=(0.5, 1.5
                 exchange.latency_ms = (time.perf_counter() - began) * 1000
                 mine.append(exchange)
                 answer = exchange
-                remaining = deadline - time.perf_counter()
+                remaining = budget.deadline - time.perf_counter()
                 if remaining <= 0:
                     break
                 time.sleep(min(remaining, rng.uniform(*think)))
@@ -193,7 +192,7 @@ def run_people(host, port, people, *, max_seconds, max_requests, think=(0.5, 1.5
     for thread in threads:
         thread.start()
     began = time.perf_counter()
-    deadline = began + max_seconds
+    budget.deadline = began + max_seconds
     start_gate.wait()
     for thread in threads:
         thread.join(max_seconds + 60)
