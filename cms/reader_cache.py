@@ -546,9 +546,12 @@ def serve(request, path):
     ``X-Reader-Cache``: ``hit`` (all from the cache), ``shared`` (the page from the cache, the
     reader's own part built for them) or ``miss`` (the page rendered).
     """
-    if not _cacheable_request(request):
-        return wagtail_views.serve(request, path)
-    found = getattr(request, "qms_reader_lookup", None) or _lookup(request, path)
+    # The middleware has looked this request up already where it could (a cacheable one).
+    found = getattr(request, "qms_reader_lookup", None)
+    if found is None:
+        if not _cacheable_request(request):
+            return wagtail_views.serve(request, path)
+        found = _lookup(request, path)
     if found.response is not None:
         return found.response
     if found.bypass:
